@@ -1,0 +1,5 @@
+//! ffa-cases: the conformance cases, one module per ABI family. Every file registers its own
+//! cases in `ffa_harness::CASES`; nothing else lists them.
+#![no_std]
+
+mod setup;

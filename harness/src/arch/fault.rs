@@ -1,0 +1,180 @@
+//! Exception vectors. Every synchronous exception, SError or FIQ, and every panic, becomes a
+//! call to the image's fault handler (the ns image reports the running case as `crash` and
+//! goes on); an IRQ from the watchdog becomes a `timeout`. A fault handler runs on a reset
+//! stack, since the faulting stack may be what broke; a fault inside the fault handler ends
+//! the run at once instead of looping.
+
+use super::watchdog;
+use crate::global::SetOnce;
+use crate::outcome::Outcome;
+use aarch64_cpu::registers::{CurrentEL, Readable};
+use core::arch::{asm, global_asm};
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// What an image does with a fault: report it and never return.
+pub type FaultHandler = fn(Outcome, core::fmt::Arguments<'_>) -> !;
+
+static HANDLER: SetOnce<FaultHandler> = SetOnce::new();
+static IN_FAULT: AtomicBool = AtomicBool::new(false);
+
+macro_rules! vector_table {
+    ($el:literal) => {
+        global_asm!(
+            concat!(".section .text.ffa_vectors_el", $el, ", \"ax\""),
+            ".balign 0x800",
+            concat!(".global ffa_vectors_el", $el),
+            concat!("ffa_vectors_el", $el, ":"),
+            ".irp kind, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15",
+            ".balign 0x80",
+            ".if (\\kind == 1) || (\\kind == 5)",
+            concat!("b ffa_irq_el", $el),
+            ".else",
+            "mov x3, #\\kind",
+            concat!("b ffa_fault_el", $el),
+            ".endif",
+            ".endr",
+            concat!("ffa_fault_el", $el, ":"),
+            concat!("mrs x0, esr_el", $el),
+            concat!("mrs x1, elr_el", $el),
+            concat!("mrs x2, far_el", $el),
+            "adrp x4, __stack_top",
+            "add x4, x4, :lo12:__stack_top",
+            "mov sp, x4",
+            "bl ffa_fault_entry",
+            "b .",
+            concat!("ffa_irq_el", $el, ":"),
+            "sub sp, sp, #192",
+            "stp x0, x1, [sp, #0]",
+            "stp x2, x3, [sp, #16]",
+            "stp x4, x5, [sp, #32]",
+            "stp x6, x7, [sp, #48]",
+            "stp x8, x9, [sp, #64]",
+            "stp x10, x11, [sp, #80]",
+            "stp x12, x13, [sp, #96]",
+            "stp x14, x15, [sp, #112]",
+            "stp x16, x17, [sp, #128]",
+            "stp x18, x29, [sp, #144]",
+            "str x30, [sp, #160]",
+            concat!("mrs x0, elr_el", $el),
+            concat!("mrs x1, spsr_el", $el),
+            "stp x0, x1, [sp, #176]",
+            "bl ffa_irq_entry",
+            "ldp x0, x1, [sp, #176]",
+            concat!("msr elr_el", $el, ", x0"),
+            concat!("msr spsr_el", $el, ", x1"),
+            "ldr x30, [sp, #160]",
+            "ldp x18, x29, [sp, #144]",
+            "ldp x16, x17, [sp, #128]",
+            "ldp x14, x15, [sp, #112]",
+            "ldp x12, x13, [sp, #96]",
+            "ldp x10, x11, [sp, #80]",
+            "ldp x8, x9, [sp, #64]",
+            "ldp x6, x7, [sp, #48]",
+            "ldp x4, x5, [sp, #32]",
+            "ldp x2, x3, [sp, #16]",
+            "ldp x0, x1, [sp, #0]",
+            "add sp, sp, #192",
+            "eret",
+        );
+    };
+}
+
+vector_table!("2");
+vector_table!("1");
+
+/// Points VBAR of the current exception level at the vectors and sets the fault handler.
+pub fn install_vectors(handler: FaultHandler) {
+    HANDLER.set(handler);
+    if CurrentEL.read(CurrentEL::EL) == 2 {
+        // SAFETY: ffa_vectors_el2 is the 2 KiB-aligned EL2 vector table above; installing it
+        // only changes where exceptions at EL2 go.
+        unsafe {
+            asm!("adrp {t}, ffa_vectors_el2", "add {t}, {t}, :lo12:ffa_vectors_el2", "msr vbar_el2, {t}", "isb", t = out(reg) _)
+        };
+    } else {
+        // SAFETY: as above, for the EL1 table.
+        unsafe {
+            asm!("adrp {t}, ffa_vectors_el1", "add {t}, {t}, :lo12:ffa_vectors_el1", "msr vbar_el1, {t}", "isb", t = out(reg) _)
+        };
+    }
+}
+
+/// Called by the platform once a fault has been handled and execution goes on.
+pub(super) fn recovered() {
+    IN_FAULT.store(false, Ordering::Relaxed);
+}
+
+fn dispatch(outcome: Outcome, what: core::fmt::Arguments<'_>) -> ! {
+    if IN_FAULT.swap(true, Ordering::Relaxed) {
+        // A fault while handling a fault: nothing sensible is left to do.
+        semihosting::process::exit(5);
+    }
+    match HANDLER.get() {
+        Some(handler) => handler(outcome, what),
+        None => semihosting::process::exit(5),
+    }
+}
+
+const KINDS: [&str; 16] = [
+    "sync (SP_EL0)",
+    "irq (SP_EL0)",
+    "fiq (SP_EL0)",
+    "serror (SP_EL0)",
+    "sync",
+    "irq",
+    "fiq",
+    "serror",
+    "sync from lower EL (AArch64)",
+    "irq from lower EL",
+    "fiq from lower EL",
+    "serror from lower EL",
+    "sync from lower EL (AArch32)",
+    "irq from lower EL (AArch32)",
+    "fiq from lower EL (AArch32)",
+    "serror from lower EL (AArch32)",
+];
+
+fn class_name(ec: u64) -> &'static str {
+    match ec {
+        0x00 => "unknown reason (undefined instruction)",
+        0x07 => "FP/SIMD access trapped",
+        0x0e => "illegal execution state",
+        0x16 | 0x17 => "HVC/SMC",
+        0x18 => "system register access trapped",
+        0x20 | 0x21 => "instruction abort",
+        0x22 => "PC alignment fault",
+        0x24 | 0x25 => "data abort",
+        0x26 => "SP alignment fault",
+        0x2f => "SError",
+        0x3c => "BRK",
+        _ => "other",
+    }
+}
+
+#[no_mangle]
+extern "C" fn ffa_fault_entry(esr: u64, elr: u64, far: u64, kind: u64) -> ! {
+    let ec = (esr >> 26) & 0x3f;
+    dispatch(
+        Outcome::Crash,
+        format_args!(
+            "{} exception: EC={ec:#x} {} ESR={esr:#x} ELR={elr:#x} FAR={far:#x}",
+            KINDS[kind as usize & 15],
+            class_name(ec)
+        ),
+    )
+}
+
+#[no_mangle]
+extern "C" fn ffa_irq_entry() {
+    if watchdog::acknowledge() {
+        dispatch(
+            Outcome::Timeout,
+            format_args!("the watchdog fired: the case ran past its timeout"),
+        );
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    dispatch(Outcome::Crash, format_args!("panic: {info}"))
+}

@@ -1,0 +1,14 @@
+//! Bare-metal AArch64 support shared by the images: the SMC conduit, exception vectors that
+//! turn faults into case outcomes, the generic-timer watchdog behind the GICv3, the console,
+//! and the [`BareMetal`] platform the executor runs on.
+
+mod conduit;
+mod console;
+mod fault;
+mod platform;
+mod watchdog;
+
+pub use conduit::Smc;
+pub use console::Console;
+pub use fault::install_vectors;
+pub use platform::{BareMetal, GicBases};

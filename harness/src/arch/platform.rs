@@ -1,0 +1,102 @@
+//! [`BareMetal`]: the executor's platform on real or emulated hardware.
+
+use super::{console::Console, fault, watchdog};
+use crate::platform::Platform;
+use core::arch::asm;
+use core::mem::MaybeUninit;
+
+/// GICv3 distributor and redistributor base addresses.
+#[derive(Clone, Copy, Debug)]
+pub struct GicBases {
+    /// GICD.
+    pub gicd: usize,
+    /// GICR of the first core.
+    pub gicr: usize,
+}
+
+/// A bare-metal machine: a console and a GICv3 for the watchdog.
+pub struct BareMetal {
+    /// Where events go.
+    pub console: Console,
+    /// The interrupt controller.
+    pub gic: GicBases,
+}
+
+impl BareMetal {
+    /// Sets up the watchdog interrupt.
+    pub fn init(&self) {
+        use aarch64_cpu::registers::{CurrentEL, Readable};
+        watchdog::init(
+            self.gic.gicd,
+            self.gic.gicr,
+            CurrentEL.read(CurrentEL::EL) == 2,
+        );
+    }
+
+    /// The semihosting command line, read once into `buf`; empty without semihosting.
+    pub fn command_line<'a>(&self, buf: &'a mut [MaybeUninit<u8>]) -> &'a str {
+        match self.console {
+            Console::Semihosting => match semihosting::sys::arm_compat::sys_get_cmdline_uninit(buf)
+            {
+                Ok(bytes) => core::str::from_utf8(bytes).unwrap_or(""),
+                Err(_) => "",
+            },
+            Console::Pl011(_) => "",
+        }
+    }
+}
+
+extern "C" {
+    /// Top of the image's stack, from the linker script.
+    static __stack_top: u8;
+}
+
+#[no_mangle]
+extern "C" fn ffa_restart_entry(next: usize) -> ! {
+    crate::executor::run_from(next)
+}
+
+impl Platform for BareMetal {
+    fn emit(&self, line: &str) {
+        self.console.line(line);
+    }
+
+    fn now_us(&self) -> u64 {
+        watchdog::now_us()
+    }
+
+    fn arm_watchdog(&self, ms: u32) {
+        watchdog::arm(ms);
+    }
+
+    fn disarm_watchdog(&self) {
+        watchdog::disarm();
+    }
+
+    fn restart(&self, next: usize) -> ! {
+        fault::recovered();
+        // Only the address of the linker-script symbol is taken, never its contents.
+        let top = core::ptr::addr_of!(__stack_top) as usize;
+        // SAFETY: everything on the current stack is abandoned: nothing returns into it, and
+        // the executor keeps what must survive in statics. ffa_restart_entry never returns.
+        unsafe {
+            asm!("mov sp, {top}", "b {entry}", top = in(reg) top, entry = sym ffa_restart_entry, in("x0") next, options(noreturn))
+        }
+    }
+
+    fn exit(&self, code: u32) -> ! {
+        match self.console {
+            Console::Semihosting => semihosting::process::exit(code as i32),
+            Console::Pl011(_) => {
+                // PSCI SYSTEM_OFF: the board (or model) powers off; the verdict is on the UART.
+                let _ = crate::ffa::Conduit::call(
+                    &super::Smc,
+                    crate::ffa::Regs::call(crate::ffa::FuncId(0x8400_0008)),
+                );
+                loop {
+                    aarch64_cpu::asm::wfe();
+                }
+            }
+        }
+    }
+}

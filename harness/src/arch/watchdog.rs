@@ -1,0 +1,75 @@
+//! The per-case watchdog: the EL1 physical timer (CNTP, PPI 14 = INTID 30), routed as a
+//! Group 1 non-secure interrupt through the GICv3 by the `arm-gic` driver, taken at the
+//! image's own exception level.
+
+use aarch64_cpu::registers::{
+    Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTP_CTL_EL0, CNTP_TVAL_EL0,
+};
+use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
+use arm_gic::{IntId, UniqueMmioPointer};
+use core::ptr::NonNull;
+
+/// The timer's interrupt.
+pub const TIMER_INTID: IntId = IntId::ppi(14);
+
+/// Sets up the CPU interface and the timer interrupt on core 0. The firmware has already
+/// initialised the distributor and woken this core's redistributor; only the timer's own
+/// PPI configuration is touched.
+pub fn init(gicd: usize, gicr: usize, at_el2: bool) {
+    let (Some(d), Some(r)) = (NonNull::new(gicd as *mut _), NonNull::new(gicr as *mut _)) else {
+        return;
+    };
+    // SAFETY: `gicd` and `gicr` are the platform's GICv3 distributor and redistributor bases,
+    // accessed as device memory (MMU off), and this is the only driver instance in the image.
+    let gicd = unsafe { UniqueMmioPointer::new(d) };
+    // SAFETY: as above, for the redistributor frames.
+    let Ok(mut gic) = (unsafe { GicV3::new(gicd, r, 1) }) else {
+        return;
+    };
+    if at_el2 {
+        GicCpuInterface::enable_system_register_el2(true);
+    }
+    GicCpuInterface::enable_system_register_el1();
+    let _ = gic.set_group(TIMER_INTID, Some(0), Group::Group1NS);
+    let _ = gic.set_interrupt_priority(TIMER_INTID, Some(0), 0x80);
+    let _ = gic.enable_interrupt(TIMER_INTID, Some(0), true);
+    GicCpuInterface::set_priority_mask(0xff);
+    GicCpuInterface::enable_group1(true);
+}
+
+/// Fires the timer interrupt `ms` milliseconds from now and unmasks IRQs.
+pub fn arm(ms: u32) {
+    let ticks = CNTFRQ_EL0.get() * u64::from(ms) / 1000;
+    CNTP_TVAL_EL0.set(ticks.min(u64::from(u32::MAX >> 1)));
+    CNTP_CTL_EL0.set(1);
+    arm_gic::irq_enable();
+}
+
+/// Masks IRQs and stops the timer.
+pub fn disarm() {
+    arm_gic::irq_disable();
+    CNTP_CTL_EL0.set(0);
+}
+
+/// Microseconds since the counter started.
+pub fn now_us() -> u64 {
+    let freq = CNTFRQ_EL0.get().max(1);
+    (u128::from(CNTPCT_EL0.get()) * 1_000_000 / u128::from(freq)) as u64
+}
+
+/// Acknowledges a pending Group 1 interrupt. Returns true when it was the watchdog.
+pub fn acknowledge() -> bool {
+    use arm_gic::InterruptGroup;
+    match GicCpuInterface::get_and_acknowledge_interrupt(InterruptGroup::Group1) {
+        Some(id) => {
+            GicCpuInterface::end_interrupt(id, InterruptGroup::Group1);
+            if id == TIMER_INTID {
+                CNTP_CTL_EL0.set(0);
+                true
+            } else {
+                false
+            }
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,81 @@
+//! The image's command line (semihosting SYS_GET_CMDLINE; QEMU's `-semihosting-config arg=`):
+//! space-separated `key=value` words.
+//! - `version=1.1`: the FF-A version to request (default 1.1);
+//! - `only=a.b;c`: run only cases whose id equals or starts with one of these prefixes;
+//! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it).
+//!
+//! Unknown words are reported, not ignored silently.
+
+use crate::ffa::Version;
+
+/// The parsed command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args<'a> {
+    /// The FF-A version to request.
+    pub version: Version,
+    /// `;`-separated id prefixes; empty selects every case.
+    pub only: &'a str,
+    /// Resume point: cases up to and including this id are not run.
+    pub after: Option<&'a str>,
+    /// The first word that was not understood, if any.
+    pub unknown: Option<&'a str>,
+}
+
+impl<'a> Args<'a> {
+    /// Parses a command line. The first word may be the image name, as QEMU passes argv[0].
+    pub fn parse(line: &'a str) -> Self {
+        let mut args = Args {
+            version: Version::V1_1,
+            only: "",
+            after: None,
+            unknown: None,
+        };
+        for (i, word) in line.split_ascii_whitespace().enumerate() {
+            match word.split_once('=') {
+                Some(("version", v)) => match Version::parse(v) {
+                    Some(v) => args.version = v,
+                    None => args.unknown = args.unknown.or(Some(word)),
+                },
+                Some(("only", v)) => args.only = v,
+                Some(("after", v)) => args.after = Some(v),
+                None if i == 0 => {}
+                _ => args.unknown = args.unknown.or(Some(word)),
+            }
+        }
+        args
+    }
+
+    /// True when the case `id` is selected.
+    pub fn selects(&self, id: &str) -> bool {
+        let chosen = self.only.is_empty()
+            || self
+                .only
+                .split(';')
+                .any(|p| !p.is_empty() && id.starts_with(p));
+        chosen && self.after.is_none_or(|a| id > a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_selects() {
+        let a = Args::parse("ns version=1.0 only=setup.version;messaging after=setup.version.b");
+        assert_eq!(a.version, Version::V1_0);
+        assert_eq!(a.unknown, None);
+        assert!(a.selects("setup.version.c"));
+        assert!(!a.selects("setup.version.b"));
+        assert!(!a.selects("setup.version.a"));
+        assert!(!a.selects("setup.features.x"));
+        // `after` applies in id order across every prefix: messaging.* sorts before it.
+        assert!(!a.selects("messaging.x"));
+        assert!(Args::parse("only=setup.version;messaging").selects("messaging.x"));
+        let all = Args::parse("");
+        assert_eq!(all.version, Version::V1_1);
+        assert!(all.selects("anything"));
+        assert_eq!(Args::parse("ns bogus=1").unknown, Some("bogus=1"));
+        assert_eq!(Args::parse("ns version=x").unknown, Some("version=x"));
+    }
+}

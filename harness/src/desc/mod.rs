@@ -1,0 +1,8 @@
+//! Descriptor codecs shared by the images and the host tests. Each wire struct mirrors one
+//! table of DEN0077A and is read with zerocopy from bytes copied out of a buffer.
+
+mod partition_info;
+mod uuid;
+
+pub use partition_info::{PartitionInfo, PartitionInfoV1_0, PartitionInfoV1_1, PartitionProps};
+pub use uuid::Uuid;

@@ -1,0 +1,388 @@
+//! The executor: runs the selected cases in id order, one at a time, and reports each as an
+//! event. Before a body runs it checks the case's preconditions (version, FFA_FEATURES,
+//! partitions). A fault or a watchdog expiry inside a body lands in [`abort`], which reports
+//! the case as `crash` or `timeout`, restores the FF-A state every case starts from (version,
+//! RX/TX mapping) and restarts the loop after that case on a fresh stack. The state that must
+//! survive such a restart lives in statics.
+
+use crate::args::Args;
+use crate::case::{sorted, Case, Need, CASES};
+use crate::ctx::{Ctx, Session};
+use crate::event::{Event, LavaLine, SCHEMA};
+use crate::ffa::{Ffa, FfaError, Version};
+use crate::global::SetOnce;
+use crate::outcome::{Counts, Outcome};
+use crate::pages::PAGES;
+use crate::platform::Platform;
+use crate::text::FixedText;
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+
+/// The most cases one image can hold.
+pub const MAX_CASES: usize = 1024;
+
+/// Everything the executor keeps for the whole run.
+struct Env {
+    platform: &'static dyn Platform,
+    ffa: &'static Ffa,
+    session: Session,
+    args: Args<'static>,
+    cases: [Option<&'static Case>; MAX_CASES],
+    count: usize,
+}
+
+static ENV: SetOnce<Env> = SetOnce::new();
+const NONE: usize = usize::MAX;
+static CURRENT: AtomicUsize = AtomicUsize::new(NONE);
+static STARTED_US: AtomicU64 = AtomicU64::new(0);
+static COUNTS: [AtomicU32; 6] = [const { AtomicU32::new(0) }; 6];
+
+type Message = FixedText<400>;
+
+/// Writes one event line to the console.
+pub fn emit(platform: &dyn Platform, event: impl fmt::Display) {
+    let mut line = FixedText::<600>::new();
+    let _ = write!(line, "{event}");
+    platform.emit(line.as_str());
+}
+
+/// Boots the driver: parses the command line, checks the registry, negotiates the FF-A
+/// session, announces the plan and runs every selected case. Never returns.
+pub fn start(
+    platform: &'static dyn Platform,
+    ffa: &'static Ffa,
+    cmdline: &'static str,
+    image: &str,
+) -> ! {
+    let args = Args::parse(cmdline);
+    let mut cases = [None; MAX_CASES];
+    let count = match sorted(&CASES, &mut cases) {
+        Ok(n) => n,
+        Err(e) => {
+            emit(
+                platform,
+                Event::Note {
+                    msg: FixedText::<200>::format(format_args!("case registry is broken: {e:?}"))
+                        .as_str(),
+                },
+            );
+            platform.exit(2)
+        }
+    };
+    let selected = cases[..count]
+        .iter()
+        .flatten()
+        .filter(|c| args.selects(c.id))
+        .count();
+    emit(
+        platform,
+        Event::Hello {
+            schema: SCHEMA,
+            image,
+            total: count as u32,
+            selected: selected as u32,
+        },
+    );
+    if let Some(word) = args.unknown {
+        emit(
+            platform,
+            Event::Note {
+                msg: FixedText::<200>::format(format_args!(
+                    "unknown argument '{word}' (known: version= only= after=)"
+                ))
+                .as_str(),
+            },
+        );
+        platform.exit(2);
+    }
+    let session = match negotiate(ffa, args.version) {
+        Ok(s) => s,
+        Err(why) => {
+            emit(platform, Event::Note { msg: why.as_str() });
+            platform.exit(3)
+        }
+    };
+    emit(
+        platform,
+        Event::Session {
+            requested: session.requested,
+            returned: session.returned,
+            negotiated: session.negotiated,
+            own_id: session.own_id,
+            spmc_id: session.spmc_id,
+        },
+    );
+    for case in cases[..count]
+        .iter()
+        .flatten()
+        .filter(|c| args.selects(c.id))
+    {
+        let mut abis = FixedText::<300>::new();
+        for (i, f) in case.abis.iter().enumerate() {
+            let _ = write!(abis, "{}{f}", if i == 0 { "" } else { "," });
+        }
+        emit(
+            platform,
+            Event::Plan {
+                id: case.id,
+                section: case.section,
+                abis: abis.as_str(),
+                since: case.min_version,
+            },
+        );
+    }
+    ENV.set(Env {
+        platform,
+        ffa,
+        session,
+        args,
+        cases,
+        count,
+    });
+    run_from(0)
+}
+
+/// FFA_VERSION, FFA_ID_GET, FFA_SPM_ID_GET and FFA_RXTX_MAP of the harness's buffers.
+fn negotiate(ffa: &Ffa, requested: Version) -> Result<Session, Message> {
+    let r = ffa.version(requested);
+    let returned = r.w(0);
+    let Some(spmc) = Version::from_u32(returned) else {
+        return Err(Message::format(format_args!(
+            "FFA_VERSION({requested}) returned {returned:#x}: no FF-A SPMC answered"
+        )));
+    };
+    let negotiated = if spmc.serves(requested) {
+        requested
+    } else if spmc.major == requested.major {
+        // The SPMC is older: speak its version (DEN0077A v1.1 section 13.2.1).
+        ffa.version(spmc);
+        spmc
+    } else {
+        return Err(Message::format(format_args!(
+            "FFA_VERSION({requested}) returned {spmc}: incompatible major version"
+        )));
+    };
+    let id = ffa.id_get();
+    if !id.is_success() {
+        return Err(Message::format(format_args!(
+            "FFA_ID_GET failed: {}",
+            id.summary()
+        )));
+    }
+    let spm = ffa.spm_id_get();
+    let spmc_id = if spm.is_success() {
+        spm.w(2) as u16
+    } else {
+        0xffff
+    };
+    let map = ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
+    if !map.is_success() {
+        return Err(Message::format(format_args!(
+            "FFA_RXTX_MAP_64 of the harness buffers failed: {}",
+            map.summary()
+        )));
+    }
+    Ok(Session {
+        requested,
+        returned,
+        negotiated,
+        own_id: id.w(2) as u16,
+        spmc_id,
+    })
+}
+
+/// Runs the selected cases from index `next` of the sorted registry to the end, then reports
+/// the totals and exits. Called at boot and after every fault, on a fresh stack.
+pub fn run_from(next: usize) -> ! {
+    let Some(env) = ENV.get() else {
+        // Only `start` leads here before ENV is set, and it sets ENV first.
+        loop {
+            core::hint::spin_loop();
+        }
+    };
+    for i in next..env.count {
+        let Some(case) = env.cases[i] else { continue };
+        if env.args.selects(case.id) {
+            run_one(env, i, case);
+        }
+    }
+    let mut counts = Counts::default();
+    for o in Outcome::ALL {
+        for _ in 0..COUNTS[o as usize].load(Ordering::Relaxed) {
+            counts.add(o);
+        }
+    }
+    emit(env.platform, Event::Done { counts });
+    env.platform.exit(if counts.failed() == 0 { 0 } else { 1 })
+}
+
+fn run_one(env: &Env, index: usize, case: &'static Case) {
+    CURRENT.store(index, Ordering::Relaxed);
+    emit(
+        env.platform,
+        Event::Start {
+            id: case.id,
+            timeout_ms: case.timeout_ms,
+        },
+    );
+    STARTED_US.store(env.platform.now_us(), Ordering::Relaxed);
+    if let Some((outcome, why)) = unmet_need(env, case) {
+        finish(env, case, outcome, "", why.as_str(), false);
+        return;
+    }
+    let mut ctx = Ctx::new(env.ffa, &env.session);
+    env.platform.arm_watchdog(case.timeout_ms);
+    let result = (case.run)(&mut ctx);
+    env.platform.disarm_watchdog();
+    match result {
+        Ok(()) => finish(env, case, Outcome::Pass, "", "", true),
+        Err(f) => {
+            let at = FixedText::<120>::format(format_args!("{}:{}", f.file, f.line));
+            finish(
+                env,
+                case,
+                Outcome::Fail,
+                at.as_str(),
+                f.message.as_str(),
+                true,
+            );
+        }
+    }
+}
+
+/// The first precondition of `case` that does not hold, as the outcome it gives.
+fn unmet_need(env: &Env, case: &Case) -> Option<(Outcome, Message)> {
+    let negotiated = env.session.negotiated;
+    if negotiated < case.min_version {
+        return Some((
+            Outcome::Skip,
+            Message::format(format_args!(
+                "needs FF-A {}, negotiated {negotiated}",
+                case.min_version
+            )),
+        ));
+    }
+    for need in case.needs {
+        let verdict = match *need {
+            Need::Abi(f) => feature_verdict(env.ffa.features(f, 0), format_args!("{f}")),
+            Need::Feature(id) => {
+                feature_verdict(env.ffa.feature_id(id), format_args!("feature {}", id.0))
+            }
+            Need::Partition(uuid) => match Ctx::new(env.ffa, &env.session).find_partition(uuid) {
+                Ok(Some(_)) => None,
+                Ok(None) => Some((
+                    Outcome::Skip,
+                    Message::format(format_args!("no partition with UUID {uuid} on this stack")),
+                )),
+                Err(f) => Some((
+                    Outcome::Fail,
+                    Message::format(format_args!("looking up partition {uuid}: {}", f.message)),
+                )),
+            },
+        };
+        if verdict.is_some() {
+            return verdict;
+        }
+    }
+    None
+}
+
+fn feature_verdict(r: crate::ffa::Regs, what: fmt::Arguments<'_>) -> Option<(Outcome, Message)> {
+    if r.is_success() {
+        None
+    } else if r.error() == Some(FfaError::NotSupported) {
+        Some((
+            Outcome::NotSupported,
+            Message::format(format_args!("FFA_FEATURES({what}) = NOT_SUPPORTED")),
+        ))
+    } else {
+        Some((
+            Outcome::Fail,
+            Message::format(format_args!(
+                "FFA_FEATURES({what}) gave {}, neither SUCCESS nor NOT_SUPPORTED",
+                r.summary()
+            )),
+        ))
+    }
+}
+
+fn finish(env: &Env, case: &Case, outcome: Outcome, at: &str, msg: &str, ran_body: bool) {
+    let micros = env
+        .platform
+        .now_us()
+        .saturating_sub(STARTED_US.load(Ordering::Relaxed));
+    emit(
+        env.platform,
+        Event::End {
+            id: case.id,
+            outcome,
+            micros,
+            at,
+            msg,
+        },
+    );
+    emit(
+        env.platform,
+        LavaLine {
+            id: case.id,
+            outcome,
+        },
+    );
+    let slot = &COUNTS[outcome as usize];
+    slot.store(slot.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    if ran_body && outcome != Outcome::Pass {
+        restore_baseline(env);
+    }
+    CURRENT.store(NONE, Ordering::Relaxed);
+}
+
+/// Puts the FF-A state back to what every case starts from: the negotiated version, RX owned
+/// by the producer, and the harness's RX/TX pair mapped. Run after a case that did not pass,
+/// since it may have stopped half-way through changing that state.
+fn restore_baseline(env: &Env) {
+    env.ffa.version(env.session.negotiated);
+    env.ffa.rx_release();
+    env.ffa.rxtx_unmap();
+    let map = env.ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
+    if !map.is_success() {
+        emit(
+            env.platform,
+            Event::Note {
+                msg: FixedText::<200>::format(format_args!(
+                    "could not restore the RX/TX mapping: {}",
+                    map.summary()
+                ))
+                .as_str(),
+            },
+        );
+    }
+}
+
+/// Ends the running case with `outcome` (crash or timeout) and `what` happened, and goes on
+/// with the next case on a fresh stack. A fault outside any case ends the run.
+pub fn abort(platform: &'static dyn Platform, outcome: Outcome, what: fmt::Arguments<'_>) -> ! {
+    platform.disarm_watchdog();
+    let msg = Message::format(what);
+    let index = CURRENT.load(Ordering::Relaxed);
+    match (ENV.get(), index) {
+        (Some(env), i) if i != NONE => {
+            if let Some(case) = env.cases[i] {
+                finish(env, case, outcome, "", msg.as_str(), true);
+            }
+            platform.restart(i + 1)
+        }
+        _ => {
+            emit(
+                platform,
+                Event::Note {
+                    msg: FixedText::<460>::format(format_args!(
+                        "{outcome} outside any case: {}",
+                        msg.as_str()
+                    ))
+                    .as_str(),
+                },
+            );
+            platform.exit(4)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Typed FF-A calls over one conduit. Each returns the full register file: a conformance case
+//! checks every field of the answer, so nothing is decoded away here. Negative cases build
+//! their own [`Regs`] and use [`Ffa::call`].
+
+use super::{FeatureId, FuncId, Regs, Version};
+use crate::desc::Uuid;
+
+/// Issues one SMCCC call with x0..x17 in and out.
+pub trait Conduit: Sync {
+    /// Makes the call. The callee may write memory the caller shared with it (RX buffers).
+    fn call(&self, regs: Regs) -> Regs;
+}
+
+/// The FF-A endpoint interface of the image that runs the cases.
+pub struct Ffa {
+    conduit: &'static dyn Conduit,
+}
+
+impl Ffa {
+    /// Calls through `conduit`.
+    pub const fn new(conduit: &'static dyn Conduit) -> Self {
+        Self { conduit }
+    }
+
+    /// The raw call: every register as given.
+    pub fn call(&self, regs: Regs) -> Regs {
+        self.conduit.call(regs)
+    }
+
+    /// FFA_VERSION requesting `version`.
+    pub fn version(&self, version: Version) -> Regs {
+        self.call(Regs::call(FuncId::VERSION).with(1, version.to_u32().into()))
+    }
+
+    /// FFA_FEATURES for a function ID, with the input properties in w2.
+    pub fn features(&self, func: FuncId, properties: u32) -> Regs {
+        self.call(
+            Regs::call(FuncId::FEATURES)
+                .with(1, func.0.into())
+                .with(2, properties.into()),
+        )
+    }
+
+    /// FFA_FEATURES for a feature ID (NPI, SRI, MEI).
+    pub fn feature_id(&self, feature: FeatureId) -> Regs {
+        self.call(Regs::call(FuncId::FEATURES).with(1, feature.0.into()))
+    }
+
+    /// FFA_ID_GET.
+    pub fn id_get(&self) -> Regs {
+        self.call(Regs::call(FuncId::ID_GET))
+    }
+
+    /// FFA_SPM_ID_GET.
+    pub fn spm_id_get(&self) -> Regs {
+        self.call(Regs::call(FuncId::SPM_ID_GET))
+    }
+
+    /// FFA_RXTX_MAP_64 of a TX and an RX buffer of `pages` 4 KiB pages each.
+    pub fn rxtx_map(&self, tx: u64, rx: u64, pages: u32) -> Regs {
+        self.call(
+            Regs::call(FuncId::RXTX_MAP_64)
+                .with(1, tx)
+                .with(2, rx)
+                .with(3, pages.into()),
+        )
+    }
+
+    /// FFA_RXTX_UNMAP of the caller's own buffers (w1 = ID 0 in bits [31:16]).
+    pub fn rxtx_unmap(&self) -> Regs {
+        self.call(Regs::call(FuncId::RXTX_UNMAP))
+    }
+
+    /// FFA_RX_RELEASE of the caller's RX buffer.
+    pub fn rx_release(&self) -> Regs {
+        self.call(Regs::call(FuncId::RX_RELEASE))
+    }
+
+    /// FFA_PARTITION_INFO_GET for `uuid` (nil for all), with the flags in w5.
+    pub fn partition_info_get(&self, uuid: Uuid, flags: u32) -> Regs {
+        let w = uuid.to_regs();
+        self.call(
+            Regs::call(FuncId::PARTITION_INFO_GET)
+                .with(1, w[0].into())
+                .with(2, w[1].into())
+                .with(3, w[2].into())
+                .with(4, w[3].into())
+                .with(5, flags.into()),
+        )
+    }
+
+    /// FFA_MSG_SEND_DIRECT_REQ (32 or 64-bit by `func`) from `src` to `dst`, payload in x3..x7.
+    pub fn direct_req(&self, func: FuncId, src: u16, dst: u16, payload: [u64; 5]) -> Regs {
+        let mut r = Regs::call(func).with(1, (u64::from(src) << 16) | u64::from(dst));
+        r.0[3..8].copy_from_slice(&payload);
+        self.call(r)
+    }
+}

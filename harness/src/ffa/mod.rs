@@ -1,0 +1,14 @@
+//! The FF-A call layer: function IDs, status codes, versions, the register file, and the one
+//! conduit every call goes through ([`Ffa::call`]), with typed calls on top of it.
+
+mod call;
+mod error;
+mod func;
+mod regs;
+mod version;
+
+pub use call::{Conduit, Ffa};
+pub use error::FfaError;
+pub use func::{FeatureId, FuncId};
+pub use regs::{Regs, Summary};
+pub use version::Version;

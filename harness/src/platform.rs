@@ -1,0 +1,19 @@
+//! What the executor needs from the machine it runs on: a console for events, a clock, a
+//! watchdog for per-case timeouts, a way to restart on a fresh stack after a fault, and exit.
+//! The bare-metal implementation is `arch::BareMetal`; host tests use a fake.
+
+/// The machine under the executor.
+pub trait Platform: Sync {
+    /// Writes one console line (no trailing newline in `line`).
+    fn emit(&self, line: &str);
+    /// Microseconds since boot.
+    fn now_us(&self) -> u64;
+    /// Arms the per-case watchdog and unmasks its interrupt.
+    fn arm_watchdog(&self, ms: u32);
+    /// Disarms the watchdog.
+    fn disarm_watchdog(&self);
+    /// Abandons the current stack and calls `crate::executor::run_from(next)` on a fresh one.
+    fn restart(&self, next: usize) -> !;
+    /// Ends the run with an exit code (0 all green, 1 failures, >1 harness errors).
+    fn exit(&self, code: u32) -> !;
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs what the build and the QEMU runs need on a Debian 12 host: apt sources for the
+# pinned source packages and QEMU 10 (bookworm-backports), the cross toolchain, dtc, the
+# Python modules OP-TEE's build uses, and the Rust bare-metal targets. Idempotent: it only
+# touches apt when something is missing, and never upgrades what is installed.
+set -euo pipefail
+step() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || die "not root and no sudo: run 'make setup' as root"
+	SUDO=sudo
+fi
+
+# Binary packages from bookworm, and qemu-system-arm (10.x) from bookworm-backports.
+PKGS=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
+      python3-pyelftools python3-cryptography libssl-dev make bc dpkg-dev xz-utils
+      ca-certificates)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+need_qemu=0
+if ! command -v qemu-system-aarch64 >/dev/null; then
+	need_qemu=1
+elif ! qemu-system-aarch64 --version | grep -Eq 'version (9|[1-9][0-9])\.'; then
+	need_qemu=1
+fi
+
+SRC_LIST=/etc/apt/sources.list.d/ffa-cts.sources
+need_sources=0
+[ -f "$SRC_LIST" ] || need_sources=1
+
+if [ "$need_sources" = 1 ]; then
+	step "adding apt sources ($SRC_LIST): bookworm-backports, deb-src trixie and sid"
+	$SUDO tee "$SRC_LIST" >/dev/null <<'SRC'
+# Added by ffa-cts scripts/setup-host.sh: QEMU 10 from bookworm-backports, and the
+# source packages of TF-A (trixie) and OP-TEE (sid) that the suite builds its stacks from.
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+if [ "$need_sources" = 1 ] || [ ${#missing[@]} -gt 0 ] || [ "$need_qemu" = 1 ]; then
+	step "apt-get update"
+	$SUDO apt-get update -q -o Dpkg::Progress-Fancy=0 >/dev/null || die "apt-get update (check network access to the Debian mirror)"
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	step "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+		|| die "apt-get install ${missing[*]}"
+fi
+if [ "$need_qemu" = 1 ]; then
+	step "installing qemu-system-arm from bookworm-backports"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports \
+		qemu-system-arm >/dev/null || die "apt-get install -t bookworm-backports qemu-system-arm"
+fi
+
+if command -v rustup >/dev/null; then
+	installed=$(rustup target list --installed)
+	for t in aarch64-unknown-none aarch64-unknown-none-softfloat; do
+		if ! grep -qx "$t" <<<"$installed"; then
+			step "rustup target add $t"
+			rustup target add "$t" >/dev/null || die "rustup target add $t"
+		fi
+	done
+	rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null 2>&1 || true
+else
+	die "rustup not found: install Rust with rustup (https://rustup.rs) first"
+fi
+step "host ready: $(qemu-system-aarch64 --version | head -1), $(aarch64-linux-gnu-gcc --version | head -1)"

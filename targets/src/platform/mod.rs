@@ -1,0 +1,3 @@
+//! Platform ports: memory map, GIC and console of each machine an image runs on.
+
+pub mod qemu_virt;

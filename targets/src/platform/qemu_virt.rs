@@ -1,0 +1,13 @@
+//! QEMU `virt` (secure=on, gic-version=3) behind TF-A's PLAT=qemu: BL33 at 0x60000000,
+//! GICv3 distributor at 0x08000000 and redistributors at 0x080A0000, semihosting console.
+
+use ffa_harness::arch::{BareMetal, Console, GicBases};
+
+/// The machine.
+pub static MACHINE: BareMetal = BareMetal {
+    console: Console::Semihosting,
+    gic: GicBases {
+        gicd: 0x0800_0000,
+        gicr: 0x080A_0000,
+    },
+};
