@@ -3,3 +3,6 @@
 #![no_std]
 
 mod setup;
+
+#[cfg(all(feature = "self-test", target_os = "none"))]
+mod selftest;

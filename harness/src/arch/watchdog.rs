@@ -1,16 +1,19 @@
-//! The per-case watchdog: the EL1 physical timer (CNTP, PPI 14 = INTID 30), routed as a
+//! The per-case watchdog: the EL1 virtual timer (CNTV, PPI 11 = INTID 27), routed as a
 //! Group 1 non-secure interrupt through the GICv3 by the `arm-gic` driver, taken at the
-//! image's own exception level.
+//! image's own exception level. Not the physical timer: TF-A + OP-TEE on QEMU configure its
+//! PPI 30 as secure, so it arrives as an FIQ at EL3 and never reaches the normal world.
 
 use aarch64_cpu::registers::{
-    Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTP_CTL_EL0, CNTP_TVAL_EL0,
+    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTV_CTL_EL0, CNTV_TVAL_EL0,
+    HCR_EL2,
 };
+use arm_gic::gicv3::registers::GicdCtlr;
 use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
 use arm_gic::{IntId, UniqueMmioPointer};
 use core::ptr::NonNull;
 
 /// The timer's interrupt.
-pub const TIMER_INTID: IntId = IntId::ppi(14);
+pub const TIMER_INTID: IntId = IntId::ppi(11);
 
 /// Sets up the CPU interface and the timer interrupt on core 0. The firmware has already
 /// initialised the distributor and woken this core's redistributor; only the timer's own
@@ -28,6 +31,14 @@ pub fn init(gicd: usize, gicr: usize, at_el2: bool) {
     };
     if at_el2 {
         GicCpuInterface::enable_system_register_el2(true);
+        // Physical IRQs target EL1 unless HCR_EL2.IMO is set, and an interrupt that targets
+        // a lower EL is never taken while running at EL2.
+        HCR_EL2.modify(HCR_EL2::IMO::SET);
+        // TF-A enables only Group 0 and Group 1 Secure at the distributor and leaves Group 1
+        // NS to the normal world (GICD_CTLR reads 0x10 from NS after boot), as Linux does.
+        // In the non-secure view with affinity routing, bit 1 is EnableGrp1A, which is the
+        // bit `arm-gic` names after the secure view's EnableGrp1NS.
+        gic.gicd_set_control(GicdCtlr::EnableGrp1NS);
     }
     GicCpuInterface::enable_system_register_el1();
     let _ = gic.set_group(TIMER_INTID, Some(0), Group::Group1NS);
@@ -40,15 +51,15 @@ pub fn init(gicd: usize, gicr: usize, at_el2: bool) {
 /// Fires the timer interrupt `ms` milliseconds from now and unmasks IRQs.
 pub fn arm(ms: u32) {
     let ticks = CNTFRQ_EL0.get() * u64::from(ms) / 1000;
-    CNTP_TVAL_EL0.set(ticks.min(u64::from(u32::MAX >> 1)));
-    CNTP_CTL_EL0.set(1);
+    CNTV_TVAL_EL0.set(ticks.min(u64::from(u32::MAX >> 1)));
+    CNTV_CTL_EL0.set(1);
     arm_gic::irq_enable();
 }
 
 /// Masks IRQs and stops the timer.
 pub fn disarm() {
     arm_gic::irq_disable();
-    CNTP_CTL_EL0.set(0);
+    CNTV_CTL_EL0.set(0);
 }
 
 /// Microseconds since the counter started.
@@ -64,7 +75,7 @@ pub fn acknowledge() -> bool {
         Some(id) => {
             GicCpuInterface::end_interrupt(id, InterruptGroup::Group1);
             if id == TIMER_INTID {
-                CNTP_CTL_EL0.set(0);
+                CNTV_CTL_EL0.set(0);
                 true
             } else {
                 false
