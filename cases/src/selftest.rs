@@ -7,11 +7,7 @@ use ffa_harness::{check_success, Case, CaseResult, Ctx, CASES};
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static UNDEFINED_INSTRUCTION: Case = Case::new(
-    "selftest.a_undefined_instruction",
-    "-",
-    undefined_instruction,
-);
+static UNDEFINED_INSTRUCTION: Case = Case::new("selftest.a_undefined_instruction", "-", undefined_instruction);
 
 fn undefined_instruction(_: &mut Ctx) -> CaseResult {
     // SAFETY: `udf` only raises an undefined-instruction exception, which the harness's
@@ -45,9 +41,7 @@ static STILL_RUNNING: Case = Case::new("selftest.d_still_running", "-", still_ru
 /// After the faults above, the FF-A session still works: RX/TX is mapped again.
 fn still_running(ctx: &mut Ctx) -> CaseResult {
     check_success!(ctx.ffa.id_get(), "FFA_ID_GET after the faults");
-    let r = ctx
-        .ffa
-        .rxtx_map(ctx.pages.tx.addr(), ctx.pages.rx.addr(), 1);
+    let r = ctx.ffa.rxtx_map(ctx.pages.tx.addr(), ctx.pages.rx.addr(), 1);
     ffa_harness::check_error!(
         r,
         ffa_harness::ffa::FfaError::Denied,

@@ -24,12 +24,7 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// Parses a command line. The first word may be the image name, as QEMU passes argv[0].
     pub fn parse(line: &'a str) -> Self {
-        let mut args = Args {
-            version: Version::V1_1,
-            only: "",
-            after: None,
-            unknown: None,
-        };
+        let mut args = Args { version: Version::V1_1, only: "", after: None, unknown: None };
         for (i, word) in line.split_ascii_whitespace().enumerate() {
             match word.split_once('=') {
                 Some(("version", v)) => match Version::parse(v) {
@@ -47,11 +42,7 @@ impl<'a> Args<'a> {
 
     /// True when the case `id` is selected.
     pub fn selects(&self, id: &str) -> bool {
-        let chosen = self.only.is_empty()
-            || self
-                .only
-                .split(';')
-                .any(|p| !p.is_empty() && id.starts_with(p));
+        let chosen = self.only.is_empty() || self.only.split(';').any(|p| !p.is_empty() && id.starts_with(p));
         chosen && self.after.is_none_or(|a| id > a)
     }
 }

@@ -48,11 +48,7 @@ impl Case {
     pub const DEFAULT_TIMEOUT_MS: u32 = 2000;
 
     /// A case with no preconditions, v1.0 and up, and the default timeout.
-    pub const fn new(
-        id: &'static str,
-        section: &'static str,
-        run: fn(&mut Ctx) -> CaseResult,
-    ) -> Self {
+    pub const fn new(id: &'static str, section: &'static str, run: fn(&mut Ctx) -> CaseResult) -> Self {
         Self {
             id,
             section,
@@ -113,11 +109,7 @@ pub fn sorted<'a>(cases: &'a [Case], out: &mut [Option<&'a Case>]) -> Result<usi
     out[..n].sort_unstable_by_key(|c| c.map(|c| c.id));
     for i in 0..n {
         let c = out[i].map(|c| c.id).unwrap_or_default();
-        if c.is_empty()
-            || !c
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
-        {
+        if c.is_empty() || !c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.') {
             return Err(RegistryError::BadId(c));
         }
         if i > 0 && out[i - 1].map(|p| p.id) == Some(c) {

@@ -17,11 +17,7 @@ pub struct Failure {
 impl Failure {
     /// A failure at `file:line` with a formatted message.
     pub fn new(file: &'static str, line: u32, args: core::fmt::Arguments<'_>) -> Self {
-        Self {
-            file,
-            line,
-            message: FixedText::format(args),
-        }
+        Self { file, line, message: FixedText::format(args) }
     }
 }
 
@@ -123,12 +119,6 @@ mod tests {
             "second create: want FFA_ERROR(DENIED), got FFA_SUCCESS_32(x1=0x0 x2=0x0 x3=0x0)"
         );
         let f = mbz(Regs::call(FuncId::SUCCESS_32).with(5, 7)).unwrap_err();
-        assert!(
-            f.message
-                .as_str()
-                .starts_with("FFA_ID_GET: x5 is reserved (MBZ) but holds 0x7"),
-            "{}",
-            f.message
-        );
+        assert!(f.message.as_str().starts_with("FFA_ID_GET: x5 is reserved (MBZ) but holds 0x7"), "{}", f.message);
     }
 }

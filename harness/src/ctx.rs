@@ -4,6 +4,7 @@
 use crate::desc::{PartitionInfo, Uuid};
 use crate::ffa::{Ffa, Version};
 use crate::pages::{Pages, PAGES};
+use crate::platform::MachineInfo;
 use crate::{fail, CaseResult, Failure};
 
 /// The FF-A session established at boot, before any case runs.
@@ -29,16 +30,14 @@ pub struct Ctx<'a> {
     pub session: &'a Session,
     /// The shared pages; TX and RX are mapped when a case starts.
     pub pages: &'static Pages,
+    /// The machine.
+    pub machine: &'a MachineInfo,
 }
 
 impl<'a> Ctx<'a> {
     /// A context over the image's shared pages.
-    pub fn new(ffa: &'a Ffa, session: &'a Session) -> Self {
-        Self {
-            ffa,
-            session,
-            pages: &PAGES,
-        }
+    pub fn new(ffa: &'a Ffa, session: &'a Session, machine: &'a MachineInfo) -> Self {
+        Self { ffa, session, pages: &PAGES, machine }
     }
 
     /// The negotiated version.
@@ -57,11 +56,8 @@ impl<'a> Ctx<'a> {
             fail!("FFA_PARTITION_INFO_GET({uuid}): unexpected {}", r.summary());
         }
         let count = r.w(2) as usize;
-        let size = if self.version() >= Version::V1_1 {
-            r.w(3) as usize
-        } else {
-            PartitionInfo::size_for(self.version())
-        };
+        let size =
+            if self.version() >= Version::V1_1 { r.w(3) as usize } else { PartitionInfo::size_for(self.version()) };
         let mut bytes = [0u8; 24];
         let len = size.min(bytes.len());
         self.pages.rx.read(0, &mut bytes[..len]);
@@ -91,14 +87,9 @@ impl<'a> Ctx<'a> {
 
     /// Maps the harness's TX and RX pages again (after a case unmapped them).
     pub fn remap_rxtx(&self) -> CaseResult {
-        let r = self
-            .ffa
-            .rxtx_map(self.pages.tx.addr(), self.pages.rx.addr(), 1);
+        let r = self.ffa.rxtx_map(self.pages.tx.addr(), self.pages.rx.addr(), 1);
         if !r.is_success() {
-            fail!(
-                "restoring the RX/TX mapping: FFA_RXTX_MAP_64 gave {}",
-                r.summary()
-            );
+            fail!("restoring the RX/TX mapping: FFA_RXTX_MAP_64 gave {}", r.summary());
         }
         Ok(())
     }

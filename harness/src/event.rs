@@ -16,37 +16,15 @@ pub const SCHEMA: u32 = 1;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event<'a> {
     /// The image is up: which image, how many cases it has and will run.
-    Hello {
-        schema: u32,
-        image: &'a str,
-        total: u32,
-        selected: u32,
-    },
+    Hello { schema: u32, image: &'a str, total: u32, selected: u32 },
     /// The FF-A session: requested and returned FFA_VERSION, the version in force, IDs.
-    Session {
-        requested: Version,
-        returned: u32,
-        negotiated: Version,
-        own_id: u16,
-        spmc_id: u16,
-    },
+    Session { requested: Version, returned: u32, negotiated: Version, own_id: u16, spmc_id: u16 },
     /// A case that will run in this boot, with its metadata.
-    Plan {
-        id: &'a str,
-        section: &'a str,
-        abis: &'a str,
-        since: Version,
-    },
+    Plan { id: &'a str, section: &'a str, abis: &'a str, since: Version },
     /// A case begins.
     Start { id: &'a str, timeout_ms: u32 },
     /// A case ended.
-    End {
-        id: &'a str,
-        outcome: Outcome,
-        micros: u64,
-        at: &'a str,
-        msg: &'a str,
-    },
+    End { id: &'a str, outcome: Outcome, micros: u64, at: &'a str, msg: &'a str },
     /// Free text from the image worth keeping (setup steps, warnings).
     Note { msg: &'a str },
     /// Every selected case of this boot has ended.
@@ -111,24 +89,16 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     fn split(body: &'a str) -> Self {
         match body.find(" msg=") {
-            Some(i) => Self {
-                head: &body[..i],
-                msg: &body[i + 5..],
-            },
+            Some(i) => Self { head: &body[..i], msg: &body[i + 5..] },
             None => match body.strip_prefix("msg=") {
                 Some(m) => Self { head: "", msg: m },
-                None => Self {
-                    head: body,
-                    msg: "",
-                },
+                None => Self { head: body, msg: "" },
             },
         }
     }
 
     fn get(&self, key: &str) -> Option<&'a str> {
-        self.head
-            .split(' ')
-            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+        self.head.split(' ').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
     }
 
     fn num<T: core::str::FromStr>(&self, key: &str) -> Option<T> {
@@ -167,10 +137,7 @@ impl<'a> Event<'a> {
                 abis: f.get("abis").filter(|a| *a != "-").unwrap_or(""),
                 since: Version::parse(f.get("since")?)?,
             },
-            "start" => Event::Start {
-                id: f.get("id")?,
-                timeout_ms: f.num("timeout_ms")?,
-            },
+            "start" => Event::Start { id: f.get("id")?, timeout_ms: f.num("timeout_ms")? },
             "end" => Event::End {
                 id: f.get("id")?,
                 outcome: Outcome::parse(f.get("outcome")?)?,
@@ -227,12 +194,7 @@ mod tests {
 
     #[test]
     fn every_event_round_trips() {
-        round_trip(Event::Hello {
-            schema: 1,
-            image: "ns",
-            total: 70,
-            selected: 12,
-        });
+        round_trip(Event::Hello { schema: 1, image: "ns", total: 70, selected: 12 });
         round_trip(Event::Session {
             requested: Version::V1_1,
             returned: 0x10002,
@@ -246,23 +208,9 @@ mod tests {
             abis: "FFA_VERSION,FFA_ID_GET",
             since: Version::V1_0,
         });
-        round_trip(Event::Plan {
-            id: "a",
-            section: "1",
-            abis: "",
-            since: Version::V1_1,
-        });
-        round_trip(Event::Start {
-            id: "setup.version.bit31",
-            timeout_ms: 2000,
-        });
-        round_trip(Event::End {
-            id: "x.y",
-            outcome: Outcome::Pass,
-            micros: 42,
-            at: "",
-            msg: "",
-        });
+        round_trip(Event::Plan { id: "a", section: "1", abis: "", since: Version::V1_1 });
+        round_trip(Event::Start { id: "setup.version.bit31", timeout_ms: 2000 });
+        round_trip(Event::End { id: "x.y", outcome: Outcome::Pass, micros: 42, at: "", msg: "" });
         round_trip(Event::End {
             id: "x.y",
             outcome: Outcome::Fail,
@@ -293,14 +241,7 @@ mod tests {
 
     #[test]
     fn lava_line() {
-        let l = LavaLine {
-            id: "setup.rxtx_map.Twice",
-            outcome: Outcome::NotSupported,
-        }
-        .to_string();
-        assert_eq!(
-            l,
-            "<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=setup_rxtx_map_twice RESULT=skip>"
-        );
+        let l = LavaLine { id: "setup.rxtx_map.Twice", outcome: Outcome::NotSupported }.to_string();
+        assert_eq!(l, "<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=setup_rxtx_map_twice RESULT=skip>");
     }
 }

@@ -48,12 +48,7 @@ pub fn emit(platform: &dyn Platform, event: impl fmt::Display) {
 
 /// Boots the driver: parses the command line, checks the registry, negotiates the FF-A
 /// session, announces the plan and runs every selected case. Never returns.
-pub fn start(
-    platform: &'static dyn Platform,
-    ffa: &'static Ffa,
-    cmdline: &'static str,
-    image: &str,
-) -> ! {
+pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, cmdline: &'static str, image: &str) -> ! {
     let args = Args::parse(cmdline);
     let mut cases = [None; MAX_CASES];
     let count = match sorted(&CASES, &mut cases) {
@@ -61,36 +56,19 @@ pub fn start(
         Err(e) => {
             emit(
                 platform,
-                Event::Note {
-                    msg: FixedText::<200>::format(format_args!("case registry is broken: {e:?}"))
-                        .as_str(),
-                },
+                Event::Note { msg: FixedText::<200>::format(format_args!("case registry is broken: {e:?}")).as_str() },
             );
             platform.exit(2)
         }
     };
-    let selected = cases[..count]
-        .iter()
-        .flatten()
-        .filter(|c| args.selects(c.id))
-        .count();
-    emit(
-        platform,
-        Event::Hello {
-            schema: SCHEMA,
-            image,
-            total: count as u32,
-            selected: selected as u32,
-        },
-    );
+    let selected = cases[..count].iter().flatten().filter(|c| args.selects(c.id)).count();
+    emit(platform, Event::Hello { schema: SCHEMA, image, total: count as u32, selected: selected as u32 });
     if let Some(word) = args.unknown {
         emit(
             platform,
             Event::Note {
-                msg: FixedText::<200>::format(format_args!(
-                    "unknown argument '{word}' (known: version= only= after=)"
-                ))
-                .as_str(),
+                msg: FixedText::<200>::format(format_args!("unknown argument '{word}' (known: version= only= after=)"))
+                    .as_str(),
             },
         );
         platform.exit(2);
@@ -112,33 +90,17 @@ pub fn start(
             spmc_id: session.spmc_id,
         },
     );
-    for case in cases[..count]
-        .iter()
-        .flatten()
-        .filter(|c| args.selects(c.id))
-    {
+    for case in cases[..count].iter().flatten().filter(|c| args.selects(c.id)) {
         let mut abis = FixedText::<300>::new();
         for (i, f) in case.abis.iter().enumerate() {
             let _ = write!(abis, "{}{f}", if i == 0 { "" } else { "," });
         }
         emit(
             platform,
-            Event::Plan {
-                id: case.id,
-                section: case.section,
-                abis: abis.as_str(),
-                since: case.min_version,
-            },
+            Event::Plan { id: case.id, section: case.section, abis: abis.as_str(), since: case.min_version },
         );
     }
-    ENV.set(Env {
-        platform,
-        ffa,
-        session,
-        args,
-        cases,
-        count,
-    });
+    ENV.set(Env { platform, ffa, session, args, cases, count });
     run_from(0)
 }
 
@@ -164,31 +126,15 @@ fn negotiate(ffa: &Ffa, requested: Version) -> Result<Session, Message> {
     };
     let id = ffa.id_get();
     if !id.is_success() {
-        return Err(Message::format(format_args!(
-            "FFA_ID_GET failed: {}",
-            id.summary()
-        )));
+        return Err(Message::format(format_args!("FFA_ID_GET failed: {}", id.summary())));
     }
     let spm = ffa.spm_id_get();
-    let spmc_id = if spm.is_success() {
-        spm.w(2) as u16
-    } else {
-        0xffff
-    };
+    let spmc_id = if spm.is_success() { spm.w(2) as u16 } else { 0xffff };
     let map = ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
     if !map.is_success() {
-        return Err(Message::format(format_args!(
-            "FFA_RXTX_MAP_64 of the harness buffers failed: {}",
-            map.summary()
-        )));
+        return Err(Message::format(format_args!("FFA_RXTX_MAP_64 of the harness buffers failed: {}", map.summary())));
     }
-    Ok(Session {
-        requested,
-        returned,
-        negotiated,
-        own_id: id.w(2) as u16,
-        spmc_id,
-    })
+    Ok(Session { requested, returned, negotiated, own_id: id.w(2) as u16, spmc_id })
 }
 
 /// Runs the selected cases from index `next` of the sorted registry to the end, then reports
@@ -218,19 +164,13 @@ pub fn run_from(next: usize) -> ! {
 
 fn run_one(env: &Env, index: usize, case: &'static Case) {
     CURRENT.store(index, Ordering::Relaxed);
-    emit(
-        env.platform,
-        Event::Start {
-            id: case.id,
-            timeout_ms: case.timeout_ms,
-        },
-    );
+    emit(env.platform, Event::Start { id: case.id, timeout_ms: case.timeout_ms });
     STARTED_US.store(env.platform.now_us(), Ordering::Relaxed);
     if let Some((outcome, why)) = unmet_need(env, case) {
         finish(env, case, outcome, "", why.as_str(), false);
         return;
     }
-    let mut ctx = Ctx::new(env.ffa, &env.session);
+    let mut ctx = Ctx::new(env.ffa, &env.session, env.platform.info());
     env.platform.arm_watchdog(case.timeout_ms);
     let result = (case.run)(&mut ctx);
     env.platform.disarm_watchdog();
@@ -238,14 +178,7 @@ fn run_one(env: &Env, index: usize, case: &'static Case) {
         Ok(()) => finish(env, case, Outcome::Pass, "", "", true),
         Err(f) => {
             let at = FixedText::<120>::format(format_args!("{}:{}", f.file, f.line));
-            finish(
-                env,
-                case,
-                Outcome::Fail,
-                at.as_str(),
-                f.message.as_str(),
-                true,
-            );
+            finish(env, case, Outcome::Fail, at.as_str(), f.message.as_str(), true);
         }
     }
 }
@@ -256,28 +189,21 @@ fn unmet_need(env: &Env, case: &Case) -> Option<(Outcome, Message)> {
     if negotiated < case.min_version {
         return Some((
             Outcome::Skip,
-            Message::format(format_args!(
-                "needs FF-A {}, negotiated {negotiated}",
-                case.min_version
-            )),
+            Message::format(format_args!("needs FF-A {}, negotiated {negotiated}", case.min_version)),
         ));
     }
     for need in case.needs {
         let verdict = match *need {
             Need::Abi(f) => feature_verdict(env.ffa.features(f, 0), format_args!("{f}")),
-            Need::Feature(id) => {
-                feature_verdict(env.ffa.feature_id(id), format_args!("feature {}", id.0))
-            }
-            Need::Partition(uuid) => match Ctx::new(env.ffa, &env.session).find_partition(uuid) {
+            Need::Feature(id) => feature_verdict(env.ffa.feature_id(id), format_args!("feature {}", id.0)),
+            Need::Partition(uuid) => match Ctx::new(env.ffa, &env.session, env.platform.info()).find_partition(uuid) {
                 Ok(Some(_)) => None,
-                Ok(None) => Some((
-                    Outcome::Skip,
-                    Message::format(format_args!("no partition with UUID {uuid} on this stack")),
-                )),
-                Err(f) => Some((
-                    Outcome::Fail,
-                    Message::format(format_args!("looking up partition {uuid}: {}", f.message)),
-                )),
+                Ok(None) => {
+                    Some((Outcome::Skip, Message::format(format_args!("no partition with UUID {uuid} on this stack"))))
+                }
+                Err(f) => {
+                    Some((Outcome::Fail, Message::format(format_args!("looking up partition {uuid}: {}", f.message))))
+                }
             },
         };
         if verdict.is_some() {
@@ -291,10 +217,7 @@ fn feature_verdict(r: crate::ffa::Regs, what: fmt::Arguments<'_>) -> Option<(Out
     if r.is_success() {
         None
     } else if r.error() == Some(FfaError::NotSupported) {
-        Some((
-            Outcome::NotSupported,
-            Message::format(format_args!("FFA_FEATURES({what}) = NOT_SUPPORTED")),
-        ))
+        Some((Outcome::NotSupported, Message::format(format_args!("FFA_FEATURES({what}) = NOT_SUPPORTED"))))
     } else {
         Some((
             Outcome::Fail,
@@ -307,27 +230,9 @@ fn feature_verdict(r: crate::ffa::Regs, what: fmt::Arguments<'_>) -> Option<(Out
 }
 
 fn finish(env: &Env, case: &Case, outcome: Outcome, at: &str, msg: &str, ran_body: bool) {
-    let micros = env
-        .platform
-        .now_us()
-        .saturating_sub(STARTED_US.load(Ordering::Relaxed));
-    emit(
-        env.platform,
-        Event::End {
-            id: case.id,
-            outcome,
-            micros,
-            at,
-            msg,
-        },
-    );
-    emit(
-        env.platform,
-        LavaLine {
-            id: case.id,
-            outcome,
-        },
-    );
+    let micros = env.platform.now_us().saturating_sub(STARTED_US.load(Ordering::Relaxed));
+    emit(env.platform, Event::End { id: case.id, outcome, micros, at, msg });
+    emit(env.platform, LavaLine { id: case.id, outcome });
     let slot = &COUNTS[outcome as usize];
     slot.store(slot.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     if ran_body && outcome != Outcome::Pass {
@@ -348,11 +253,8 @@ fn restore_baseline(env: &Env) {
         emit(
             env.platform,
             Event::Note {
-                msg: FixedText::<200>::format(format_args!(
-                    "could not restore the RX/TX mapping: {}",
-                    map.summary()
-                ))
-                .as_str(),
+                msg: FixedText::<200>::format(format_args!("could not restore the RX/TX mapping: {}", map.summary()))
+                    .as_str(),
             },
         );
     }
@@ -375,11 +277,8 @@ pub fn abort(platform: &'static dyn Platform, outcome: Outcome, what: fmt::Argum
             emit(
                 platform,
                 Event::Note {
-                    msg: FixedText::<460>::format(format_args!(
-                        "{outcome} outside any case: {}",
-                        msg.as_str()
-                    ))
-                    .as_str(),
+                    msg: FixedText::<460>::format(format_args!("{outcome} outside any case: {}", msg.as_str()))
+                        .as_str(),
                 },
             );
             platform.exit(4)

@@ -19,10 +19,7 @@ unsafe impl<T: Sync> Sync for SetOnce<T> {}
 impl<T> SetOnce<T> {
     /// An unset global.
     pub const fn new() -> Self {
-        Self {
-            set: AtomicBool::new(false),
-            value: UnsafeCell::new(MaybeUninit::uninit()),
-        }
+        Self { set: AtomicBool::new(false), value: UnsafeCell::new(MaybeUninit::uninit()) }
     }
 
     /// Sets the value. Returns false, and leaves the first value, when it was already set.

@@ -21,14 +21,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 6] = [
-        Self::Pass,
-        Self::Fail,
-        Self::NotSupported,
-        Self::Skip,
-        Self::Timeout,
-        Self::Crash,
-    ];
+    pub const ALL: [Outcome; 6] = [Self::Pass, Self::Fail, Self::NotSupported, Self::Skip, Self::Timeout, Self::Crash];
 
     /// The name used in events, JSON, baselines and the matrix.
     pub const fn as_str(self) -> &'static str {
@@ -121,10 +114,7 @@ mod tests {
             c.add(o);
         }
         c.add(Outcome::Pass);
-        assert_eq!(
-            (c.passed(), c.failed(), c.skipped(), c.total()),
-            (2, 3, 2, 7)
-        );
+        assert_eq!((c.passed(), c.failed(), c.skipped(), c.total()), (2, 3, 2, 7));
         assert_eq!(Outcome::parse("bogus"), None);
     }
 }

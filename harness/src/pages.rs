@@ -32,26 +32,14 @@ impl Page {
         assert!(offset + out.len() <= PAGE_SIZE, "read past the page");
         // SAFETY: the range is inside the page (checked above), nothing holds a reference
         // into it (module doc), and `out` cannot overlap a page nobody borrows.
-        unsafe {
-            core::ptr::copy_nonoverlapping(
-                self.0.get().cast::<u8>().add(offset),
-                out.as_mut_ptr(),
-                out.len(),
-            )
-        }
+        unsafe { core::ptr::copy_nonoverlapping(self.0.get().cast::<u8>().add(offset), out.as_mut_ptr(), out.len()) }
     }
 
     /// Copies `data` in at `offset`. Panics when the range leaves the page.
     pub fn write(&self, offset: usize, data: &[u8]) {
         assert!(offset + data.len() <= PAGE_SIZE, "write past the page");
         // SAFETY: as in `read`.
-        unsafe {
-            core::ptr::copy_nonoverlapping(
-                data.as_ptr(),
-                self.0.get().cast::<u8>().add(offset),
-                data.len(),
-            )
-        }
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), self.0.get().cast::<u8>().add(offset), data.len()) }
     }
 
     /// Sets every byte to `byte`.
@@ -83,14 +71,7 @@ pub struct Pages {
 pub static PAGES: Pages = Pages {
     tx: Page::zeroed(),
     rx: Page::zeroed(),
-    spare: [
-        Page::zeroed(),
-        Page::zeroed(),
-        Page::zeroed(),
-        Page::zeroed(),
-        Page::zeroed(),
-        Page::zeroed(),
-    ],
+    spare: [Page::zeroed(), Page::zeroed(), Page::zeroed(), Page::zeroed(), Page::zeroed(), Page::zeroed()],
 };
 
 #[cfg(test)]
@@ -101,10 +82,7 @@ mod tests {
     fn pages_are_aligned_and_contiguous() {
         assert_eq!(PAGES.tx.addr() % PAGE_SIZE as u64, 0);
         assert_eq!(PAGES.rx.addr(), PAGES.tx.addr() + PAGE_SIZE as u64);
-        assert_eq!(
-            PAGES.spare[1].addr(),
-            PAGES.spare[0].addr() + PAGE_SIZE as u64
-        );
+        assert_eq!(PAGES.spare[1].addr(), PAGES.spare[0].addr() + PAGE_SIZE as u64);
         PAGES.spare[5].write(8, &[1, 2, 3, 4]);
         assert_eq!(PAGES.spare[5].u32_at(8), 0x0403_0201);
     }

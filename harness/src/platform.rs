@@ -2,8 +2,20 @@
 //! watchdog for per-case timeouts, a way to restart on a fresh stack after a fault, and exit.
 //! The bare-metal implementation is `arch::BareMetal`; host tests use a fake.
 
+/// Facts about the machine that cases need (addresses they must not be able to share).
+#[derive(Clone, Copy, Debug)]
+pub struct MachineInfo {
+    /// The platform's name, as results report it.
+    pub name: &'static str,
+    /// A page-aligned address in secure memory that the normal world must not hand to the
+    /// SPMC as a buffer.
+    pub secure_ram: u64,
+}
+
 /// The machine under the executor.
 pub trait Platform: Sync {
+    /// What cases may know about the machine.
+    fn info(&self) -> &MachineInfo;
     /// Writes one console line (no trailing newline in `line`).
     fn emit(&self, line: &str);
     /// Microseconds since boot.

@@ -1,5 +1,40 @@
 //! Where the rules come from: the spec document and the sections of DEN0077A v1.1 that cases
-//! cite. Cases name these constants so that a citation is corrected in one place.
+//! cite, in one place so that a citation is corrected once.
+//!
+//! The spec PDF is not on the machines this suite was written on. The numbers come from what
+//! implementations cite: Hafnium quotes v1.1 Beta0 §13.9 for FFA_SPM_ID_GET and v1.1 EAC0
+//! Tables 13.34/13.37 for FFA_PARTITION_INFO_GET, and v1.2 ALP1 §13.2/§13.3 for
+//! FFA_VERSION/FFA_FEATURES; chapter 13 holds the setup and discovery ABIs in v1.1. Each
+//! citation names the ABI beside the number: where a release numbered differently, the
+//! ABI name is what to look up.
 
 /// The specification the cases check.
 pub const SPEC: &str = "DEN0077A v1.1";
+
+/// FFA_VERSION, and the version compatibility rules (13.2.1).
+pub const VERSION: &str = "13.2 FFA_VERSION";
+/// FFA_FEATURES.
+pub const FEATURES: &str = "13.3 FFA_FEATURES";
+/// FFA_RX_RELEASE.
+pub const RX_RELEASE: &str = "13.5 FFA_RX_RELEASE";
+/// FFA_RXTX_MAP.
+pub const RXTX_MAP: &str = "13.6 FFA_RXTX_MAP";
+/// FFA_RXTX_UNMAP.
+pub const RXTX_UNMAP: &str = "13.7 FFA_RXTX_UNMAP";
+/// FFA_PARTITION_INFO_GET (count flag Table 13.34, descriptor Table 13.37 in EAC0).
+pub const PARTITION_INFO_GET: &str = "13.8 FFA_PARTITION_INFO_GET";
+/// FFA_ID_GET.
+pub const ID_GET: &str = "13.9 FFA_ID_GET";
+/// FFA_SPM_ID_GET.
+pub const SPM_ID_GET: &str = "13.10 FFA_SPM_ID_GET";
+/// FFA_PARTITION_INFO_GET_REGS (DEN0077A v1.2).
+pub const PARTITION_INFO_GET_REGS: &str = "v1.2 14.9 FFA_PARTITION_INFO_GET_REGS";
+/// FFA_MSG_SEND_DIRECT_REQ.
+pub const DIRECT_REQ: &str = "15.2 FFA_MSG_SEND_DIRECT_REQ";
+/// FFA_MSG_SEND_DIRECT_RESP.
+pub const DIRECT_RESP: &str = "15.3 FFA_MSG_SEND_DIRECT_RESP";
+/// FFA_MSG_WAIT.
+pub const MSG_WAIT: &str = "14.2 FFA_MSG_WAIT";
+/// The SMC32 convention: a callee ignores bits [63:32] of x1..x7 (SMCCC, DEN0028, 2.6),
+/// which FF-A's SMC32 ABIs inherit.
+pub const SMC32_UPPER_BITS: &str = "DEN0028 2.6 SMC32 (FF-A 13.x SMC32 ABIs)";

@@ -14,11 +14,7 @@ pub struct FixedText<const N: usize> {
 impl<const N: usize> FixedText<N> {
     /// Empty text.
     pub const fn new() -> Self {
-        Self {
-            buf: [0; N],
-            len: 0,
-            cut: false,
-        }
+        Self { buf: [0; N], len: 0, cut: false }
     }
 
     /// Text from formatting arguments.

@@ -1,1 +1,51 @@
-fn main() {}
+//! ffa-cts: the host runner of the FF-A conformance test suite. `run` boots a stack in QEMU
+//! and collects the image's events into results, `list` shows the registered cases, `gate`
+//! compares a run with the stack's baseline.
+
+// Links the case registrations into `ffa_harness::CASES` for `list`.
+use ffa_cases as _;
+
+mod atomic_write;
+mod baseline;
+mod boot;
+mod boot_loop;
+mod cli;
+mod gate;
+mod image_args;
+mod junit;
+mod list;
+mod outcome_serde;
+mod qemu;
+mod recorder;
+mod results;
+mod run;
+mod run_dir;
+mod summary;
+mod time;
+
+use cli::{Command, UsageError};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match cli::parse(&args) {
+        Ok(Command::Help) => {
+            print!("{}", cli::USAGE);
+            Ok(0)
+        }
+        Ok(Command::List { only }) => list::render(&ffa_harness::CASES, only.as_deref()).map(|text| {
+            println!("{text}");
+            0
+        }),
+        Ok(Command::Run(options)) => run::run(&options),
+        Ok(Command::Gate(options)) => gate::gate(&options),
+        Err(UsageError(message)) => {
+            eprint!("error: {message}\n\n{}", cli::USAGE);
+            Ok(2)
+        }
+    };
+    ExitCode::from(outcome.unwrap_or_else(|error| {
+        eprintln!("error: {error}");
+        2
+    }))
+}

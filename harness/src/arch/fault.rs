@@ -167,10 +167,7 @@ extern "C" fn ffa_fault_entry(esr: u64, elr: u64, far: u64, kind: u64) -> ! {
 #[no_mangle]
 extern "C" fn ffa_irq_entry() {
     if watchdog::acknowledge() {
-        dispatch(
-            Outcome::Timeout,
-            format_args!("the watchdog fired: the case ran past its timeout"),
-        );
+        dispatch(Outcome::Timeout, format_args!("the watchdog fired: the case ran past its timeout"));
     }
 }
 

@@ -1,7 +1,7 @@
 //! [`BareMetal`]: the executor's platform on real or emulated hardware.
 
 use super::{console::Console, fault, watchdog};
-use crate::platform::Platform;
+use crate::platform::{MachineInfo, Platform};
 use core::arch::asm;
 use core::mem::MaybeUninit;
 
@@ -20,24 +20,21 @@ pub struct BareMetal {
     pub console: Console,
     /// The interrupt controller.
     pub gic: GicBases,
+    /// What cases may know about the machine.
+    pub info: MachineInfo,
 }
 
 impl BareMetal {
     /// Sets up the watchdog interrupt.
     pub fn init(&self) {
         use aarch64_cpu::registers::{CurrentEL, Readable};
-        watchdog::init(
-            self.gic.gicd,
-            self.gic.gicr,
-            CurrentEL.read(CurrentEL::EL) == 2,
-        );
+        watchdog::init(self.gic.gicd, self.gic.gicr, CurrentEL.read(CurrentEL::EL) == 2);
     }
 
     /// The semihosting command line, read once into `buf`; empty without semihosting.
     pub fn command_line<'a>(&self, buf: &'a mut [MaybeUninit<u8>]) -> &'a str {
         match self.console {
-            Console::Semihosting => match semihosting::sys::arm_compat::sys_get_cmdline_uninit(buf)
-            {
+            Console::Semihosting => match semihosting::sys::arm_compat::sys_get_cmdline_uninit(buf) {
                 Ok(bytes) => core::str::from_utf8(bytes).unwrap_or(""),
                 Err(_) => "",
             },
@@ -57,6 +54,10 @@ extern "C" fn ffa_restart_entry(next: usize) -> ! {
 }
 
 impl Platform for BareMetal {
+    fn info(&self) -> &MachineInfo {
+        &self.info
+    }
+
     fn emit(&self, line: &str) {
         self.console.line(line);
     }
@@ -89,10 +90,7 @@ impl Platform for BareMetal {
             Console::Semihosting => semihosting::process::exit(code as i32),
             Console::Pl011(_) => {
                 // PSCI SYSTEM_OFF: the board (or model) powers off; the verdict is on the UART.
-                let _ = crate::ffa::Conduit::call(
-                    &super::Smc,
-                    crate::ffa::Regs::call(crate::ffa::FuncId(0x8400_0008)),
-                );
+                let _ = crate::ffa::Conduit::call(&super::Smc, crate::ffa::Regs::call(crate::ffa::FuncId(0x8400_0008)));
                 loop {
                     aarch64_cpu::asm::wfe();
                 }

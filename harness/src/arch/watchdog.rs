@@ -4,8 +4,7 @@
 //! PPI 30 as secure, so it arrives as an FIQ at EL3 and never reaches the normal world.
 
 use aarch64_cpu::registers::{
-    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTV_CTL_EL0, CNTV_TVAL_EL0,
-    HCR_EL2,
+    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTV_CTL_EL0, CNTV_TVAL_EL0, HCR_EL2,
 };
 use arm_gic::gicv3::registers::GicdCtlr;
 use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};

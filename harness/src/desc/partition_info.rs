@@ -132,9 +132,7 @@ mod tests {
     #[test]
     fn decodes_the_optee_descriptor_seen_on_the_stack() {
         // RX words after FFA_PARTITION_INFO_GET on TF-A + OP-TEE (shared/recipes/optee-sel1.md).
-        let words: [u32; 6] = [
-            0x00048001, 0x00000103, 0xe0786148, 0xe311f8e7, 0x02005ebc, 0x1bc5d5a5,
-        ];
+        let words: [u32; 6] = [0x00048001, 0x00000103, 0xe0786148, 0xe311f8e7, 0x02005ebc, 0x1bc5d5a5];
         let mut rx = [0u8; 24];
         for (i, w) in words.iter().enumerate() {
             rx[4 * i..4 * i + 4].copy_from_slice(&w.to_le_bytes());
@@ -142,16 +140,11 @@ mod tests {
         let d = PartitionInfo::decode(&rx, 24, 0).unwrap();
         assert_eq!(d.id, 0x8001);
         assert_eq!(d.exec_ctx_count, 4);
-        assert!(d.properties.has(
-            PartitionProps::DIRECT_REQ_RECV
-                | PartitionProps::DIRECT_REQ_SEND
-                | PartitionProps::AARCH64
-        ));
+        assert!(d
+            .properties
+            .has(PartitionProps::DIRECT_REQ_RECV | PartitionProps::DIRECT_REQ_SEND | PartitionProps::AARCH64));
         assert_eq!(d.properties.id_type(), 0);
-        assert_eq!(
-            d.uuid,
-            Some(Uuid::parse("486178e0-e7f8-11e3-bc5e-0002a5d5c51b"))
-        );
+        assert_eq!(d.uuid, Some(Uuid::parse("486178e0-e7f8-11e3-bc5e-0002a5d5c51b")));
         let v10 = PartitionInfo::decode(&rx, 8, 0).unwrap();
         assert_eq!((v10.id, v10.uuid), (0x8001, None));
         assert_eq!(PartitionInfo::decode(&rx, 24, 1), None);

@@ -7,9 +7,7 @@
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// A 16-byte UUID in RFC 4122 byte order.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Default, FromBytes, IntoBytes, KnownLayout, Immutable,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, FromBytes, IntoBytes, KnownLayout, Immutable)]
 #[repr(C)]
 pub struct Uuid(pub [u8; 16]);
 
@@ -88,10 +86,7 @@ mod tests {
     #[test]
     fn optee_uuid_register_encoding_matches_the_stack() {
         // Observed in the RX buffer of OP-TEE 4.10 (shared/recipes/optee-sel1.md, section 4).
-        assert_eq!(
-            OPTEE.to_regs(),
-            [0xe0786148, 0xe311f8e7, 0x02005ebc, 0x1bc5d5a5]
-        );
+        assert_eq!(OPTEE.to_regs(), [0xe0786148, 0xe311f8e7, 0x02005ebc, 0x1bc5d5a5]);
         assert_eq!(Uuid::from_regs(OPTEE.to_regs()), OPTEE);
         assert_eq!(OPTEE.to_string(), "486178e0-e7f8-11e3-bc5e-0002a5d5c51b");
     }

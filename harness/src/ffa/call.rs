@@ -34,11 +34,7 @@ impl Ffa {
 
     /// FFA_FEATURES for a function ID, with the input properties in w2.
     pub fn features(&self, func: FuncId, properties: u32) -> Regs {
-        self.call(
-            Regs::call(FuncId::FEATURES)
-                .with(1, func.0.into())
-                .with(2, properties.into()),
-        )
+        self.call(Regs::call(FuncId::FEATURES).with(1, func.0.into()).with(2, properties.into()))
     }
 
     /// FFA_FEATURES for a feature ID (NPI, SRI, MEI).
@@ -58,12 +54,7 @@ impl Ffa {
 
     /// FFA_RXTX_MAP_64 of a TX and an RX buffer of `pages` 4 KiB pages each.
     pub fn rxtx_map(&self, tx: u64, rx: u64, pages: u32) -> Regs {
-        self.call(
-            Regs::call(FuncId::RXTX_MAP_64)
-                .with(1, tx)
-                .with(2, rx)
-                .with(3, pages.into()),
-        )
+        self.call(Regs::call(FuncId::RXTX_MAP_64).with(1, tx).with(2, rx).with(3, pages.into()))
     }
 
     /// FFA_RXTX_UNMAP of the caller's own buffers (w1 = ID 0 in bits [31:16]).

@@ -82,10 +82,7 @@ func_ids! {
 impl FuncId {
     /// The function ID's name, or `None` for a value outside the table.
     pub fn name(self) -> Option<&'static str> {
-        Self::ALL
-            .iter()
-            .find(|(f, _, _)| *f == self)
-            .map(|(_, n, _)| *n)
+        Self::ALL.iter().find(|(f, _, _)| *f == self).map(|(_, n, _)| *n)
     }
 
     /// True when bit 30 selects the SMC64 calling convention.
@@ -95,10 +92,7 @@ impl FuncId {
 
     /// The FF-A v1.x minor version that introduced this ID, if known.
     pub fn since_minor(self) -> Option<u16> {
-        Self::ALL
-            .iter()
-            .find(|(f, _, _)| *f == self)
-            .map(|(_, _, m)| *m)
+        Self::ALL.iter().find(|(f, _, _)| *f == self).map(|(_, _, m)| *m)
     }
 }
 
@@ -132,10 +126,7 @@ mod tests {
     #[test]
     fn ids_are_unique_and_convention_bit_matches_suffix() {
         for (i, (f, name, _)) in FuncId::ALL.iter().enumerate() {
-            assert!(
-                FuncId::ALL[i + 1..].iter().all(|(g, _, _)| g != f),
-                "{name} twice"
-            );
+            assert!(FuncId::ALL[i + 1..].iter().all(|(g, _, _)| g != f), "{name} twice");
             assert_eq!(f.0 >> 24, if f.is_64bit() { 0xC4 } else { 0x84 }, "{name}");
             if name.ends_with("_64") {
                 assert!(f.is_64bit(), "{name}");

@@ -58,9 +58,7 @@ impl Regs {
 
     /// Registers x(from)..=x(to) that are not zero, as (index, value) pairs.
     pub fn nonzero(&self, from: usize, to: usize) -> impl Iterator<Item = (usize, u64)> + '_ {
-        (from..=to)
-            .filter(|&i| self.0[i] != 0)
-            .map(|i| (i, self.0[i]))
+        (from..=to).filter(|&i| self.0[i] != 0).map(|i| (i, self.0[i]))
     }
 }
 
@@ -98,14 +96,8 @@ mod tests {
         let s = Regs::call(FuncId::SUCCESS_64).with(2, 0x8000);
         assert!(s.is_success());
         assert_eq!(s.error(), None);
-        assert_eq!(
-            s.summary().to_string(),
-            "FFA_SUCCESS_64(x1=0x0 x2=0x8000 x3=0x0)"
-        );
-        assert_eq!(
-            Regs([u64::MAX; 18]).summary().to_string(),
-            "SMC_UNKNOWN(-1)"
-        );
+        assert_eq!(s.summary().to_string(), "FFA_SUCCESS_64(x1=0x0 x2=0x8000 x3=0x0)");
+        assert_eq!(Regs([u64::MAX; 18]).summary().to_string(), "SMC_UNKNOWN(-1)");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! GICv3 distributor at 0x08000000 and redistributors at 0x080A0000, semihosting console.
 
 use ffa_harness::arch::{BareMetal, Console, GicBases};
+use ffa_harness::platform::MachineInfo;
 
 /// The machine.
 pub static MACHINE: BareMetal = BareMetal {
     console: Console::Semihosting,
-    gic: GicBases {
-        gicd: 0x0800_0000,
-        gicr: 0x080A_0000,
-    },
+    gic: GicBases { gicd: 0x0800_0000, gicr: 0x080A_0000 },
+    // Secure DRAM, where TF-A loads BL32 (BL32_BASE, PLAT=qemu).
+    info: MachineInfo { name: "qemu-virt", secure_ram: 0x0e10_0000 },
 };

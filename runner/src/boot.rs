@@ -1,0 +1,40 @@
+//! What the boot loop needs from a way of booting the image: start a boot with some image
+//! arguments, then read its console output line by line with a timeout. QEMU implements it
+//! for real runs; tests replay scripted streams.
+
+use crate::image_args::ImageArgs;
+use std::time::Duration;
+
+/// What a running boot produced next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// One console line (firmware log or event), without its line ending.
+    Line(String),
+    /// The boot ended on its own with this exit code (`None`: killed by a signal).
+    Exited(Option<i32>),
+    /// Nothing arrived within the timeout.
+    Silent,
+}
+
+/// One running boot. Dropping it must stop the boot too.
+pub trait BootSession {
+    /// Waits at most `timeout` for the next output.
+    fn next(&mut self, timeout: Duration) -> Output;
+    /// Stops the boot and reaps it.
+    fn kill(&mut self);
+}
+
+/// A started boot and the command that started it (for the logs).
+pub struct Spawned {
+    /// The command line, for the `# boot N:` separator of `events.log`.
+    pub command: String,
+    /// The running boot.
+    pub session: Box<dyn BootSession>,
+}
+
+/// A way of booting the image.
+pub trait Booter {
+    /// Starts boot number `boot` (1-based) with `args`. An error means nothing could be
+    /// started at all (missing binary, unusable path) and stops the run.
+    fn boot(&mut self, args: &ImageArgs, boot: u32) -> Result<Spawned, String>;
+}

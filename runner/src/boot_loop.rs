@@ -1,0 +1,361 @@
+//! The restart/resume state machine of `run`. It boots the image, follows its events, stops
+//! a wedged firmware with a watchdog, records the case that hung (`timeout`) or took QEMU
+//! down (`crash`), and boots again after that case, until a boot reaches `done`, every
+//! planned case has an outcome, or the boot budget is spent. Every planned case ends up with
+//! exactly one outcome.
+
+use crate::boot::{BootSession, Booter, Output, Spawned};
+use crate::image_args::ImageArgs;
+use crate::results::{CaseRecord, Ending, RunResults};
+use ffa_harness::event::{Event, SCHEMA};
+use ffa_harness::Outcome;
+use std::time::{Duration, Instant};
+
+#[cfg(test)]
+mod tests;
+
+/// The watchdog and the boot budget.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Added to a case's own timeout; also the least a running case gets.
+    pub case_margin: Duration,
+    /// How long to wait for `hello`, and for the next case between cases.
+    pub boot: Duration,
+    /// How long QEMU may take to exit after `done`.
+    pub exit_grace: Duration,
+    /// The most boots in one run.
+    pub max_boots: u32,
+}
+
+/// Where the loop reports what happens, as it happens.
+pub trait RunObserver {
+    /// A boot started with this command line.
+    fn boot_started(&mut self, boot: u32, command: &str) -> Result<(), String>;
+    /// One raw console line of the current boot.
+    fn line(&mut self, line: &str) -> Result<(), String>;
+    /// `results.cases[index]` just got its outcome.
+    fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String>;
+    /// The image's `note` event.
+    fn note(&mut self, message: &str);
+    /// Something the runner itself wants the user to know.
+    fn warn(&mut self, message: &str);
+}
+
+/// The end of a run: its results (every planned case has an outcome), and the infrastructure
+/// error that stopped it early, if any.
+pub struct LoopEnd {
+    pub results: RunResults,
+    pub error: Option<String>,
+}
+
+/// Boots until the run is complete. `results` holds the run's identity; the loop fills in
+/// the rest.
+pub fn run_boots(
+    booter: &mut dyn Booter,
+    observer: &mut dyn RunObserver,
+    limits: Limits,
+    args: ImageArgs,
+    results: RunResults,
+) -> LoopEnd {
+    let mut run = BootLoop { booter, observer, limits, results, started: Instant::now(), plan_boot: None };
+    let (not_run_because, error) = match run.boot_until_complete(&args) {
+        Ok(Stop::Complete) => (String::from("the image reported `done` without running it"), None),
+        Ok(Stop::OutOfBoots) => (format!("the run stopped after {} boots (--max-boots)", limits.max_boots), None),
+        Err(error) => (error.clone(), Some(error)),
+    };
+    run.results.mark_not_run(&format!("not run: {not_run_because}"));
+    run.results.wall_s = run.started.elapsed().as_secs_f64();
+    LoopEnd { results: run.results, error }
+}
+
+/// Why the loop stopped booting, when no error stopped it.
+enum Stop {
+    /// A boot reached `done`, or every planned case has an outcome.
+    Complete,
+    /// `max_boots` boots did not finish the run.
+    OutOfBoots,
+}
+
+/// How one boot ended.
+#[derive(Clone, Copy, Debug)]
+enum BootEnd {
+    /// The image reported `done`.
+    Done,
+    /// QEMU exited before `done`.
+    Exited(Option<i32>),
+    /// The watchdog expired after this long without an event; QEMU was killed.
+    Silent(Duration),
+}
+
+impl BootEnd {
+    fn describe(self) -> String {
+        match self {
+            BootEnd::Done => "reached done".into(),
+            BootEnd::Exited(code) => exited(code),
+            BootEnd::Silent(limit) => {
+                format!("printed no event for {} s and was killed", seconds(limit))
+            }
+        }
+    }
+}
+
+/// What one boot achieved.
+struct BootReport {
+    end: BootEnd,
+    hello: bool,
+    /// Some case got its outcome in this boot.
+    progress: bool,
+}
+
+/// The case a boot is running.
+struct Running {
+    id: String,
+    timeout: Duration,
+    started: Instant,
+}
+
+/// The state of the boot in progress.
+struct BootState {
+    boot: u32,
+    spawned: Instant,
+    last_event: Instant,
+    hello: bool,
+    current: Option<Running>,
+    progress: bool,
+}
+
+struct BootLoop<'a> {
+    booter: &'a mut dyn Booter,
+    observer: &'a mut dyn RunObserver,
+    limits: Limits,
+    results: RunResults,
+    started: Instant,
+    /// The boot whose `plan` events define the run: the first that printed any.
+    plan_boot: Option<u32>,
+}
+
+impl BootLoop<'_> {
+    fn boot_until_complete(&mut self, first: &ImageArgs) -> Result<Stop, String> {
+        let mut args = first.clone();
+        let mut boots_without_hello = 0;
+        for boot in 1..=self.limits.max_boots {
+            let report = self.boot_once(boot, &args)?;
+            let log = format!("boot-{boot}.log");
+            if let BootEnd::Exited(Some(code @ 2..=4)) = report.end {
+                return Err(format!(
+                    "the image stopped with exit code {code} ({}) before `done`; see its notes and {log}",
+                    harness_error(code)
+                ));
+            }
+            if !report.hello {
+                boots_without_hello += 1;
+                if boots_without_hello == 2 {
+                    return Err(format!(
+                        "boot {boot} printed no `hello` event, the second boot in a row to do so: the image did not start; \
+                         see {log} (check --firmware, the stack build and FFA_CTS_QEMU_ARGS)"
+                    ));
+                }
+                self.observer.warn(&format!(
+                    "boot {boot} {} without a `hello` event; see {log}; booting once more",
+                    report.end.describe()
+                ));
+                continue;
+            }
+            boots_without_hello = 0;
+            if matches!(report.end, BootEnd::Done) || self.all_planned_ended() {
+                return Ok(Stop::Complete);
+            }
+            let resume = match self.results.last_ended_id() {
+                Some(id) if report.progress => id.to_owned(),
+                _ => {
+                    return Err(format!(
+                        "boot {boot} {} before any case ended, so booting again would do the same; see {log} and uart1-{boot}.log",
+                        report.end.describe()
+                    ))
+                }
+            };
+            self.observer.warn(&format!("boot {boot} {}; booting again after {resume}", report.end.describe()));
+            args = first.resumed_after(&resume);
+        }
+        Ok(Stop::OutOfBoots)
+    }
+
+    fn all_planned_ended(&self) -> bool {
+        self.plan_boot.is_some() && self.results.ended() == self.results.cases.len()
+    }
+
+    fn boot_once(&mut self, boot: u32, args: &ImageArgs) -> Result<BootReport, String> {
+        let Spawned { command, mut session } = self.booter.boot(args, boot)?;
+        self.observer.boot_started(boot, &command)?;
+        self.results.boots = boot;
+        self.results.boot_ms.push(None);
+        let spawned = Instant::now();
+        let mut state = BootState { boot, spawned, last_event: spawned, hello: false, current: None, progress: false };
+        let end = loop {
+            let limit = self.watchdog(&state);
+            let remaining = limit.saturating_sub(state.last_event.elapsed());
+            let output = if remaining.is_zero() { Output::Silent } else { session.next(remaining) };
+            match output {
+                Output::Line(line) => {
+                    self.observer.line(&line)?;
+                    let Some(event) = Event::parse(&line) else {
+                        continue;
+                    };
+                    state.last_event = Instant::now();
+                    if self.on_event(&mut state, event)? {
+                        self.wait_for_exit(&mut *session, boot)?;
+                        break BootEnd::Done;
+                    }
+                }
+                Output::Silent => {
+                    session.kill();
+                    if let Some(case) = state.current.take() {
+                        let message = format!(
+                            "no end event within {} s; the firmware stopped responding (see uart1-{boot}.log)",
+                            seconds(limit)
+                        );
+                        self.record_runner_outcome(&mut state, case, Outcome::Timeout, message)?;
+                    }
+                    break BootEnd::Silent(limit);
+                }
+                Output::Exited(code) => {
+                    if let Some(case) = state.current.take() {
+                        let message = format!(
+                            "{} before the case ended (see boot-{boot}.log and uart1-{boot}.log)",
+                            exited(code)
+                        );
+                        self.record_runner_outcome(&mut state, case, Outcome::Crash, message)?;
+                    }
+                    break BootEnd::Exited(code);
+                }
+            }
+        };
+        Ok(BootReport { end, hello: state.hello, progress: state.progress })
+    }
+
+    /// How long the boot may stay without an event in its current state.
+    fn watchdog(&self, state: &BootState) -> Duration {
+        match &state.current {
+            Some(case) => case.timeout + self.limits.case_margin,
+            None => self.limits.boot,
+        }
+    }
+
+    /// Follows one event. Returns true on `done`.
+    fn on_event(&mut self, state: &mut BootState, event: Event<'_>) -> Result<bool, String> {
+        match event {
+            Event::Hello { schema, .. } => {
+                if schema != SCHEMA {
+                    return Err(format!(
+                        "the image speaks event schema {schema} and this runner schema {SCHEMA}: build the image and ffa-cts from the same commit"
+                    ));
+                }
+                state.hello = true;
+                if let Some(ms) = self.results.boot_ms.last_mut() {
+                    *ms = Some(state.spawned.elapsed().as_millis() as u64);
+                }
+            }
+            Event::Session { returned, negotiated, own_id, spmc_id, .. } => {
+                if self.results.negotiated_version.is_none() {
+                    self.results.negotiated_version = Some(negotiated.to_string());
+                    self.results.returned_version = Some(format!("{returned:#x}"));
+                    self.results.own_id = Some(format!("{own_id:#x}"));
+                    self.results.spmc_id = Some(format!("{spmc_id:#x}"));
+                }
+            }
+            Event::Plan { id, section, abis, since } => {
+                if *self.plan_boot.get_or_insert(state.boot) == state.boot {
+                    self.results.plan(CaseRecord::planned(id, section, abis, &since.to_string()));
+                }
+            }
+            Event::Start { id, timeout_ms } => {
+                let timeout = Duration::from_millis(timeout_ms.into());
+                state.current = Some(Running { id: id.to_owned(), timeout, started: Instant::now() });
+            }
+            Event::End { id, outcome, micros, at, msg } => {
+                state.current = None;
+                let ending = Ending {
+                    outcome,
+                    duration_us: micros,
+                    at: at.to_owned(),
+                    message: msg.to_owned(),
+                    boot: state.boot,
+                };
+                self.record(state, id, ending)?;
+            }
+            Event::Note { msg } => {
+                self.results.notes.push(msg.to_owned());
+                self.observer.note(msg);
+            }
+            Event::Done { .. } => return Ok(true),
+        }
+        Ok(false)
+    }
+
+    fn record_runner_outcome(
+        &mut self,
+        state: &mut BootState,
+        case: Running,
+        outcome: Outcome,
+        message: String,
+    ) -> Result<(), String> {
+        let duration_us = case.started.elapsed().as_micros() as u64;
+        let ending = Ending { outcome, duration_us, at: String::new(), message, boot: state.boot };
+        self.record(state, &case.id, ending)
+    }
+
+    fn record(&mut self, state: &mut BootState, id: &str, ending: Ending) -> Result<(), String> {
+        let Some(index) = self.results.index_of(id) else {
+            self.observer.warn(&format!("ignored the end of `{id}`: no boot planned it"));
+            return Ok(());
+        };
+        if !self.results.record(index, ending) {
+            self.observer.warn(&format!("ignored a second end of `{id}`; kept the first"));
+            return Ok(());
+        }
+        state.progress = true;
+        self.results.wall_s = self.started.elapsed().as_secs_f64();
+        self.observer.case_ended(&self.results, index)
+    }
+
+    /// After `done` the image exits QEMU itself; give it `exit_grace`, then kill it.
+    fn wait_for_exit(&mut self, session: &mut dyn BootSession, boot: u32) -> Result<(), String> {
+        let deadline = Instant::now() + self.limits.exit_grace;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            match if remaining.is_zero() { Output::Silent } else { session.next(remaining) } {
+                Output::Line(line) => self.observer.line(&line)?,
+                Output::Exited(_) => return Ok(()),
+                Output::Silent => {
+                    session.kill();
+                    self.observer.warn(&format!(
+                        "boot {boot} did not exit within {} s of `done`; killed it",
+                        seconds(self.limits.exit_grace)
+                    ));
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// What the image's harness-error exit codes mean.
+fn harness_error(code: i32) -> &'static str {
+    match code {
+        2 => "bad case registry or image arguments",
+        3 => "FFA_VERSION or the FF-A setup failed",
+        _ => "a fault outside any case",
+    }
+}
+
+fn exited(code: Option<i32>) -> String {
+    match code {
+        Some(code) => format!("QEMU exited with status {code}"),
+        None => "QEMU was killed by a signal".into(),
+    }
+}
+
+/// `10`, `0.05`: seconds without trailing zeros.
+fn seconds(d: Duration) -> String {
+    d.as_secs_f64().to_string()
+}

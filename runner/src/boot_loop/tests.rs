@@ -1,0 +1,294 @@
+//! Event streams replayed through the boot loop with a scripted booter: no QEMU involved.
+
+use super::*;
+use crate::results::RunIdentity;
+use std::collections::VecDeque;
+
+/// One scripted boot: its outputs in order; when they run out the boot hangs (`Silent`).
+struct Script(VecDeque<Output>);
+
+impl BootSession for Script {
+    fn next(&mut self, _timeout: Duration) -> Output {
+        self.0.pop_front().unwrap_or(Output::Silent)
+    }
+
+    fn kill(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Hands out the scripted boots in order and remembers the arguments of each.
+struct FakeBooter {
+    boots: VecDeque<Vec<Output>>,
+    args: Vec<ImageArgs>,
+}
+
+impl Booter for FakeBooter {
+    fn boot(&mut self, args: &ImageArgs, boot: u32) -> Result<Spawned, String> {
+        self.args.push(args.clone());
+        let outputs = self.boots.pop_front().ok_or_else(|| format!("boot {boot} was not scripted"))?;
+        Ok(Spawned { command: format!("fake {}", args.words().join(" ")), session: Box::new(Script(outputs.into())) })
+    }
+}
+
+#[derive(Default)]
+struct Recording {
+    lines: usize,
+    ended: Vec<String>,
+    notes: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl RunObserver for Recording {
+    fn boot_started(&mut self, _boot: u32, _command: &str) -> Result<(), String> {
+        Ok(())
+    }
+    fn line(&mut self, _line: &str) -> Result<(), String> {
+        self.lines += 1;
+        Ok(())
+    }
+    fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String> {
+        self.ended.push(results.cases[index].id.clone());
+        Ok(())
+    }
+    fn note(&mut self, message: &str) {
+        self.notes.push(message.to_owned());
+    }
+    fn warn(&mut self, message: &str) {
+        self.warnings.push(message.to_owned());
+    }
+}
+
+const IDS: [&str; 3] = ["a.one", "b.two", "c.three"];
+
+fn line(text: &str) -> Output {
+    Output::Line(text.to_owned())
+}
+
+/// `hello`, `session` and the plans of `ids`.
+fn preamble(ids: &[&str]) -> Vec<Output> {
+    let mut out = vec![
+        line("NOTICE:  Booting Trusted Firmware"),
+        line(&format!("ffa-cts: hello schema=1 image=ns total=3 selected={}", ids.len())),
+        line("ffa-cts: session requested=1.1 returned=0x10002 negotiated=1.1 own_id=0x0 spmc_id=0x8000"),
+    ];
+    for id in ids {
+        out.push(line(&format!("ffa-cts: plan id={id} section=13.2 since=1.0 abis=FFA_VERSION")));
+    }
+    out
+}
+
+fn case(id: &str, outcome: &str) -> Vec<Output> {
+    vec![
+        line(&format!("ffa-cts: start id={id} timeout_ms=1")),
+        line(&format!("ffa-cts: end id={id} outcome={outcome} us=41")),
+        line(&format!("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID={id} RESULT={outcome}>")),
+    ]
+}
+
+fn done(exit: i32) -> Vec<Output> {
+    vec![line("ffa-cts: done pass=3 fail=0 not-supported=0 skip=0 timeout=0 crash=0"), Output::Exited(Some(exit))]
+}
+
+fn run(boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Recording) {
+    run_with(5, boots)
+}
+
+fn run_with(max_boots: u32, boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Recording) {
+    let mut booter = FakeBooter { boots: boots.into(), args: Vec::new() };
+    let mut observer = Recording::default();
+    let limits = Limits {
+        case_margin: Duration::from_millis(5),
+        boot: Duration::from_millis(5),
+        exit_grace: Duration::from_millis(5),
+        max_boots,
+    };
+    let args = ImageArgs { version: ffa_harness::ffa::Version::V1_1, only: None, after: None };
+    let identity = RunIdentity {
+        stack: "fake".into(),
+        stack_description: None,
+        platform: "qemu-virt".into(),
+        requested_version: "1.1".into(),
+        started: "now".into(),
+    };
+    let end = run_boots(&mut booter, &mut observer, limits, args, RunResults::new(identity));
+    (end, booter, observer)
+}
+
+fn outcomes(end: &LoopEnd) -> Vec<(&str, Option<Outcome>)> {
+    end.results.cases.iter().map(|c| (c.id.as_str(), c.outcome)).collect()
+}
+
+#[test]
+fn clean_run() {
+    let boot = [preamble(&IDS), case(IDS[0], "pass"), case(IDS[1], "pass"), case(IDS[2], "pass"), done(0)].concat();
+    let (end, booter, observer) = run(vec![boot]);
+    assert_eq!(end.error, None);
+    assert_eq!(outcomes(&end), IDS.map(|id| (id, Some(Outcome::Pass))));
+    assert_eq!(booter.args.len(), 1);
+    assert_eq!(end.results.boots, 1);
+    assert_eq!(end.results.negotiated_version.as_deref(), Some("1.1"));
+    assert_eq!(end.results.returned_version.as_deref(), Some("0x10002"));
+    assert_eq!(end.results.spmc_id.as_deref(), Some("0x8000"));
+    assert!(end.results.boot_ms[0].is_some());
+    assert_eq!(end.results.cases[0].duration_us, 41);
+    assert_eq!(observer.ended, IDS);
+    assert!(observer.warnings.is_empty(), "{:?}", observer.warnings);
+}
+
+#[test]
+fn a_crash_reported_by_the_image_does_not_stop_the_run() {
+    let crash = vec![
+        line("ffa-cts: start id=b.two timeout_ms=1"),
+        line("ffa-cts: note msg=synchronous exception at 0x1234"),
+        line("ffa-cts: end id=b.two outcome=crash us=9 msg=data abort ESR=0x96000045"),
+    ];
+    let boot = [preamble(&IDS), case(IDS[0], "pass"), crash, case(IDS[2], "pass"), done(1)].concat();
+    let (end, booter, observer) = run(vec![boot]);
+    assert_eq!(end.error, None);
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Crash)), ("c.three", Some(Outcome::Pass))]
+    );
+    assert_eq!(end.results.cases[1].message, "data abort ESR=0x96000045");
+    assert_eq!(booter.args.len(), 1);
+    assert_eq!(observer.notes, ["synchronous exception at 0x1234"]);
+    assert_eq!(end.results.notes, observer.notes);
+}
+
+#[test]
+fn a_hang_is_killed_recorded_as_timeout_and_resumed_after() {
+    let first = [preamble(&IDS), case(IDS[0], "pass"), vec![line("ffa-cts: start id=b.two timeout_ms=1")]].concat();
+    let second = [preamble(&IDS[2..]), case(IDS[2], "pass"), done(0)].concat();
+    let (end, booter, observer) = run(vec![first, second]);
+    assert_eq!(end.error, None);
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Timeout)), ("c.three", Some(Outcome::Pass))]
+    );
+    let hung = &end.results.cases[1];
+    assert!(
+        hung.message.starts_with("no end event within 0.006 s; the firmware stopped responding (see uart1-1.log)"),
+        "{}",
+        hung.message
+    );
+    assert_eq!(hung.boot, 1);
+    assert_eq!(end.results.cases[2].boot, 2);
+    assert_eq!(booter.args[1].after.as_deref(), Some("b.two"));
+    assert_eq!(end.results.boots, 2);
+    // Every planned case has exactly one outcome, reported once.
+    assert_eq!(observer.ended, ["a.one", "b.two", "c.three"]);
+}
+
+#[test]
+fn qemu_exiting_mid_case_is_a_crash_and_the_run_resumes() {
+    let first = [preamble(&IDS), vec![line("ffa-cts: start id=a.one timeout_ms=1"), Output::Exited(Some(1))]].concat();
+    let second = [preamble(&IDS[1..]), case(IDS[1], "pass"), case(IDS[2], "fail"), done(1)].concat();
+    let (end, booter, _) = run(vec![first, second]);
+    assert_eq!(end.error, None);
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Crash)), ("b.two", Some(Outcome::Pass)), ("c.three", Some(Outcome::Fail))]
+    );
+    assert!(end.results.cases[0].message.starts_with("QEMU exited with status 1 before the case ended"));
+    assert_eq!(booter.args[1].after.as_deref(), Some("a.one"));
+}
+
+#[test]
+fn no_hello_twice_is_an_infrastructure_error() {
+    let silent = vec![line("ERROR:   BL2: Failed to load image")];
+    let exits = vec![line("qemu-system-aarch64: -bios x: could not load"), Output::Exited(Some(1))];
+    let (end, booter, observer) = run(vec![silent, exits]);
+    let error = end.error.expect("an infrastructure error");
+    assert!(error.contains("boot 2 printed no `hello`") && error.contains("boot-2.log"), "{error}");
+    assert_eq!(booter.args.len(), 2);
+    assert_eq!(observer.warnings.len(), 1);
+    assert!(end.results.cases.is_empty());
+}
+
+#[test]
+fn one_boot_without_hello_is_retried() {
+    let good = [preamble(&IDS), case(IDS[0], "pass"), case(IDS[1], "pass"), case(IDS[2], "pass"), done(0)].concat();
+    let (end, booter, _) = run(vec![vec![Output::Exited(Some(1))], good]);
+    assert_eq!(end.error, None);
+    assert_eq!(booter.args[1].after, None);
+    assert_eq!(end.results.boot_ms.len(), 2);
+    assert!(end.results.boot_ms[0].is_none());
+}
+
+#[test]
+fn harness_error_exit_stops_the_run_and_marks_the_rest_not_run() {
+    let boot = vec![
+        line("ffa-cts: hello schema=1 image=ns total=3 selected=3"),
+        line("ffa-cts: note msg=FFA_VERSION returned NOT_SUPPORTED"),
+        Output::Exited(Some(3)),
+    ];
+    let (end, _, _) = run(vec![boot]);
+    let error = end.error.expect("an infrastructure error");
+    assert!(error.contains("exit code 3 (FFA_VERSION or the FF-A setup failed)"), "{error}");
+    assert_eq!(end.results.notes, ["FFA_VERSION returned NOT_SUPPORTED"]);
+}
+
+#[test]
+fn out_of_boots_marks_the_rest_not_run() {
+    let first = [preamble(&IDS), vec![line("ffa-cts: start id=a.one timeout_ms=1")]].concat();
+    let second = [preamble(&IDS[1..]), vec![line("ffa-cts: start id=b.two timeout_ms=1")]].concat();
+    let (end, booter, _) = run_with(2, vec![first, second]);
+    assert_eq!(end.error, None);
+    assert_eq!(booter.args.len(), 2);
+    assert_eq!(outcomes(&end), IDS.map(|id| (id, Some(Outcome::Timeout))));
+    assert_eq!(end.results.cases[2].message, "not run: the run stopped after 2 boots (--max-boots)");
+}
+
+#[test]
+fn a_boot_without_progress_stops_the_run() {
+    let first = [preamble(&IDS), case(IDS[0], "pass"), vec![line("ffa-cts: start id=b.two timeout_ms=1")]].concat();
+    // The resumed boot hangs before its first case: booting again would change nothing.
+    let second = preamble(&IDS[2..]);
+    let (end, booter, _) = run(vec![first, second]);
+    let error = end.error.expect("an infrastructure error");
+    assert_eq!(error, "boot 2 printed no event for 0.005 s and was killed before any case ended, so booting again would do the same; see boot-2.log and uart1-2.log");
+    assert_eq!(booter.args.len(), 2);
+    let third = &end.results.cases[2];
+    assert_eq!(third.outcome, Some(Outcome::Timeout));
+    assert_eq!(third.message, format!("not run: {error}"));
+}
+
+#[test]
+fn noise_partial_lines_and_duplicates_are_tolerated() {
+    let boot = [
+        vec![line("NOTICE:  BL31: v2.12 ffa-cts: hello schema=1 image=ns total=3 selected=3\r")],
+        vec![line("ffa-cts: session requested=1.1 returned=0x10002 negotiated=1.1 own_id=0x0 spmc_id=0x8000")],
+        IDS.iter().map(|id| line(&format!("I/TC: SPMC ffa-cts: plan id={id} section=5 since=1.1 abis=-\r"))).collect(),
+        vec![line("ffa-cts: sta"), line("rt id=a.one timeout_ms=1"), line("\u{fffd}\u{fffd}garbage"), line("")],
+        case(IDS[0], "pass"),
+        vec![line("ffa-cts: end id=a.one outcome=fail us=1 msg=late duplicate")],
+        vec![line("ffa-cts: end id=zzz.unplanned outcome=pass us=1")],
+        case(IDS[1], "not-supported"),
+        vec![
+            line("VERBOSE: ffa-cts: start id=c.three timeout_ms=1"),
+            line("ffa-cts: end id=c.three outcome=skip us=0 msg=needs a partition\r"),
+        ],
+        done(0),
+    ]
+    .concat();
+    let (end, _, observer) = run(vec![boot]);
+    assert_eq!(end.error, None);
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::NotSupported)), ("c.three", Some(Outcome::Skip))]
+    );
+    assert_eq!(end.results.cases[2].message, "needs a partition");
+    assert!(end.results.cases[0].abis.is_empty());
+    assert_eq!(observer.warnings.len(), 2, "{:?}", observer.warnings);
+    assert!(observer.lines > 15);
+}
+
+#[test]
+fn done_with_cases_missing_marks_them_not_run() {
+    let boot = [preamble(&IDS), case(IDS[0], "pass"), done(0)].concat();
+    let (end, _, _) = run(vec![boot]);
+    assert_eq!(end.error, None);
+    assert_eq!(end.results.cases[1].outcome, Some(Outcome::Timeout));
+    assert_eq!(end.results.cases[1].message, "not run: the image reported `done` without running it");
+}

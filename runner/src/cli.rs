@@ -1,0 +1,298 @@
+//! The command line of `ffa-cts`, parsed by hand: a subcommand, then `--flag value` (or
+//! `--flag=value`) options. Every mistake names the word at fault.
+
+use ffa_harness::ffa::Version;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The usage text.
+pub const USAGE: &str = "\
+usage:
+  ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
+              [--out DIR] [--case-timeout-s 10] [--boot-timeout-s 60] [--max-boots 20]
+              [--platform qemu-virt] [--describe TEXT] [--qemu PATH]
+      Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
+      results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
+      results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
+      QEMU command line. PREFIXES: case id prefixes separated by ';'.
+      Exit: 0 all green, 1 some case failed, 2 the run could not be completed.
+  ffa-cts list [--only PREFIXES]
+      Prints the registered cases.
+  ffa-cts gate --stack NAME [--run DIR] [--baseline FILE] [--update]
+      Compares a run (default results/runs/latest) with the stack's baseline (default
+      results/baselines/NAME.json). --update rewrites the baseline from the run.
+      Exit: 0 as expected, 1 some outcome differs, 2 a file is missing or invalid.
+  ffa-cts help
+";
+
+/// What to do.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    Run(RunOptions),
+    List { only: Option<String> },
+    Gate(GateOptions),
+    Help,
+}
+
+/// The options of `run`.
+#[derive(Debug, PartialEq)]
+pub struct RunOptions {
+    pub stack: String,
+    pub firmware: PathBuf,
+    pub ffa_version: Version,
+    pub only: Option<String>,
+    pub out: PathBuf,
+    pub case_timeout: Duration,
+    pub boot_timeout: Duration,
+    pub max_boots: u32,
+    pub platform: String,
+    pub describe: Option<String>,
+    pub qemu: PathBuf,
+}
+
+/// The options of `gate`.
+#[derive(Debug, PartialEq)]
+pub struct GateOptions {
+    pub stack: String,
+    pub run: PathBuf,
+    pub baseline: PathBuf,
+    pub update: bool,
+}
+
+/// A command line that cannot be used; the message names the offending word.
+#[derive(Debug, PartialEq)]
+pub struct UsageError(pub String);
+
+/// The options given to one subcommand: name → value (`None` for a switch).
+struct Given<'a> {
+    command: &'static str,
+    values: BTreeMap<&'static str, Option<&'a str>>,
+}
+
+impl<'a> Given<'a> {
+    /// Reads `words` as options of `command`; `valued` take a value, `switches` do not.
+    fn read(
+        command: &'static str,
+        words: &'a [String],
+        valued: &[&'static str],
+        switches: &[&'static str],
+    ) -> Result<Self, UsageError> {
+        let mut values = BTreeMap::new();
+        let mut words = words.iter();
+        while let Some(word) = words.next() {
+            let (name, inline) = match word.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (word.as_str(), None),
+            };
+            let error = |what: &str| UsageError(format!("`ffa-cts {command}`: {what}"));
+            let value = if let Some(&known) = valued.iter().find(|&&v| v == name) {
+                let value = match inline {
+                    Some(v) => v,
+                    None => {
+                        words.next().map(String::as_str).ok_or_else(|| error(&format!("`{known}` needs a value")))?
+                    }
+                };
+                (known, Some(value))
+            } else if let Some(&known) = switches.iter().find(|&&s| s == name && inline.is_none()) {
+                (known, None)
+            } else {
+                return Err(error(&format!("unknown option `{word}`")));
+            };
+            if values.insert(value.0, value.1).is_some() {
+                return Err(error(&format!("`{}` given twice", value.0)));
+            }
+        }
+        Ok(Self { command, values })
+    }
+
+    fn error(&self, what: String) -> UsageError {
+        UsageError(format!("`ffa-cts {}`: {what}", self.command))
+    }
+
+    fn text(&self, name: &str) -> Option<&'a str> {
+        self.values.get(name).copied().flatten()
+    }
+
+    fn required(&self, name: &str) -> Result<&'a str, UsageError> {
+        self.text(name).ok_or_else(|| self.error(format!("`{name}` is required")))
+    }
+
+    fn number(&self, name: &str, default: u32) -> Result<u32, UsageError> {
+        match self.text(name) {
+            None => Ok(default),
+            Some(text) => match text.parse() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(self.error(format!("`{name}` takes a whole number above 0, not `{text}`"))),
+            },
+        }
+    }
+
+    /// A name used in folder names and JUnit class names.
+    fn name(&self, name: &str, default: Option<&'a str>) -> Result<&'a str, UsageError> {
+        let value = match default {
+            Some(d) => self.text(name).unwrap_or(d),
+            None => self.required(name)?,
+        };
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(self.error(format!("`{name}` takes letters, digits, '-' and '_' only, not `{value}`")));
+        }
+        Ok(value)
+    }
+
+    /// `--only`: ';'-separated id prefixes, which must fit in a QEMU option value.
+    fn only(&self) -> Result<Option<String>, UsageError> {
+        let Some(only) = self.text("--only") else {
+            return Ok(None);
+        };
+        if only.is_empty() || only.contains(',') || only.contains(char::is_whitespace) {
+            return Err(
+                self.error(format!("`--only` takes id prefixes separated by ';', without ',' or spaces, not `{only}`"))
+            );
+        }
+        Ok(Some(only.to_owned()))
+    }
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command, UsageError> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(UsageError("no command given".into()));
+    };
+    match command.as_str() {
+        "help" | "-h" | "--help" => Ok(Command::Help),
+        "list" => Ok(Command::List { only: Given::read("list", rest, &["--only"], &[])?.only()? }),
+        "run" => parse_run(rest),
+        "gate" => parse_gate(rest),
+        other => Err(UsageError(format!("unknown command `{other}` (commands: run, list, gate, help)"))),
+    }
+}
+
+fn parse_run(words: &[String]) -> Result<Command, UsageError> {
+    let valued = [
+        "--stack",
+        "--firmware",
+        "--ffa-version",
+        "--only",
+        "--out",
+        "--case-timeout-s",
+        "--boot-timeout-s",
+        "--max-boots",
+        "--platform",
+        "--describe",
+        "--qemu",
+    ];
+    let given = Given::read("run", words, &valued, &[])?;
+    let version_text = given.text("--ffa-version").unwrap_or("1.1");
+    let ffa_version = Version::parse(version_text)
+        .filter(|v| v.major > 0)
+        .ok_or_else(|| given.error(format!("`--ffa-version` takes MAJOR.MINOR like 1.1, not `{version_text}`")))?;
+    Ok(Command::Run(RunOptions {
+        stack: given.name("--stack", None)?.to_owned(),
+        firmware: given.required("--firmware")?.into(),
+        ffa_version,
+        only: given.only()?,
+        out: given.text("--out").unwrap_or("results/runs").into(),
+        case_timeout: Duration::from_secs(given.number("--case-timeout-s", 10)?.into()),
+        boot_timeout: Duration::from_secs(given.number("--boot-timeout-s", 60)?.into()),
+        max_boots: given.number("--max-boots", 20)?,
+        platform: given.name("--platform", Some("qemu-virt"))?.to_owned(),
+        describe: given.text("--describe").map(str::to_owned),
+        qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
+    }))
+}
+
+fn parse_gate(words: &[String]) -> Result<Command, UsageError> {
+    let given = Given::read("gate", words, &["--stack", "--run", "--baseline"], &["--update"])?;
+    let stack = given.name("--stack", None)?.to_owned();
+    Ok(Command::Gate(GateOptions {
+        run: given.text("--run").unwrap_or("results/runs/latest").into(),
+        baseline: given
+            .text("--baseline")
+            .map_or_else(|| PathBuf::from(format!("results/baselines/{stack}.json")), PathBuf::from),
+        update: given.values.contains_key("--update"),
+        stack,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(line: &str) -> Result<Command, UsageError> {
+        parse(&line.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>())
+    }
+
+    fn error(line: &str) -> String {
+        parse_words(line).unwrap_err().0
+    }
+
+    #[test]
+    fn run_defaults_and_values() {
+        let Ok(Command::Run(o)) = parse_words("run --stack optee --firmware fw.bin") else { panic!() };
+        assert_eq!(
+            (o.stack.as_str(), o.firmware.to_str(), o.ffa_version, o.only),
+            ("optee", Some("fw.bin"), Version::V1_1, None)
+        );
+        assert_eq!(
+            (o.out.to_str(), o.case_timeout.as_secs(), o.boot_timeout.as_secs(), o.max_boots),
+            (Some("results/runs"), 10, 60, 20)
+        );
+        assert_eq!(
+            (o.platform.as_str(), o.describe, o.qemu.to_str()),
+            ("qemu-virt", None, Some("qemu-system-aarch64"))
+        );
+        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 3 --max-boots=2 --describe x --qemu /q")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (o.ffa_version, o.only.as_deref(), o.case_timeout.as_secs(), o.max_boots),
+            (Version::V1_2, Some("a.b;c"), 3, 2)
+        );
+        assert_eq!((o.describe.as_deref(), o.qemu.to_str()), (Some("x"), Some("/q")));
+    }
+
+    #[test]
+    fn gate_and_list() {
+        let Ok(Command::Gate(g)) = parse_words("gate --stack optee --update") else { panic!() };
+        assert_eq!(
+            g,
+            GateOptions {
+                stack: "optee".into(),
+                run: "results/runs/latest".into(),
+                baseline: "results/baselines/optee.json".into(),
+                update: true
+            }
+        );
+        assert_eq!(parse_words("list --only setup"), Ok(Command::List { only: Some("setup".into()) }));
+        assert_eq!(parse_words("help"), Ok(Command::Help));
+    }
+
+    #[test]
+    fn mistakes_name_the_word() {
+        assert_eq!(error(""), "no command given");
+        assert_eq!(error("frobnicate"), "unknown command `frobnicate` (commands: run, list, gate, help)");
+        assert_eq!(error("run --stack s --firmware f --bogus 1"), "`ffa-cts run`: unknown option `--bogus`");
+        assert_eq!(error("run --stack s --firmware"), "`ffa-cts run`: `--firmware` needs a value");
+        assert_eq!(error("run --firmware f"), "`ffa-cts run`: `--stack` is required");
+        assert_eq!(
+            error("run --stack s --firmware f --only a,b"),
+            "`ffa-cts run`: `--only` takes id prefixes separated by ';', without ',' or spaces, not `a,b`"
+        );
+        assert_eq!(
+            error("run --stack s --firmware f --max-boots 0"),
+            "`ffa-cts run`: `--max-boots` takes a whole number above 0, not `0`"
+        );
+        assert_eq!(
+            error("run --stack s --firmware f --ffa-version x"),
+            "`ffa-cts run`: `--ffa-version` takes MAJOR.MINOR like 1.1, not `x`"
+        );
+        assert_eq!(
+            error("run --stack a/b --firmware f"),
+            "`ffa-cts run`: `--stack` takes letters, digits, '-' and '_' only, not `a/b`"
+        );
+        assert_eq!(error("run --stack s --stack t --firmware f"), "`ffa-cts run`: `--stack` given twice");
+        assert_eq!(error("gate --stack s --update=yes"), "`ffa-cts gate`: unknown option `--update=yes`");
+    }
+}

@@ -1,0 +1,124 @@
+//! `junit.xml`, derived from the run results for CI viewers: one suite per platform and
+//! stack, one test case per FF-A case. `fail` is a failure, `timeout` and `crash` are
+//! errors, `not-supported` and `skip` are skipped.
+
+use crate::results::{CaseRecord, RunResults};
+use ffa_harness::{Counts, Outcome};
+use std::fmt::Write;
+
+/// Text with `&`, `<`, `>`, `"`, `'` escaped and characters XML 1.0 cannot hold replaced.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The `tests failures errors skipped` attributes of `counts`.
+fn count_attributes(counts: &Counts) -> String {
+    let errors = counts.get(Outcome::Timeout) + counts.get(Outcome::Crash);
+    format!(
+        r#"tests="{}" failures="{}" errors="{errors}" skipped="{}""#,
+        counts.total(),
+        counts.get(Outcome::Fail),
+        counts.skipped()
+    )
+}
+
+/// `at: message`, or whichever of the two is there.
+fn location_and_message(case: &CaseRecord) -> String {
+    match (case.at.is_empty(), case.message.is_empty()) {
+        (false, false) => format!("{}: {}", case.at, case.message),
+        (false, true) => case.at.clone(),
+        _ => case.message.clone(),
+    }
+}
+
+fn testcase(xml: &mut String, results: &RunResults, case: &CaseRecord) {
+    let family = case.id.split('.').next().unwrap_or_default();
+    let classname = format!("ffa_cts.{}_{}.{family}", results.platform, results.stack);
+    let time = case.duration_us as f64 / 1e6;
+    let _ =
+        write!(xml, r#"    <testcase classname="{}" name="{}" time="{time:.6}""#, escape(&classname), escape(&case.id));
+    let detail = escape(&location_and_message(case));
+    let message = escape(&case.message);
+    let _ = match case.outcome {
+        Some(Outcome::Pass) => writeln!(xml, "/>"),
+        Some(Outcome::Fail) => {
+            writeln!(xml, ">\n      <failure message=\"{message}\" type=\"fail\">{detail}</failure>\n    </testcase>")
+        }
+        Some(o @ (Outcome::Timeout | Outcome::Crash)) => {
+            writeln!(xml, ">\n      <error message=\"{message}\" type=\"{o}\">{detail}</error>\n    </testcase>")
+        }
+        Some(Outcome::NotSupported) => {
+            let text = escape(&format!("NOT_SUPPORTED: {}", case.message));
+            writeln!(
+                xml,
+                ">\n      <skipped type=\"not-supported\" message=\"{text}\">{text}</skipped>\n    </testcase>"
+            )
+        }
+        Some(Outcome::Skip) => {
+            writeln!(xml, ">\n      <skipped type=\"skip\" message=\"{message}\">{detail}</skipped>\n    </testcase>")
+        }
+        None => writeln!(xml, ">\n      <error message=\"the case has no outcome\" type=\"none\"/>\n    </testcase>"),
+    };
+}
+
+/// The whole `junit.xml`.
+pub fn render(results: &RunResults) -> String {
+    let counts = results.counts();
+    let attributes = count_attributes(&counts);
+    let time = format!("{:.3}", results.wall_s);
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(xml, r#"<testsuites name="ffa-cts" {attributes} time="{time}">"#);
+    let suite = format!("{}.{}", results.platform, results.stack);
+    let _ = writeln!(
+        xml,
+        r#"  <testsuite name="{}" {attributes} time="{time}" timestamp="{}">"#,
+        escape(&suite),
+        escape(&results.started)
+    );
+    xml.push_str("    <properties>\n");
+    let properties = [
+        ("stack", Some(&results.stack)),
+        ("stack_description", results.stack_description.as_ref()),
+        ("platform", Some(&results.platform)),
+        ("requested_version", Some(&results.requested_version)),
+        ("negotiated_version", results.negotiated_version.as_ref()),
+        ("returned_version", results.returned_version.as_ref()),
+        ("own_id", results.own_id.as_ref()),
+        ("spmc_id", results.spmc_id.as_ref()),
+    ];
+    for (name, value) in properties {
+        if let Some(value) = value {
+            let _ = writeln!(xml, r#"      <property name="{name}" value="{}"/>"#, escape(value));
+        }
+    }
+    xml.push_str("    </properties>\n");
+    for case in &results.cases {
+        testcase(&mut xml, results, case);
+    }
+    xml.push_str("  </testsuite>\n</testsuites>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_quotes_and_control_characters() {
+        assert_eq!(escape(r#"a<b>&"c" 'd'"#), "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;");
+        assert_eq!(escape("x\u{1}y\tz"), "x\u{fffd}y\tz");
+    }
+}

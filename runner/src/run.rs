@@ -1,0 +1,77 @@
+//! `ffa-cts run`: creates the run folder, boots the image in QEMU through the boot loop,
+//! writes `results.json` and `junit.xml`, and prints the summary. Exit code 0 when no case
+//! failed, 1 when some did, 2 when the run could not be completed.
+
+use crate::atomic_write::write_atomically;
+use crate::boot_loop::{run_boots, Limits, LoopEnd};
+use crate::cli::RunOptions;
+use crate::image_args::ImageArgs;
+use crate::qemu::QemuBooter;
+use crate::recorder::Recorder;
+use crate::results::{RunIdentity, RunResults};
+use crate::time::UtcTime;
+use crate::{junit, run_dir, summary};
+use std::time::Duration;
+
+/// How long QEMU may take to exit after the image reported `done`.
+const EXIT_GRACE: Duration = Duration::from_secs(10);
+
+/// Runs `ffa-cts run`; returns the exit code, or the error that kept the run from starting.
+pub fn run(options: &RunOptions) -> Result<u8, String> {
+    if !options.firmware.is_file() {
+        return Err(format!(
+            "--firmware {} is not a file; build the stack (scripts/build-stack.sh STACK) and pass its flash image",
+            options.firmware.display()
+        ));
+    }
+    let firmware = std::fs::canonicalize(&options.firmware)
+        .map_err(|e| format!("cannot resolve --firmware {}: {e}", options.firmware.display()))?;
+    let now = UtcTime::now();
+    let version = options.ffa_version.to_string();
+    let dir = run_dir::create(&options.out, &now.compact(), &options.stack, &version)?;
+    run_dir::point_latest(&options.out, &dir)?;
+    eprintln!("run folder: {}", dir.display());
+
+    let extra_args = std::env::var("FFA_CTS_QEMU_ARGS")
+        .map(|a| a.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut booter = QemuBooter { qemu: options.qemu.clone(), firmware, run_dir: dir.clone(), extra_args };
+    let mut recorder = Recorder::create(&dir)?;
+    let identity = RunIdentity {
+        stack: options.stack.clone(),
+        stack_description: options.describe.clone(),
+        platform: options.platform.clone(),
+        requested_version: version,
+        started: now.rfc3339(),
+    };
+    let limits = Limits {
+        case_margin: options.case_timeout,
+        boot: options.boot_timeout,
+        exit_grace: EXIT_GRACE,
+        max_boots: options.max_boots,
+    };
+    let args = ImageArgs { version: options.ffa_version, only: options.only.clone(), after: None };
+    let LoopEnd { results, mut error } = run_boots(&mut booter, &mut recorder, limits, args, RunResults::new(identity));
+
+    recorder.write_results(&results)?;
+    write_atomically(&dir.join("junit.xml"), &junit::render(&results))?;
+    if error.is_none() && results.cases.is_empty() {
+        let selection = options.only.as_deref().map_or(String::new(), |only| format!(" (--only {only})"));
+        error = Some(format!("the image planned no case{selection}; see `ffa-cts list` for the case ids"));
+    }
+    if let Some(error) = &error {
+        eprintln!("error: {error}");
+        if !results.notes.is_empty() {
+            eprintln!("notes from the image:");
+            for note in &results.notes {
+                eprintln!("  {note}");
+            }
+        }
+    }
+    println!("{}", summary::render(&results, &dir));
+    Ok(match error {
+        Some(_) => 2,
+        None if results.counts().failed() == 0 => 0,
+        None => 1,
+    })
+}

@@ -1,0 +1,126 @@
+//! The terminal summary at the end of `run`: per-outcome counts, every case that is not
+//! green with where and why, the run folder, and last `N passed, N failed, N skipped`.
+
+use crate::results::RunResults;
+use ffa_harness::{Counts, Outcome};
+use std::fmt::Write;
+use std::path::Path;
+
+/// The last line: passed = pass, failed = fail + timeout + crash, skipped = not-supported + skip.
+pub fn totals_line(counts: &Counts) -> String {
+    format!("{} passed, {} failed, {} skipped", counts.passed(), counts.failed(), counts.skipped())
+}
+
+/// The whole summary; its last line is [`totals_line`].
+pub fn render(results: &RunResults, dir: &Path) -> String {
+    let counts = results.counts();
+    let mut text = String::new();
+    let per_outcome: Vec<String> = Outcome::ALL.iter().map(|&o| format!("{o} {}", counts.get(o))).collect();
+    let _ = writeln!(text, "{} cases: {}", counts.total(), per_outcome.join(", "));
+    for case in results.cases.iter().filter(|c| !c.outcome.is_some_and(Outcome::is_green)) {
+        let outcome = case.outcome.map_or("none", Outcome::as_str);
+        let at = if case.at.is_empty() { String::new() } else { format!(" at {}", case.at) };
+        let _ = writeln!(text, "  {outcome:<8} {}{at}: {}", case.id, case.message);
+    }
+    let _ = writeln!(text, "results: {}", dir.display());
+    text.push_str(&totals_line(&counts));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{CaseRecord, Ending, RunIdentity, Summary};
+
+    fn results() -> RunResults {
+        let identity = RunIdentity {
+            stack: "optee".into(),
+            stack_description: Some("OP-TEE <S-EL1> & TF-A".into()),
+            platform: "qemu-virt".into(),
+            requested_version: "1.1".into(),
+            started: "2025-11-26T11:56:00Z".into(),
+        };
+        let mut r = RunResults::new(identity);
+        let outcomes = [
+            Outcome::Pass,
+            Outcome::Pass,
+            Outcome::Fail,
+            Outcome::NotSupported,
+            Outcome::Skip,
+            Outcome::Timeout,
+            Outcome::Crash,
+            Outcome::Crash,
+        ];
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            r.plan(CaseRecord::planned(&format!("setup.c{i}"), "13.2", "FFA_VERSION", "1.0"));
+            let ending = Ending {
+                outcome,
+                duration_us: 5,
+                at: "cases/src/a.rs:3".into(),
+                message: "got <1> & \"2\"".into(),
+                boot: 1,
+            };
+            r.record(i, ending);
+        }
+        r
+    }
+
+    /// The number in `text` right after `key="`.
+    fn attribute(text: &str, key: &str) -> u32 {
+        let start = text.find(&format!(" {key}=\"")).unwrap() + key.len() + 3;
+        text[start..].split('"').next().unwrap().parse().unwrap()
+    }
+
+    #[test]
+    fn summary_results_and_junit_agree() {
+        let r = results();
+        let summary = render(&r, Path::new("results/runs/x"));
+        assert_eq!(summary.lines().last(), Some("2 passed, 4 failed, 2 skipped"));
+        assert!(summary.contains("  fail     setup.c2 at cases/src/a.rs:3: got <1> & \"2\""), "{summary}");
+        assert!(!summary.contains("setup.c3"), "not-supported is green: {summary}");
+
+        let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+        let s = &json["summary"];
+        assert_eq!(r.summary, Summary { total: 8, pass: 2, fail: 1, not_supported: 1, skip: 1, timeout: 1, crash: 2 });
+        assert_eq!(
+            (s["total"].as_u64(), s["not-supported"].as_u64(), s["crash"].as_u64()),
+            (Some(8), Some(1), Some(2))
+        );
+
+        let xml = crate::junit::render(&r);
+        let suites = xml.lines().find(|l| l.starts_with("<testsuites")).unwrap();
+        let suite = xml.lines().find(|l| l.contains("<testsuite ")).unwrap();
+        for head in [suites, suite] {
+            assert_eq!(attribute(head, "tests"), 8);
+            assert_eq!(attribute(head, "failures"), 1);
+            assert_eq!(attribute(head, "errors"), 3);
+            assert_eq!(attribute(head, "skipped"), 2);
+        }
+        assert_eq!(xml.matches("<testcase ").count(), 8);
+        assert_eq!(xml.matches("<failure ").count(), 1);
+        assert_eq!(xml.matches("<error ").count(), 3);
+        assert_eq!(xml.matches("<skipped ").count(), 2);
+        let counts = r.counts();
+        assert_eq!(attribute(suites, "failures") + attribute(suites, "errors"), counts.failed());
+        assert_eq!(attribute(suites, "skipped"), counts.skipped());
+    }
+
+    #[test]
+    fn junit_shape_and_escaping() {
+        let xml = crate::junit::render(&results());
+        assert!(xml.contains(r#"<testsuite name="qemu-virt.optee" tests="8""#), "{xml}");
+        assert!(
+            xml.contains(r#"<property name="stack_description" value="OP-TEE &lt;S-EL1&gt; &amp; TF-A"/>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<testcase classname="ffa_cts.qemu-virt_optee.setup" name="setup.c0" time="0.000005"/>"#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"<failure message="got &lt;1&gt; &amp; &quot;2&quot;" type="fail">cases/src/a.rs:3: got &lt;1&gt; &amp; &quot;2&quot;</failure>"#), "{xml}");
+        assert!(xml.contains(r#"<skipped type="not-supported" message="NOT_SUPPORTED: got &lt;1&gt;"#), "{xml}");
+        assert!(xml.contains(r#"<error message="got &lt;1&gt; &amp; &quot;2&quot;" type="timeout">"#), "{xml}");
+        assert!(xml.contains(r#"type="crash""#), "{xml}");
+        assert!(!xml.contains("<1>") && !xml.contains("& \"2"), "{xml}");
+    }
+}
