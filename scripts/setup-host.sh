@@ -78,4 +78,6 @@ if command -v rustup >/dev/null; then
 else
 	die "rustup not found: install Rust with rustup (https://rustup.rs) first"
 fi
-step "host ready: $(qemu-system-aarch64 --version | head -1), $(aarch64-linux-gnu-gcc --version | head -1)"
+if [ "$need_sources" = 1 ] || [ ${#missing[@]} -gt 0 ] || [ "$need_qemu" = 1 ]; then
+	step "host ready: $(qemu-system-aarch64 --version | head -1), $(aarch64-linux-gnu-gcc --version | head -1)"
+fi

@@ -2,6 +2,8 @@
 //! cases in `ffa_harness::CASES`; nothing else lists them.
 #![no_std]
 
+mod common;
+mod messaging;
 mod setup;
 
 #[cfg(all(feature = "self-test", target_os = "none"))]

@@ -1,3 +1,12 @@
-//! Setup and discovery interfaces (DEN0077A v1.1 chapter 13).
+//! Setup and discovery interfaces (DEN0077A v1.1 chapter 13): version negotiation, feature
+//! discovery, endpoint IDs, RX/TX buffer management and partition discovery.
 
+mod features;
+mod features_consistency;
 mod id;
+mod partition_info;
+mod rx_release;
+mod rxtx_map;
+mod rxtx_unmap;
+mod smc64_variants;
+mod version;

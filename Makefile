@@ -1,0 +1,78 @@
+# ffa-cts: the user's front door. `make run` and `make test` set up whatever is missing
+# (Debian packages, Rust targets, the pinned SPMC sources), build the firmware once into
+# $(FFA_CTS_CACHE), and only rebuild what changed. `make help` lists the targets.
+
+STACK       ?= optee-sel1
+FFA_VERSION ?= 1.1
+ONLY        ?=
+STACKS      ?= optee-sel1
+export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+TARGET   := aarch64-unknown-none-softfloat
+OBJCOPY  := aarch64-linux-gnu-objcopy
+IMAGES   := target/images
+RUNNER   := target/release/ffa-cts
+CARGO    := cargo
+BASELINE  = results/baselines/$(STACK)$(if $(filter-out 1.1,$(FFA_VERSION)),-ffa$(FFA_VERSION)).json
+RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) \
+            --describe "$$(cat $$($(CURDIR)/scripts/build-stack.sh $(STACK))/description)" \
+            $(if $(ONLY),--only '$(ONLY)')
+
+.PHONY: help setup image image-selftest stack firmware runner run test bench check list clean FORCE
+
+help:
+	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
+	@echo "make test    host tests, then the suite against every stack in STACKS, gated by results/baselines"
+	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
+	@echo "make check   cargo fmt --check and clippy (host and bare-metal) on every crate"
+	@echo "make list    every registered case id"
+	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
+
+setup:
+	@scripts/setup-host.sh
+
+image: setup
+	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET)
+	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns.bin
+
+# The test build registers cases that fault, panic and hang on purpose.
+image-selftest: setup
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features self-test --target $(TARGET)
+	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns-selftest.bin
+
+stack: setup
+	@scripts/build-stack.sh $(STACK) >/dev/null
+
+firmware: image stack
+	@scripts/pack-firmware.sh "$$(scripts/build-stack.sh $(STACK))" $(IMAGES)/ns.bin target/firmware/$(STACK).bin
+
+runner:
+	@$(CARGO) build --release -q -p ffa-cts
+
+# A full run is then gated against the stack's baseline, when there is one: the exit status
+# says whether every case ended as expected (known SPMC deviations are expected `fail`s).
+run: firmware runner
+	@$(RUNNER) run $(RUN_ARGS); rc=$$?; \
+	if [ $$rc -le 1 ] && [ -z "$(ONLY)" ] && [ -f $(BASELINE) ]; then \
+		$(RUNNER) gate --stack $(STACK) --baseline $(BASELINE); \
+	else exit $$rc; fi
+
+test: setup
+	@scripts/test.sh $(STACKS)
+
+bench: firmware runner
+	@scripts/bench.sh $(STACK)
+
+check:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) -- -D warnings
+	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) --features ffa-targets/self-test -- -D warnings
+
+list: runner
+	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')
+
+clean:
+	$(CARGO) clean
+	rm -rf results/runs

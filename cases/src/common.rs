@@ -1,0 +1,33 @@
+//! Helpers several case families share: running with the harness's RX/TX pair unmapped,
+//! recognising "not supported" in either of its two encodings, and known partition UUIDs.
+
+use ffa_harness::desc::Uuid;
+use ffa_harness::ffa::{FfaError, Regs};
+use ffa_harness::{CaseResult, Ctx};
+
+/// OP-TEE's endpoint UUID (OP-TEE `thread_spmc.c`, the OP-TEE FF-A ABI).
+pub const OPTEE_UUID: Uuid = Uuid::parse("486178e0-e7f8-11e3-bc5e-0002a5d5c51b");
+
+/// A UUID no partition has.
+pub const UNKNOWN_UUID: Uuid = Uuid::parse("deadbeef-0bad-4ace-8bad-f00dfeedface");
+
+/// Junk for the upper halves of SMC32 argument registers.
+pub const UPPER_JUNK: u64 = 0xa5a5_5a5a_0000_0000;
+
+/// True when a call was refused as not implemented: FFA_ERROR(NOT_SUPPORTED), or the SMCCC
+/// "unknown function" value (w0 = 0xFFFFFFFF) that firmware returns for IDs it does not route.
+pub fn is_not_supported(r: &Regs) -> bool {
+    r.error() == Some(FfaError::NotSupported) || r.w(0) == u32::MAX
+}
+
+/// Unmaps the harness's RX/TX pair, runs `body`, and maps the pair again whatever `body`
+/// returned. A case whose body fails still leaves the mapping in place for the next case.
+pub fn with_rxtx_unmapped(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx) -> CaseResult) -> CaseResult {
+    let r = ctx.ffa.rxtx_unmap();
+    ffa_harness::check_success!(r, "FFA_RXTX_UNMAP of the harness buffers (set-up)");
+    let result = body(ctx);
+    // Undo whatever the body left mapped, then restore the harness pair.
+    ctx.ffa.rxtx_unmap();
+    ctx.remap_rxtx()?;
+    result
+}

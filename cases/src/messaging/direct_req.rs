@@ -1,0 +1,139 @@
+//! FFA_MSG_SEND_DIRECT_REQ from the normal world (DEN0077A v1.1 15.2): w1 = source ID [31:16]
+//! and destination ID [15:0], w2 = flags (bit 31 marks a framework message; MBZ otherwise),
+//! w3..w7 the payload. Requests that name a destination that cannot receive them, a source
+//! the caller cannot use, or reserved flags are refused with FFA_ERROR.
+
+use crate::common::OPTEE_UUID;
+use ffa_harness::ffa::{FfaError, FuncId, Regs};
+use ffa_harness::linkme::distributed_slice;
+use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP, MSG_WAIT};
+use ffa_harness::{check, check_error, Case, CaseResult, Ctx, Need, CASES};
+
+const ABIS: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_32];
+
+fn send(ctx: &Ctx, src: u16, dst: u16, flags: u64) -> Regs {
+    ctx.ffa.call(
+        Regs::call(FuncId::MSG_SEND_DIRECT_REQ_32).with(1, (u64::from(src) << 16) | u64::from(dst)).with(2, flags),
+    )
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UNKNOWN_DST: Case =
+    Case::new("messaging.direct_req.unknown_destination_invalid", DIRECT_REQ, unknown_dst).abis(ABIS);
+
+/// A secure ID no partition has (0x8123) cannot receive: INVALID_PARAMETERS.
+fn unknown_dst(ctx: &mut Ctx) -> CaseResult {
+    check_error!(send(ctx, ctx.session.own_id, 0x8123, 0), FfaError::InvalidParameters, "request to 0x8123");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static TO_SPMC: Case = Case::new("messaging.direct_req.to_spmc_invalid", DIRECT_REQ, to_spmc).abis(ABIS);
+
+/// The SPMC is not a partition: a partition message to its ID is INVALID_PARAMETERS.
+fn to_spmc(ctx: &mut Ctx) -> CaseResult {
+    let spmc = ctx.session.spmc_id;
+    check!(spmc != 0xffff, "FFA_SPM_ID_GET gave no SPMC ID");
+    check_error!(send(ctx, ctx.session.own_id, spmc, 0), FfaError::InvalidParameters, "request to the SPMC {spmc:#x}");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static TO_SELF: Case = Case::new("messaging.direct_req.to_self_invalid", DIRECT_REQ, to_self).abis(ABIS);
+
+/// An endpoint cannot send a direct request to itself: INVALID_PARAMETERS.
+fn to_self(ctx: &mut Ctx) -> CaseResult {
+    let own = ctx.session.own_id;
+    check_error!(send(ctx, own, own, 0), FfaError::InvalidParameters, "request to ourselves ({own:#x})");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static TO_NS: Case = Case::new("messaging.direct_req.to_normal_world_id_invalid", DIRECT_REQ, to_ns).abis(ABIS);
+
+/// The SPMC delivers requests from the normal world to secure partitions only: a request to a
+/// normal-world ID (VM 1) through the SPMC is INVALID_PARAMETERS.
+fn to_ns(ctx: &mut Ctx) -> CaseResult {
+    check_error!(send(ctx, ctx.session.own_id, 0x0001, 0), FfaError::InvalidParameters, "request to VM 0x1");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SECURE_SRC: Case = Case::new("messaging.direct_req.secure_source_invalid", DIRECT_REQ, secure_src)
+    .abis(ABIS)
+    .needs(&[Need::Partition(OPTEE_UUID)]);
+
+/// The normal world cannot send as a secure endpoint: a source ID with bit 15 set is
+/// INVALID_PARAMETERS.
+fn secure_src(ctx: &mut Ctx) -> CaseResult {
+    let optee = ctx.partition_id(OPTEE_UUID)?;
+    check_error!(send(ctx, 0x8005, optee, 0), FfaError::InvalidParameters, "request from source 0x8005");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static FLAGS: Case = Case::new("messaging.direct_req.reserved_flags_invalid", DIRECT_REQ, flags)
+    .abis(ABIS)
+    .needs(&[Need::Partition(OPTEE_UUID)]);
+
+/// w2 is MBZ for a partition message: a request with w2 = 1 is INVALID_PARAMETERS (Hafnium,
+/// TF-A's EL3 SPMC; OP-TEE 4.10 ignores w2).
+fn flags(ctx: &mut Ctx) -> CaseResult {
+    let optee = ctx.partition_id(OPTEE_UUID)?;
+    check_error!(send(ctx, ctx.session.own_id, optee, 1), FfaError::InvalidParameters, "request with w2 = 1");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static FRAMEWORK: Case = Case::new("messaging.direct_req.unknown_framework_message_refused", DIRECT_REQ, framework)
+    .abis(ABIS)
+    .needs(&[Need::Partition(OPTEE_UUID)]);
+
+/// A framework message (w2 bit 31) of a type no version defines (0x7f) is refused with
+/// FFA_ERROR, not delivered as a partition message.
+fn framework(ctx: &mut Ctx) -> CaseResult {
+    let optee = ctx.partition_id(OPTEE_UUID)?;
+    let r = send(ctx, ctx.session.own_id, optee, 0x8000_007f);
+    check!(r.error().is_some(), "framework message type 0x7f must be refused, got {}", r.summary());
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static RESP_FROM_NS: Case =
+    Case::new("messaging.direct_resp.unsolicited_from_normal_world_refused", DIRECT_RESP, resp_from_ns)
+        .abis(&[FuncId::MSG_SEND_DIRECT_RESP_32])
+        .needs(&[Need::Partition(OPTEE_UUID)]);
+
+/// The normal world has no pending request to answer: FFA_MSG_SEND_DIRECT_RESP from it is
+/// refused with FFA_ERROR.
+fn resp_from_ns(ctx: &mut Ctx) -> CaseResult {
+    let optee = ctx.partition_id(OPTEE_UUID)?;
+    let r = ctx.ffa.call(
+        Regs::call(FuncId::MSG_SEND_DIRECT_RESP_32)
+            .with(1, (u64::from(ctx.session.own_id) << 16) | u64::from(optee)),
+    );
+    check!(r.error().is_some(), "an unsolicited FFA_MSG_SEND_DIRECT_RESP must be refused, got {}", r.summary());
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static MSG_WAIT_NS: Case =
+    Case::new("messaging.msg_wait.from_normal_world_refused", MSG_WAIT, msg_wait).abis(&[FuncId::MSG_WAIT]);
+
+/// FFA_MSG_WAIT is how a partition gives its CPU back; the non-secure physical instance has no
+/// partition to suspend, so the call is refused with FFA_ERROR (the SPMD answers
+/// NOT_SUPPORTED).
+fn msg_wait(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.call(Regs::call(FuncId::MSG_WAIT));
+    check!(r.error().is_some(), "FFA_MSG_WAIT from the normal world must be refused, got {}", r.summary());
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Messaging interfaces (DEN0077A v1.1 chapters 14-15): direct requests and responses, and the
+//! CPU-cycle ABIs the normal world may or may not call.
+
+mod direct_req;
+mod optee;

@@ -1,0 +1,176 @@
+//! FFA_FEATURES (DEN0077A v1.1 13.3): w1 names a function ID (bit 31 set) or a feature ID
+//! (bit 31 clear, bits [30:8] MBZ). A supported one returns FFA_SUCCESS with its properties
+//! in w2; anything else returns FFA_ERROR(NOT_SUPPORTED).
+
+use crate::common::{is_not_supported, UPPER_JUNK};
+use ffa_harness::ffa::{FeatureId, FfaError, FuncId, Regs};
+use ffa_harness::linkme::distributed_slice;
+use ffa_harness::spec::{FEATURES, SMC32_UPPER_BITS};
+use ffa_harness::{check, check_eq, check_error, check_mbz, check_success, Case, CaseResult, Ctx, Need, CASES};
+
+const ABIS: &[FuncId] = &[FuncId::FEATURES];
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SELF: Case = Case::new("setup.features.reports_itself", FEATURES, reports_itself).abis(ABIS);
+
+/// FFA_FEATURES is mandatory, so it reports itself: FFA_SUCCESS_32, w1 MBZ, w2 (interface
+/// properties) 0 as it defines none, w3..w7 MBZ.
+fn reports_itself(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.features(FuncId::FEATURES, 0);
+    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_FEATURES(FFA_FEATURES) function");
+    check_eq!(r.w(1), 0, "w1 (MBZ)");
+    check_eq!(r.w(2), 0, "w2 (no properties defined)");
+    check_mbz!(r, 3, 7, "FFA_FEATURES(FFA_FEATURES)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UNUSED_FID: Case = Case::new("setup.features.unassigned_function_id_not_supported", FEATURES, unused_fid).abis(ABIS);
+
+/// A function ID inside the FF-A range that no version assigns (0x84000078, 0xC400007F) is not
+/// supported.
+fn unused_fid(ctx: &mut Ctx) -> CaseResult {
+    for fid in [FuncId(0x8400_0078), FuncId(0xC400_007F)] {
+        check_error!(ctx.ffa.features(fid, 0), FfaError::NotSupported, "FFA_FEATURES({fid})");
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static OUTSIDE_RANGE: Case =
+    Case::new("setup.features.function_id_outside_ffa_not_supported", FEATURES, outside_range).abis(ABIS);
+
+/// A function ID that is not an FF-A one (PSCI_VERSION 0x84000000, a vendor SiP call) is not
+/// an FF-A interface: NOT_SUPPORTED.
+fn outside_range(ctx: &mut Ctx) -> CaseResult {
+    for fid in [FuncId(0x8400_0000), FuncId(0x8200_0000)] {
+        check_error!(ctx.ffa.features(fid, 0), FfaError::NotSupported, "FFA_FEATURES({fid})");
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UNKNOWN_FEATURE: Case =
+    Case::new("setup.features.unknown_feature_id_not_supported", FEATURES, unknown_feature).abis(ABIS);
+
+/// Feature IDs above the defined ones (0x7f) are not supported.
+fn unknown_feature(ctx: &mut Ctx) -> CaseResult {
+    check_error!(ctx.ffa.feature_id(FeatureId(0x7f)), FfaError::NotSupported, "FFA_FEATURES(feature 0x7f)");
+    check_error!(ctx.ffa.feature_id(FeatureId(0)), FfaError::NotSupported, "FFA_FEATURES(feature 0)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static FEATURE_MBZ: Case =
+    Case::new("setup.features.feature_id_reserved_bits_rejected", FEATURES, feature_mbz).abis(ABIS).since(ffa_harness::ffa::Version::V1_1);
+
+/// Bits [30:8] of a feature ID are MBZ: the SRI feature ID with bit 8 set is not a feature the
+/// callee may report (Hafnium answers NOT_SUPPORTED).
+fn feature_mbz(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.feature_id(FeatureId(FeatureId::SRI.0 | 1 << 8));
+    check!(r.error().is_some(), "FFA_FEATURES(0x102) must fail, got {}", r.summary());
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static NPI: Case = Case::new("setup.features.npi_not_reported_to_normal_world", FEATURES, npi)
+    .abis(ABIS)
+    .since(ffa_harness::ffa::Version::V1_1);
+
+/// The notification pending interrupt is signalled to SP vCPUs: at the non-secure physical
+/// instance FFA_FEATURES(NPI) is NOT_SUPPORTED (Hafnium `ffa_features_feature`).
+fn npi(ctx: &mut Ctx) -> CaseResult {
+    check_error!(ctx.ffa.feature_id(FeatureId::NPI), FfaError::NotSupported, "FFA_FEATURES(NPI) from the normal world");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static MEI: Case = Case::new("setup.features.mei_not_reported_to_normal_world", FEATURES, mei)
+    .abis(ABIS)
+    .since(ffa_harness::ffa::Version::V1_1);
+
+/// The managed exit interrupt is for SPs that support managed exit: at the non-secure physical
+/// instance FFA_FEATURES(MEI) is NOT_SUPPORTED (Hafnium). OP-TEE 4.10 answers SUCCESS with
+/// w2 = 0, which names no interrupt at all.
+fn mei(ctx: &mut Ctx) -> CaseResult {
+    check_error!(ctx.ffa.feature_id(FeatureId::MEI), FfaError::NotSupported, "FFA_FEATURES(MEI) from the normal world");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SRI: Case = Case::new("setup.features.sri_is_a_valid_interrupt", FEATURES, sri)
+    .abis(ABIS)
+    .since(ffa_harness::ffa::Version::V1_1)
+    .needs(&[Need::Feature(FeatureId::SRI)]);
+
+/// When notifications are supported the normal world learns the schedule receiver interrupt
+/// from FFA_FEATURES(SRI): w2 is an SGI or PPI ID (below 32; an SPI could not target the
+/// scheduler's own core), w1 and w3..w7 MBZ.
+fn sri(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.feature_id(FeatureId::SRI);
+    check_success!(r, "FFA_FEATURES(SRI)");
+    check!(r.w(2) < 32, "SRI interrupt ID {} is not an SGI or PPI", r.w(2));
+    check_eq!(r.w(1), 0, "w1 (MBZ)");
+    check_mbz!(r, 3, 7, "FFA_FEATURES(SRI)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static RXTX_PROPS: Case = Case::new("setup.features.rxtx_map_properties_valid", FEATURES, rxtx_props)
+    .abis(&[FuncId::FEATURES, FuncId::RXTX_MAP_64])
+    .needs(&[Need::Abi(FuncId::RXTX_MAP_64)]);
+
+/// FFA_FEATURES(FFA_RXTX_MAP) w2[1:0] is the minimum buffer size and alignment: 0b00 4K, 0b01
+/// 64K, 0b10 16K, 0b11 reserved. In v1.1 bits [31:2] are MBZ (v1.2 gives bits [31:16] to the
+/// maximum size).
+fn rxtx_props(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.features(FuncId::RXTX_MAP_64, 0);
+    check_success!(r, "FFA_FEATURES(FFA_RXTX_MAP_64)");
+    check!(r.w(2) & 3 != 3, "w2[1:0] = 0b11 is reserved");
+    check_eq!(r.w(2) & !3, 0, "w2[31:2] (MBZ in v1.1)");
+    check_mbz!(r, 3, 7, "FFA_FEATURES(FFA_RXTX_MAP_64)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SHARE_PROPS: Case = Case::new("setup.features.mem_share_properties_valid", FEATURES, share_props)
+    .abis(&[FuncId::FEATURES, FuncId::MEM_SHARE_64])
+    .needs(&[Need::Abi(FuncId::MEM_SHARE_64)]);
+
+/// FFA_FEATURES(FFA_MEM_SHARE) w2 bit 0 says whether the transaction descriptor may be sent
+/// in a buffer the endpoint allocated; bits [31:1] are MBZ, as are w3..w7.
+fn share_props(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.features(FuncId::MEM_SHARE_64, 0);
+    check_success!(r, "FFA_FEATURES(FFA_MEM_SHARE_64)");
+    check_eq!(r.w(2) & !1, 0, "w2[31:1] (MBZ)");
+    check_mbz!(r, 3, 7, "FFA_FEATURES(FFA_MEM_SHARE_64)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UPPER_BITS: Case = Case::new("setup.features.smc32_upper_bits_ignored", SMC32_UPPER_BITS, upper_bits).abis(ABIS);
+
+/// FFA_FEATURES is an SMC32 call, so the callee ignores bits [63:32] of x1 and x2: asking for
+/// FFA_FEATURES with junk in the upper half of x1 answers as without it. (OP-TEE 4.10 compares
+/// the whole of x1.)
+fn upper_bits(ctx: &mut Ctx) -> CaseResult {
+    let clean = ctx.ffa.features(FuncId::FEATURES, 0);
+    let junk = ctx.ffa.call(
+        Regs::call(FuncId::FEATURES).with(1, UPPER_JUNK | u64::from(FuncId::FEATURES.0)).with(2, UPPER_JUNK),
+    );
+    check!(!is_not_supported(&junk) || is_not_supported(&clean), "junk in x1[63:32] changed the answer: {}", junk.summary());
+    check_eq!(junk.w(0), clean.w(0), "w0 with junk upper halves vs without");
+    check_eq!(junk.w(2), clean.w(2), "w2 with junk upper halves vs without");
+    Ok(())
+}

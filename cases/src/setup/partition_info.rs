@@ -1,0 +1,315 @@
+//! FFA_PARTITION_INFO_GET (DEN0077A v1.1 13.8): w1..w4 = UUID (nil for every partition), w5
+//! bit 0 = return the count only, bits [31:1] MBZ. On success w2 = count and, from v1.1,
+//! w3 = descriptor size; the descriptors (Table 13.37: ID, execution contexts, properties,
+//! UUID) go to the caller's RX buffer, which the caller then owns until FFA_RX_RELEASE.
+//!
+//! Implementations disagree on an unknown UUID: Hafnium and TF-A's EL3 SPMC answer
+//! INVALID_PARAMETERS, OP-TEE 4.10 answers SUCCESS with a count of 0 (and hands RX over).
+
+use crate::common::{with_rxtx_unmapped, OPTEE_UUID, UNKNOWN_UUID, UPPER_JUNK};
+use ffa_harness::desc::{PartitionInfo, PartitionProps, Uuid};
+use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
+use ffa_harness::linkme::distributed_slice;
+use ffa_harness::spec::{PARTITION_INFO_GET, PARTITION_INFO_GET_REGS, SMC32_UPPER_BITS};
+use ffa_harness::{
+    check, check_eq, check_error, check_mbz, check_success, fail, Case, CaseResult, Ctx, Failure, Need, CASES,
+};
+
+const ABIS: &[FuncId] = &[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE];
+const COUNT_ONLY: u32 = 1;
+/// At most this many descriptors are read back.
+const MAX: usize = 64;
+
+/// The partitions of a nil-UUID query: count, descriptor size, and the decoded descriptors.
+struct Listing {
+    count: usize,
+    size: usize,
+    items: [Option<PartitionInfo>; MAX],
+}
+
+/// FFA_PARTITION_INFO_GET(uuid), checks of the registers every successful call must meet,
+/// the descriptors decoded, and RX released.
+fn list(ctx: &mut Ctx, uuid: Uuid) -> Result<Listing, Failure> {
+    let r = ctx.ffa.partition_info_get(uuid, 0);
+    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_PARTITION_INFO_GET({uuid}) function");
+    let count = r.w(2) as usize;
+    let size = if ctx.version() >= Version::V1_1 { r.w(3) as usize } else { PartitionInfo::size_for(ctx.version()) };
+    let mut items = [None; MAX];
+    let mut bytes = [0u8; 24 * MAX];
+    let len = (count * size).min(bytes.len());
+    ctx.pages.rx.read(0, &mut bytes[..len]);
+    ctx.release_rx()?;
+    check_eq!(r.w(1), 0, "FFA_PARTITION_INFO_GET w1 (MBZ)");
+    check_mbz!(r, 4, 7, "FFA_PARTITION_INFO_GET");
+    if ctx.version() < Version::V1_1 {
+        // v1.0 has no size field: w3 is reserved (MBZ).
+        check_eq!(r.w(3), 0, "w3 for a v1.0 caller (MBZ)");
+    }
+    for (i, item) in items.iter_mut().enumerate().take(count.min(MAX)) {
+        *item = PartitionInfo::decode(&bytes, size, i);
+        check!(item.is_some(), "descriptor {i} of size {size} does not decode");
+    }
+    Ok(Listing { count, size, items })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static NIL: Case = Case::new("setup.partition_info_get.nil_uuid_lists_partitions", PARTITION_INFO_GET, nil).abis(ABIS);
+
+/// The nil UUID lists every partition: at least one on a stack with an SPMC, each with a
+/// secure ID (bit 15) and at least one execution context.
+fn nil(ctx: &mut Ctx) -> CaseResult {
+    let l = list(ctx, Uuid::NIL)?;
+    check!(l.count >= 1, "no partition listed");
+    for p in l.items.iter().flatten() {
+        check!(p.id & 0x8000 != 0, "partition {:#x} lacks bit 15 (secure)", p.id);
+        check!(p.exec_ctx_count >= 1, "partition {:#x} has no execution context", p.id);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SIZE: Case =
+    Case::new("setup.partition_info_get.descriptor_size_follows_version", PARTITION_INFO_GET, size).abis(ABIS);
+
+/// A v1.1 caller gets 24-byte descriptors and w3 = 24 (Table 13.37); a v1.0 caller gets the
+/// 8-byte v1.0 layout.
+fn size(ctx: &mut Ctx) -> CaseResult {
+    let l = list(ctx, Uuid::NIL)?;
+    check_eq!(l.size, PartitionInfo::size_for(ctx.version()), "descriptor size for a v{} caller", ctx.version());
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UNIQUE: Case = Case::new("setup.partition_info_get.ids_unique", PARTITION_INFO_GET, unique).abis(ABIS);
+
+/// Every partition has its own ID.
+fn unique(ctx: &mut Ctx) -> CaseResult {
+    let l = list(ctx, Uuid::NIL)?;
+    for (i, a) in l.items.iter().flatten().enumerate() {
+        for b in l.items.iter().flatten().skip(i + 1) {
+            check!(a.id != b.id, "two partitions share ID {:#x}", a.id);
+        }
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static PROPS: Case =
+    Case::new("setup.partition_info_get.properties_reserved_bits_zero", PARTITION_INFO_GET, props).abis(ABIS);
+
+/// Partition properties bits the negotiated version does not define are reserved (MBZ):
+/// bits [31:9] for v1.1, bits [31:3] for v1.0. The ID type (bits [5:4]) of a partition
+/// listed for discovery is a PE endpoint or an SEPID, not 0b11 (auxiliary).
+fn props(ctx: &mut Ctx) -> CaseResult {
+    let l = list(ctx, Uuid::NIL)?;
+    let reserved =
+        if ctx.version() >= Version::V1_1 { PartitionProps::RESERVED_V1_1 } else { PartitionProps::RESERVED_V1_0 };
+    for p in l.items.iter().flatten() {
+        check_eq!(p.properties.0 & reserved, 0, "partition {:#x} reserved property bits", p.id);
+        check!(p.properties.id_type() != 3, "partition {:#x} has the auxiliary ID type", p.id);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static COUNT_FLAG: Case = Case::new("setup.partition_info_get.count_only_flag", PARTITION_INFO_GET, count_flag)
+    .abis(ABIS)
+    .since(Version::V1_1);
+
+/// With w5 bit 0 set only the count is returned (Table 13.34): the same w2 as a full query,
+/// and RX is neither written nor handed over (a following FFA_RX_RELEASE is DENIED).
+fn count_flag(ctx: &mut Ctx) -> CaseResult {
+    let full = list(ctx, Uuid::NIL)?;
+    ctx.pages.rx.fill(0xa5);
+    let r = ctx.ffa.partition_info_get(Uuid::NIL, COUNT_ONLY);
+    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_PARTITION_INFO_GET(count only)");
+    check_eq!(r.w(2) as usize, full.count, "count-only w2 vs the full query's count");
+    check_error!(ctx.ffa.rx_release(), FfaError::Denied, "FFA_RX_RELEASE after a count-only query");
+    check_eq!(ctx.pages.rx.u32_at(0), 0xa5a5_a5a5, "RX word 0 after a count-only query (untouched)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static BY_UUID: Case = Case::new("setup.partition_info_get.by_uuid_finds_partition", PARTITION_INFO_GET, by_uuid)
+    .abis(ABIS)
+    .since(Version::V1_1);
+
+/// Asking by a listed partition's UUID returns that partition.
+fn by_uuid(ctx: &mut Ctx) -> CaseResult {
+    let all = list(ctx, Uuid::NIL)?;
+    for p in all.items.iter().flatten() {
+        let Some(uuid) = p.uuid else { continue };
+        let one = list(ctx, uuid)?;
+        check!(one.count >= 1, "no partition returned for UUID {uuid} of partition {:#x}", p.id);
+        check!(one.items.iter().flatten().any(|q| q.id == p.id), "partition {:#x} missing for its UUID {uuid}", p.id);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UUID_FIELD: Case =
+    Case::new("setup.partition_info_get.uuid_field_zero_for_specific_uuid", PARTITION_INFO_GET, uuid_field)
+        .abis(ABIS)
+        .since(Version::V1_1);
+
+/// The descriptor's UUID field is filled in for a nil-UUID query only; for a query by UUID it
+/// is zero (Hafnium and TF-A's EL3 SPMC; OP-TEE 4.10 fills it in).
+fn uuid_field(ctx: &mut Ctx) -> CaseResult {
+    let all = list(ctx, Uuid::NIL)?;
+    let Some(uuid) = all.items.iter().flatten().find_map(|p| p.uuid).filter(|u| *u != Uuid::NIL) else {
+        fail!("no partition with a UUID in the nil-UUID listing");
+    };
+    let one = list(ctx, uuid)?;
+    for p in one.items.iter().flatten() {
+        let field = p.uuid.unwrap_or_default();
+        check!(field == Uuid::NIL, "UUID field of partition {:#x} when asked by UUID: {field}, want nil", p.id);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UNKNOWN: Case =
+    Case::new("setup.partition_info_get.unknown_uuid_invalid", PARTITION_INFO_GET, unknown).abis(ABIS);
+
+/// A UUID no partition has is INVALID_PARAMETERS (Hafnium, TF-A's EL3 SPMC).
+fn unknown(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.partition_info_get(UNKNOWN_UUID, 0);
+    if r.is_success() {
+        // Hand RX back so the next case starts clean.
+        ctx.ffa.rx_release();
+    }
+    check_error!(r, FfaError::InvalidParameters, "FFA_PARTITION_INFO_GET(unknown UUID)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UNKNOWN_COUNT: Case =
+    Case::new("setup.partition_info_get.unknown_uuid_count_only_invalid", PARTITION_INFO_GET, unknown_count)
+        .abis(ABIS)
+        .since(Version::V1_1);
+
+/// The count-only form checks the UUID too: INVALID_PARAMETERS.
+fn unknown_count(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.partition_info_get(UNKNOWN_UUID, COUNT_ONLY);
+    check_error!(r, FfaError::InvalidParameters, "FFA_PARTITION_INFO_GET(unknown UUID, count only)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static BUSY: Case = Case::new("setup.partition_info_get.rx_owned_by_caller_busy", PARTITION_INFO_GET, busy).abis(ABIS);
+
+/// While the caller owns RX (filled, not yet released) the SPMC cannot write it: a second
+/// query is BUSY; after FFA_RX_RELEASE the query succeeds again.
+fn busy(ctx: &mut Ctx) -> CaseResult {
+    check_success!(ctx.ffa.partition_info_get(Uuid::NIL, 0), "first FFA_PARTITION_INFO_GET");
+    let second = ctx.ffa.partition_info_get(Uuid::NIL, 0);
+    let released = ctx.ffa.rx_release();
+    check_error!(second, FfaError::Busy, "FFA_PARTITION_INFO_GET while the caller owns RX");
+    check_success!(released, "FFA_RX_RELEASE");
+    check_success!(ctx.ffa.partition_info_get(Uuid::NIL, 0), "FFA_PARTITION_INFO_GET after the release");
+    ctx.release_rx()
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static NO_RX: Case =
+    Case::new("setup.partition_info_get.without_rx_buffer_fails", PARTITION_INFO_GET, no_rx).abis(ABIS);
+
+/// Without an RX buffer there is nowhere to write the descriptors: the call fails (OP-TEE and
+/// TF-A's EL3 SPMC answer BUSY).
+fn no_rx(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.partition_info_get(Uuid::NIL, 0);
+        check!(r.error().is_some(), "FFA_PARTITION_INFO_GET with no RX buffer must fail, got {}", r.summary());
+        check!(r.error() != Some(FfaError::NotSupported), "FFA_PARTITION_INFO_GET is implemented; got NOT_SUPPORTED");
+        Ok(())
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static FLAGS_MBZ: Case = Case::new("setup.partition_info_get.reserved_flags_invalid", PARTITION_INFO_GET, flags_mbz)
+    .abis(ABIS)
+    .since(Version::V1_1);
+
+/// w5 bits [31:1] are MBZ: a query with bit 1 set is INVALID_PARAMETERS (Hafnium; OP-TEE 4.10
+/// and TF-A's EL3 SPMC ignore the bit).
+fn flags_mbz(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.partition_info_get(Uuid::NIL, 1 << 1);
+    if r.is_success() {
+        ctx.ffa.rx_release();
+    }
+    check_error!(r, FfaError::InvalidParameters, "FFA_PARTITION_INFO_GET(w5 = 0x2)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UPPER: Case =
+    Case::new("setup.partition_info_get.smc32_upper_bits_ignored", SMC32_UPPER_BITS, upper).abis(ABIS);
+
+/// FFA_PARTITION_INFO_GET is SMC32: junk in bits [63:32] of x1..x5 does not change the answer.
+fn upper(ctx: &mut Ctx) -> CaseResult {
+    let clean = list(ctx, Uuid::NIL)?;
+    let mut regs = Regs::call(FuncId::PARTITION_INFO_GET);
+    for i in 1..=5 {
+        regs = regs.with(i, UPPER_JUNK);
+    }
+    let r = ctx.ffa.call(regs);
+    if r.is_success() {
+        ctx.release_rx()?;
+    }
+    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_PARTITION_INFO_GET(nil UUID, junk upper halves)");
+    check_eq!(r.w(2) as usize, clean.count, "count with junk upper halves");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static OPTEE: Case =
+    Case::new("setup.partition_info_get.optee_endpoint_described", PARTITION_INFO_GET, optee)
+        .abis(ABIS)
+        .needs(&[Need::Partition(OPTEE_UUID)]);
+
+/// OP-TEE's endpoint receives direct requests (property bit 0), which is how the normal world
+/// talks to it, and in v1.1 declares AArch64 (bit 8).
+fn optee(ctx: &mut Ctx) -> CaseResult {
+    let Some(p) = ctx.find_partition(OPTEE_UUID)? else { fail!("OP-TEE's partition vanished") };
+    check!(p.properties.has(PartitionProps::DIRECT_REQ_RECV), "OP-TEE {:#x} cannot receive direct requests", p.id);
+    if ctx.version() >= Version::V1_1 {
+        check!(p.properties.has(PartitionProps::AARCH64), "OP-TEE {:#x} does not declare AArch64", p.id);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static REGS: Case = Case::new("setup.partition_info_get_regs.matches_rx_listing", PARTITION_INFO_GET_REGS, regs)
+    .abis(&[FuncId::PARTITION_INFO_GET_REGS_64, FuncId::PARTITION_INFO_GET])
+    .since(Version::V1_2)
+    .needs(&[Need::Abi(FuncId::PARTITION_INFO_GET_REGS_64)]);
+
+/// FFA_PARTITION_INFO_GET_REGS (v1.2) returns the same partitions in registers: x2 holds the
+/// last index in [15:0] and the descriptor size (24) in [63:48]; x3.. carry ID, contexts and
+/// properties per partition.
+fn regs(ctx: &mut Ctx) -> CaseResult {
+    let all = list(ctx, Uuid::NIL)?;
+    let r = ctx.ffa.call(Regs::call(FuncId::PARTITION_INFO_GET_REGS_64));
+    check_eq!(r.func(), FuncId::SUCCESS_64, "FFA_PARTITION_INFO_GET_REGS function");
+    check_eq!(r.x(2) >> 48, 24, "descriptor size in x2[63:48]");
+    let last = (r.x(2) & 0xffff) as usize;
+    check_eq!(last + 1, all.count.min(5), "partitions in the first register batch");
+    let first = all.items[0].map(|p| p.id).unwrap_or_default();
+    check_eq!(r.x(3) as u16, first, "first partition ID in x3[15:0]");
+    Ok(())
+}

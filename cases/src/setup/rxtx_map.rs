@@ -1,0 +1,202 @@
+//! FFA_RXTX_MAP (DEN0077A v1.1 13.6): x1 = TX buffer address, x2 = RX buffer address, w3 =
+//! page count (4 KiB pages). One pair per endpoint; errors: INVALID_PARAMETERS for bad
+//! addresses, sizes or alignment, DENIED when a pair is already mapped, NO_MEMORY.
+//! The harness keeps its own pair mapped between cases; these cases unmap it first where
+//! they need a clean slate, and restore it.
+
+use crate::common::{with_rxtx_unmapped, UPPER_JUNK};
+use ffa_harness::ffa::{FfaError, FuncId, Regs};
+use ffa_harness::linkme::distributed_slice;
+use ffa_harness::spec::{RXTX_MAP, SMC32_UPPER_BITS};
+use ffa_harness::{check, check_eq, check_error, check_mbz, Case, CaseResult, Ctx, CASES};
+
+const ABIS: &[FuncId] = &[FuncId::RXTX_MAP_64, FuncId::RXTX_UNMAP];
+
+/// Checks that a mapping call was refused and nothing got mapped (a later unmap must fail).
+fn refused(ctx: &mut Ctx, r: Regs, want: FfaError, what: &str) -> CaseResult {
+    check_error!(r, want, "{what}");
+    let unmap = ctx.ffa.rxtx_unmap();
+    check!(unmap.error().is_some(), "{what} was refused, yet FFA_RXTX_UNMAP then succeeded: something was mapped");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static TWICE: Case = Case::new("setup.rxtx_map.second_pair_denied", RXTX_MAP, twice).abis(ABIS);
+
+/// An endpoint has one RX/TX pair: mapping another while one is mapped is DENIED.
+fn twice(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
+    check_error!(r, FfaError::Denied, "FFA_RXTX_MAP while the harness pair is mapped");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static REMAP: Case = Case::new("setup.rxtx_map.other_pair_after_unmap", RXTX_MAP, remap).abis(ABIS);
+
+/// After FFA_RXTX_UNMAP another pair can be mapped: FFA_SUCCESS_32 with w1..w7 MBZ.
+fn remap(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of a fresh pair");
+        check_mbz!(r, 1, 7, "FFA_RXTX_MAP result");
+        Ok(())
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static TWO_PAGES: Case = Case::new("setup.rxtx_map.two_page_buffers", RXTX_MAP, two_pages).abis(ABIS);
+
+/// A page count of 2 maps two contiguous pages per buffer (w3 counts 4 KiB pages).
+fn two_pages(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[2].addr(), 2);
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of two-page buffers");
+        Ok(())
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static ZERO_PAGES: Case = Case::new("setup.rxtx_map.zero_pages_invalid", RXTX_MAP, zero_pages).abis(ABIS);
+
+/// A page count of 0 describes no buffer: INVALID_PARAMETERS.
+fn zero_pages(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 0);
+        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with 0 pages")
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static HUGE: Case = Case::new("setup.rxtx_map.huge_page_count_refused", RXTX_MAP, huge).abis(ABIS);
+
+/// A page count far beyond any buffer the SPMC can map (0x10001 pages, 256 MiB plus one
+/// page) is refused: INVALID_PARAMETERS or NO_MEMORY, never SUCCESS.
+fn huge(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        // RX right after where a 0x10001-page TX buffer would end.
+        let tx = ctx.pages.spare[0].addr();
+        let r = ctx.ffa.rxtx_map(tx, tx + 0x1_0001 * 0x1000, 0x1_0001);
+        let e = r.error();
+        check!(
+            matches!(e, Some(FfaError::InvalidParameters | FfaError::NoMemory)),
+            "FFA_RXTX_MAP of 0x10001 pages: want INVALID_PARAMETERS or NO_MEMORY, got {}",
+            r.summary()
+        );
+        Ok(())
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static MISALIGNED_TX: Case = Case::new("setup.rxtx_map.misaligned_tx_invalid", RXTX_MAP, misaligned_tx).abis(ABIS);
+
+/// Buffers are aligned to the minimum granule (4 KiB here): a TX address 0x10 past a page
+/// boundary is INVALID_PARAMETERS.
+fn misaligned_tx(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr() + 0x10, ctx.pages.spare[2].addr(), 1);
+        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at page + 0x10")
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static MISALIGNED_RX: Case = Case::new("setup.rxtx_map.misaligned_rx_invalid", RXTX_MAP, misaligned_rx).abis(ABIS);
+
+/// As for TX: an RX address 0x800 past a page boundary is INVALID_PARAMETERS.
+fn misaligned_rx(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[2].addr() + 0x800, 1);
+        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with RX at page + 0x800")
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SAME: Case = Case::new("setup.rxtx_map.same_page_for_both_invalid", RXTX_MAP, same).abis(ABIS);
+
+/// TX and RX are distinct buffers: the same address for both is INVALID_PARAMETERS (Hafnium,
+/// TF-A's EL3 SPMC; OP-TEE 4.10 maps it).
+fn same(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let page = ctx.pages.spare[0].addr();
+        let r = ctx.ffa.rxtx_map(page, page, 1);
+        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX == RX")
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static OVERLAP: Case = Case::new("setup.rxtx_map.overlapping_buffers_invalid", RXTX_MAP, overlap).abis(ABIS);
+
+/// Two-page buffers one page apart overlap in their second page: INVALID_PARAMETERS.
+fn overlap(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 2);
+        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with overlapping 2-page buffers")
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SECURE: Case = Case::new("setup.rxtx_map.secure_memory_invalid", RXTX_MAP, secure).abis(ABIS);
+
+/// The normal world cannot hand secure memory to the SPMC as its buffers: a TX and RX pair in
+/// secure DRAM is INVALID_PARAMETERS.
+fn secure(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let s = ctx.machine.secure_ram;
+        let r = ctx.ffa.rxtx_map(s, s + 0x1000, 1);
+        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP of secure DRAM")
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static NULL: Case = Case::new("setup.rxtx_map.null_address_invalid", RXTX_MAP, null).abis(ABIS);
+
+/// Address 0 is not a buffer the normal world owns: INVALID_PARAMETERS.
+fn null(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(0, ctx.pages.spare[0].addr(), 1);
+        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at address 0")
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SMC32: Case = Case::new("setup.rxtx_map.smc32_form_maps", RXTX_MAP, smc32).abis(&[FuncId::RXTX_MAP_32]);
+
+/// FFA_RXTX_MAP_32 takes 32-bit addresses and maps like the 64-bit form.
+fn smc32(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
+        check!(tx >> 32 == 0 && rx >> 32 == 0, "the spare pages are above 4 GiB: SMC32 cannot name them");
+        let r = ctx.ffa.call(Regs::call(FuncId::RXTX_MAP_32).with(1, tx).with(2, rx).with(3, 1));
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP_32");
+        Ok(())
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SMC32_UPPER: Case =
+    Case::new("setup.rxtx_map.smc32_upper_bits_ignored", SMC32_UPPER_BITS, smc32_upper).abis(&[FuncId::RXTX_MAP_32]);
+
+/// An SMC32 callee ignores bits [63:32] of its arguments: FFA_RXTX_MAP_32 with junk above the
+/// 32-bit addresses and page count maps the same pair. (OP-TEE 4.10 reads all 64 bits.)
+fn smc32_upper(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
+        let r = ctx.ffa.call(
+            Regs::call(FuncId::RXTX_MAP_32).with(1, UPPER_JUNK | tx).with(2, UPPER_JUNK | rx).with(3, UPPER_JUNK | 1),
+        );
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP_32 with junk in x1..x3[63:32]");
+        Ok(())
+    })
+}

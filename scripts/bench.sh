@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make bench`: the wall time of a warm `make run` (median of 3, after one warm-up), the time
+# QEMU takes from spawn to the image's first event, and the in-image time per case.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+STACK=${1:-optee-sel1}
+make -s run STACK="$STACK" >/dev/null 2>&1 || true   # warm-up: builds whatever is missing
+times=()
+for i in 1 2 3; do
+	t0=$(date +%s.%N)
+	make -s run STACK="$STACK" >/dev/null 2>&1 || true
+	t1=$(date +%s.%N)
+	times+=("$(echo "$t1 - $t0" | bc)")
+done
+python3 - "$STACK" "${times[@]}" <<'PY'
+import json, statistics, sys
+stack, times = sys.argv[1], sorted(float(t) for t in sys.argv[2:])
+r = json.load(open("results/runs/latest/results.json"))
+us = sorted((c["duration_us"] or 0, c["id"]) for c in r["cases"])
+vals = [u for u, _ in us]
+print(f"stack {stack}, {len(vals)} cases, FF-A {r['negotiated_version']}")
+print(f"warm make run (wall):      median {statistics.median(times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
+print(f"runner wall (QEMU spawn to exit): {r['wall_s']:.3f} s over {r['boots']} boot(s)")
+print(f"boot (spawn to first event):      {', '.join(str(b) for b in r['boot_ms'])} ms")
+print(f"in-image time per case:    total {sum(vals)/1000:.1f} ms, median {statistics.median(vals)} us, "
+      f"p95 {vals[int(len(vals)*0.95)-1]} us, max {vals[-1]} us")
+print("slowest cases:")
+for u, cid in us[-5:][::-1]:
+    print(f"  {u:>8} us  {cid}")
+PY

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `make test`: host tests, then for each stack the suite on the real firmware gated against
+# its baseline, at FF-A v1.1 and v1.0, and the self-test build (cases that crash, panic and
+# hang on purpose) gated against its own. Ends with one `N passed, N failed` line that sums
+# the host tests and every gate (a gate counts a case as passed when its outcome is the one
+# the baseline expects).
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+STACKS=("$@")
+[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1)
+passed=0; failed=0; problems=()
+
+tally() { # name, command...: runs it, adds its last `N passed, N failed` line to the totals
+	local name=$1; shift
+	local log; log=$(mktemp)
+	"$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	rm -f "$log"
+	if [ -n "$line" ]; then
+		passed=$((passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")))
+		failed=$((failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")))
+	fi
+	if [ "$rc" != 0 ]; then
+		problems+=("$name (exit $rc)")
+		[ -n "$line" ] || failed=$((failed + 1))
+	fi
+}
+
+echo "== host tests"
+log=$(mktemp)
+cargo test -q --workspace 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+host_pass=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | paste -sd+ | bc)
+host_fail=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | paste -sd+ | bc)
+rm -f "$log"
+passed=$((passed + ${host_pass:-0})); failed=$((failed + ${host_fail:-0}))
+[ "$rc" = 0 ] || { problems+=("host tests (exit $rc)"); [ "${host_fail:-0}" != 0 ] || failed=$((failed + 1)); }
+
+make -s runner image image-selftest || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+for stack in "${STACKS[@]}"; do
+	make -s firmware STACK="$stack" || { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
+	for ver in 1.1 1.0; do
+		base=results/baselines/$stack.json
+		[ "$ver" = 1.1 ] || base=results/baselines/$stack-ffa$ver.json
+		echo "== $stack, FF-A $ver"
+		make -s run STACK="$stack" FFA_VERSION="$ver" >/dev/null 2>&1
+		tally "$stack $ver gate" target/release/ffa-cts gate --stack "$stack" --baseline "$base"
+	done
+	echo "== $stack, self-test build (crash, panic and hang on purpose)"
+	scripts/pack-firmware.sh "$(scripts/build-stack.sh "$stack")" target/images/ns-selftest.bin target/firmware/$stack-selftest.bin
+	target/release/ffa-cts run --stack "$stack" --firmware target/firmware/$stack-selftest.bin --only 'selftest.;setup.id_get' >/dev/null 2>&1
+	tally "$stack self-test gate" target/release/ffa-cts gate --stack "$stack" --baseline results/baselines/$stack-selftest.json
+done
+
+if [ ${#problems[@]} -gt 0 ]; then
+	echo "problems: ${problems[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ ${#problems[@]} = 0 ]
