@@ -5,7 +5,7 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1
+STACKS      ?= optee-sel1 tfa-el3
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -28,24 +28,34 @@ help:
 	@echo "make check   cargo fmt --check and clippy (host and bare-metal) on every crate"
 	@echo "make list    every registered case id"
 	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
+	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp)"
 
 setup:
 	@scripts/setup-host.sh
 
+# ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
+# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3).
 image: setup
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET)
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns.bin
+	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
+	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp.bin
 
-# The test build registers cases that fault, panic and hang on purpose.
+# The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features self-test --target $(TARGET)
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns-selftest.bin
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)
+	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-selftest.bin
 
 stack: setup
 	@scripts/build-stack.sh $(STACK) >/dev/null
 
+# A stack whose cached output has `needs-sp` gets the sp image as its BL32.
 firmware: image stack
-	@scripts/pack-firmware.sh "$$(scripts/build-stack.sh $(STACK))" $(IMAGES)/ns.bin target/firmware/$(STACK).bin
+	@out="$$(scripts/build-stack.sh $(STACK))" && \
+	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns.bin target/firmware/$(STACK).bin \
+		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp.bin)
 
 runner:
 	@$(CARGO) build --release -q -p ffa-cts

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds one SPMC stack's firmware (BL1 + a FIP with a placeholder BL33) into the cache, once:
-# the cache key is the hash of the pinned sources, this script and the stack's folder, so a
-# change to any of them rebuilds and nothing else does. Prints the output folder on stdout.
+# Builds one SPMC stack's firmware (BL1 + a FIP with a placeholder BL33, and a placeholder
+# BL32 when the stack runs the suite's own secure partition) into the cache, once: the cache
+# key is the hash of the pinned sources, this script and the stack's folder, so a change to
+# any of them rebuilds and nothing else does. Prints the output folder on stdout, which holds
+# bl1.bin, fip.bin, fiptool, description, and `needs-sp` when the stack sets STACK_NEEDS_SP=1
+# (scripts/pack-firmware.sh must then be given target/images/sp.bin as the BL32).
 # Usage: build-stack.sh STACK
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +29,9 @@ LOGS=$OUT/logs
 rm -rf "$OUT"; mkdir -p "$LOGS"
 PLACEHOLDER_BL33=$OUT/placeholder-bl33.bin
 printf '\x00\x00\x00\x14' > "$PLACEHOLDER_BL33"   # `b .`: replaced by the ns image at pack time
+PLACEHOLDER_BL32=$OUT/placeholder-bl32.bin
+printf '\x00\x00\x00\x14' > "$PLACEHOLDER_BL32"   # `b .`: replaced by the sp image at pack time
+STACK_NEEDS_SP=${STACK_NEEDS_SP:-0}
 
 run_logged() { # name cmd... : runs cmd with output in $LOGS/name.log, tail on failure
 	local name=$1; shift
@@ -41,5 +47,6 @@ stack_build
 cp "$TFA_SRC/tools/fiptool/fiptool" "$OUT/fiptool"
 for f in bl1.bin fip.bin fiptool; do [ -s "$OUT/$f" ] || die "$f missing after the build"; done
 echo "$STACK_DESCRIPTION" > "$OUT/description"
+[ "$STACK_NEEDS_SP" != 1 ] || echo "BL32 is the ffa-cts sp image: pack with target/images/sp.bin" > "$OUT/needs-sp"
 touch "$OUT/.done"
 echo "$OUT"

@@ -1,9 +1,9 @@
 //! Helpers several case families share: running with the harness's RX/TX pair unmapped,
 //! recognising "not supported" in either of its two encodings, and known partition UUIDs.
 
-use ffa_harness::desc::Uuid;
+use ffa_harness::desc::{PartitionInfo, PartitionProps, Uuid};
 use ffa_harness::ffa::{FfaError, Regs};
-use ffa_harness::{CaseResult, Ctx};
+use ffa_harness::{fail, CaseResult, Ctx, Failure};
 
 /// OP-TEE's endpoint UUID (OP-TEE `thread_spmc.c`, the OP-TEE FF-A ABI).
 pub const OPTEE_UUID: Uuid = Uuid::parse("486178e0-e7f8-11e3-bc5e-0002a5d5c51b");
@@ -30,4 +30,28 @@ pub fn with_rxtx_unmapped(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx) -> CaseResu
     ctx.ffa.rxtx_unmap();
     ctx.remap_rxtx()?;
     result
+}
+
+/// The ID of the first partition that can receive direct requests (property bit 0).
+pub fn direct_receiver(ctx: &Ctx) -> Result<u16, Failure> {
+    let r = ctx.ffa.partition_info_get(Uuid::NIL, 0);
+    if !r.is_success() {
+        fail!("FFA_PARTITION_INFO_GET(nil) to find a receiver: {}", r.summary());
+    }
+    let size = PartitionInfo::size_for(ctx.version());
+    let mut found = None;
+    for i in 0..(r.w(2) as usize).min(4096 / size) {
+        let mut bytes = [0u8; 24];
+        ctx.pages.rx.read(i * size, &mut bytes[..size]);
+        if let Some(p) = PartitionInfo::decode(&bytes, size, 0) {
+            if found.is_none() && p.properties.has(PartitionProps::DIRECT_REQ_RECV) {
+                found = Some(p.id);
+            }
+        }
+    }
+    ctx.release_rx()?;
+    match found {
+        Some(id) => Ok(id),
+        None => fail!("no partition receives direct requests"),
+    }
 }

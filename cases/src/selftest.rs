@@ -2,6 +2,8 @@
 //! show that a fault, a panic and a hang inside a case each end that case as `crash` or
 //! `timeout` and that the run goes on with the next case. Ids sort in the order they run.
 
+use crate::sp::{command, Width, ECHO, NEEDS_SP};
+use ffa_harness::command::{Command, Reply, Status, COMMANDS};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::{check_success, Case, CaseResult, Ctx, CASES};
 
@@ -47,5 +49,65 @@ fn still_running(ctx: &mut Ctx) -> CaseResult {
         ffa_harness::ffa::FfaError::Denied,
         "RX/TX is mapped again after the faults, so mapping twice"
     );
+    Ok(())
+}
+
+/// FAULT: the sp executes `udf`; its vectors answer the request with `Faulted`.
+const SP_FAULT: u16 = 0xF001;
+/// HANG: the sp never answers.
+const SP_HANG: u16 = 0xF002;
+
+#[distributed_slice(COMMANDS)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_FAULT_COMMAND: Command = Command {
+    id: SP_FAULT,
+    name: "fault",
+    run: |_, _| {
+        // SAFETY: `udf` only raises an undefined-instruction exception, which the sp's vectors
+        // turn into a `Faulted` reply to this request.
+        unsafe { core::arch::asm!("udf #0", options(nomem, nostack)) };
+        Reply::status(Status::Ok)
+    },
+};
+
+#[distributed_slice(COMMANDS)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_HANG_COMMAND: Command = Command {
+    id: SP_HANG,
+    name: "hang",
+    run: |_, _| loop {
+        core::hint::spin_loop();
+    },
+};
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_FAULTS: Case = Case::new("selftest.e_sp_command_faults", "-", sp_faults).needs(NEEDS_SP);
+
+/// A command that faults in the sp is answered, not lost: this case fails with the sp's
+/// `Faulted` status, and the sp serves the next case.
+fn sp_faults(ctx: &mut Ctx) -> CaseResult {
+    command(ctx, Width::W32, SP_FAULT, [0; 4])?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_ANSWERS_AFTER_FAULT: Case =
+    Case::new("selftest.f_sp_serves_after_fault", "-", sp_answers_after_fault).needs(NEEDS_SP);
+
+fn sp_answers_after_fault(ctx: &mut Ctx) -> CaseResult {
+    command(ctx, Width::W32, ECHO, [1, 2, 3, 4])?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_HANGS: Case = Case::new("selftest.g_sp_never_answers", "-", sp_hangs).needs(NEEDS_SP).timeout_ms(500);
+
+/// A command that never returns: the case ends as `timeout` (the watchdog, or the runner when
+/// the secure side keeps the CPU) and the run goes on.
+fn sp_hangs(ctx: &mut Ctx) -> CaseResult {
+    command(ctx, Width::W32, SP_HANG, [0; 4])?;
     Ok(())
 }

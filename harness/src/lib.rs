@@ -6,6 +6,7 @@
 pub mod args;
 pub mod case;
 pub mod check;
+pub mod command;
 pub mod ctx;
 pub mod desc;
 pub mod event;
@@ -15,6 +16,7 @@ pub mod global;
 pub mod outcome;
 pub mod pages;
 pub mod platform;
+pub mod server;
 pub mod spec;
 pub mod text;
 

@@ -24,7 +24,8 @@ pub trait Platform: Sync {
     fn arm_watchdog(&self, ms: u32);
     /// Disarms the watchdog.
     fn disarm_watchdog(&self);
-    /// Abandons the current stack and calls `crate::executor::run_from(next)` on a fresh one.
+    /// Abandons the current stack and continues on a fresh one at the image's restart entry
+    /// (the ns executor's `run_from(next)`, the sp's message loop).
     fn restart(&self, next: usize) -> !;
     /// Ends the run with an exit code (0 all green, 1 failures, >1 harness errors).
     fn exit(&self, code: u32) -> !;

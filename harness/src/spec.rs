@@ -33,6 +33,8 @@ pub const PARTITION_INFO_GET_REGS: &str = "v1.2 14.9 FFA_PARTITION_INFO_GET_REGS
 pub const DIRECT_REQ: &str = "15.2 FFA_MSG_SEND_DIRECT_REQ";
 /// FFA_MSG_SEND_DIRECT_RESP.
 pub const DIRECT_RESP: &str = "15.3 FFA_MSG_SEND_DIRECT_RESP";
+/// FFA_RUN.
+pub const RUN: &str = "14.4 FFA_RUN";
 /// FFA_MSG_WAIT.
 pub const MSG_WAIT: &str = "14.2 FFA_MSG_WAIT";
 /// The SMC32 convention: a callee ignores bits [63:32] of x1..x7 (SMCCC, DEN0028, 2.6),

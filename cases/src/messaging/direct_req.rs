@@ -3,11 +3,11 @@
 //! w3..w7 the payload. Requests that name a destination that cannot receive them, a source
 //! the caller cannot use, or reserved flags are refused with FFA_ERROR.
 
-use crate::common::OPTEE_UUID;
+use crate::common::direct_receiver;
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP, MSG_WAIT};
-use ffa_harness::{check, check_error, Case, CaseResult, Ctx, Need, CASES};
+use ffa_harness::{check, check_error, Case, CaseResult, Ctx, CASES};
 
 const ABIS: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_32];
 
@@ -64,43 +64,38 @@ fn to_ns(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static SECURE_SRC: Case = Case::new("messaging.direct_req.secure_source_invalid", DIRECT_REQ, secure_src)
-    .abis(ABIS)
-    .needs(&[Need::Partition(OPTEE_UUID)]);
+static SECURE_SRC: Case = Case::new("messaging.direct_req.secure_source_invalid", DIRECT_REQ, secure_src).abis(ABIS);
 
 /// The normal world cannot send as a secure endpoint: a source ID with bit 15 set is
 /// INVALID_PARAMETERS.
 fn secure_src(ctx: &mut Ctx) -> CaseResult {
-    let optee = ctx.partition_id(OPTEE_UUID)?;
-    check_error!(send(ctx, 0x8005, optee, 0), FfaError::InvalidParameters, "request from source 0x8005");
+    let receiver = direct_receiver(ctx)?;
+    check_error!(send(ctx, 0x8005, receiver, 0), FfaError::InvalidParameters, "request from source 0x8005");
     Ok(())
 }
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static FLAGS: Case = Case::new("messaging.direct_req.reserved_flags_invalid", DIRECT_REQ, flags)
-    .abis(ABIS)
-    .needs(&[Need::Partition(OPTEE_UUID)]);
+static FLAGS: Case = Case::new("messaging.direct_req.reserved_flags_invalid", DIRECT_REQ, flags).abis(ABIS);
 
 /// w2 is MBZ for a partition message: a request with w2 = 1 is INVALID_PARAMETERS (Hafnium,
 /// TF-A's EL3 SPMC; OP-TEE 4.10 ignores w2).
 fn flags(ctx: &mut Ctx) -> CaseResult {
-    let optee = ctx.partition_id(OPTEE_UUID)?;
-    check_error!(send(ctx, ctx.session.own_id, optee, 1), FfaError::InvalidParameters, "request with w2 = 1");
+    let receiver = direct_receiver(ctx)?;
+    check_error!(send(ctx, ctx.session.own_id, receiver, 1), FfaError::InvalidParameters, "request with w2 = 1");
     Ok(())
 }
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static FRAMEWORK: Case = Case::new("messaging.direct_req.unknown_framework_message_refused", DIRECT_REQ, framework)
-    .abis(ABIS)
-    .needs(&[Need::Partition(OPTEE_UUID)]);
+static FRAMEWORK: Case =
+    Case::new("messaging.direct_req.unknown_framework_message_refused", DIRECT_REQ, framework).abis(ABIS);
 
 /// A framework message (w2 bit 31) of a type no version defines (0x7f) is refused with
 /// FFA_ERROR, not delivered as a partition message.
 fn framework(ctx: &mut Ctx) -> CaseResult {
-    let optee = ctx.partition_id(OPTEE_UUID)?;
-    let r = send(ctx, ctx.session.own_id, optee, 0x8000_007f);
+    let receiver = direct_receiver(ctx)?;
+    let r = send(ctx, ctx.session.own_id, receiver, 0x8000_007f);
     check!(r.error().is_some(), "framework message type 0x7f must be refused, got {}", r.summary());
     Ok(())
 }
@@ -109,16 +104,15 @@ fn framework(ctx: &mut Ctx) -> CaseResult {
 #[linkme(crate = ffa_harness::linkme)]
 static RESP_FROM_NS: Case =
     Case::new("messaging.direct_resp.unsolicited_from_normal_world_refused", DIRECT_RESP, resp_from_ns)
-        .abis(&[FuncId::MSG_SEND_DIRECT_RESP_32])
-        .needs(&[Need::Partition(OPTEE_UUID)]);
+        .abis(&[FuncId::MSG_SEND_DIRECT_RESP_32]);
 
 /// The normal world has no pending request to answer: FFA_MSG_SEND_DIRECT_RESP from it is
 /// refused with FFA_ERROR.
 fn resp_from_ns(ctx: &mut Ctx) -> CaseResult {
-    let optee = ctx.partition_id(OPTEE_UUID)?;
+    let receiver = direct_receiver(ctx)?;
     let r = ctx.ffa.call(
         Regs::call(FuncId::MSG_SEND_DIRECT_RESP_32)
-            .with(1, (u64::from(ctx.session.own_id) << 16) | u64::from(optee)),
+            .with(1, (u64::from(ctx.session.own_id) << 16) | u64::from(receiver)),
     );
     check!(r.error().is_some(), "an unsolicited FFA_MSG_SEND_DIRECT_RESP must be refused, got {}", r.summary());
     Ok(())

@@ -3,3 +3,5 @@
 
 mod direct_req;
 mod optee;
+mod sp_misbehaviour;
+mod sp_payload;

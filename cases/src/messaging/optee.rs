@@ -68,8 +68,7 @@ fn api_64(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static OS_VERSION: Case =
-    Case::new("messaging.optee.os_version", DIRECT_RESP, os_version).abis(ABIS_32).needs(NEEDS);
+static OS_VERSION: Case = Case::new("messaging.optee.os_version", DIRECT_RESP, os_version).abis(ABIS_32).needs(NEEDS);
 
 /// OP-TEE reports its OS version: a major version of at least 3 (the first with FF-A).
 fn os_version(ctx: &mut Ctx) -> CaseResult {
@@ -80,8 +79,7 @@ fn os_version(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static CAPS: Case =
-    Case::new("messaging.optee.exchange_capabilities", DIRECT_RESP, caps).abis(ABIS_32).needs(NEEDS);
+static CAPS: Case = Case::new("messaging.optee.exchange_capabilities", DIRECT_RESP, caps).abis(ABIS_32).needs(NEEDS);
 
 /// Capability exchange succeeds (w3 = 0) and reports at least one RPC parameter (w4).
 fn caps(ctx: &mut Ctx) -> CaseResult {

@@ -14,20 +14,32 @@ const ABIS: &[FuncId] = &[FuncId::FEATURES];
 #[linkme(crate = ffa_harness::linkme)]
 static SELF: Case = Case::new("setup.features.reports_itself", FEATURES, reports_itself).abis(ABIS);
 
-/// FFA_FEATURES is mandatory, so it reports itself: FFA_SUCCESS_32, w1 MBZ, w2 (interface
-/// properties) 0 as it defines none, w3..w7 MBZ.
+/// FFA_FEATURES is mandatory, so it reports itself: FFA_SUCCESS_32 with w2 (interface
+/// properties) 0, as it defines none.
 fn reports_itself(ctx: &mut Ctx) -> CaseResult {
     let r = ctx.ffa.features(FuncId::FEATURES, 0);
     check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_FEATURES(FFA_FEATURES) function");
-    check_eq!(r.w(1), 0, "w1 (MBZ)");
     check_eq!(r.w(2), 0, "w2 (no properties defined)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static RESULT_MBZ: Case = Case::new("setup.features.result_registers_mbz", FEATURES, result_mbz).abis(ABIS);
+
+/// In FFA_SUCCESS of FFA_FEATURES w1 and w3..w7 are reserved (MBZ).
+fn result_mbz(ctx: &mut Ctx) -> CaseResult {
+    let r = ctx.ffa.features(FuncId::FEATURES, 0);
+    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_FEATURES(FFA_FEATURES) function");
+    check_eq!(r.w(1), 0, "w1 (MBZ)");
     check_mbz!(r, 3, 7, "FFA_FEATURES(FFA_FEATURES)");
     Ok(())
 }
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static UNUSED_FID: Case = Case::new("setup.features.unassigned_function_id_not_supported", FEATURES, unused_fid).abis(ABIS);
+static UNUSED_FID: Case =
+    Case::new("setup.features.unassigned_function_id_not_supported", FEATURES, unused_fid).abis(ABIS);
 
 /// A function ID inside the FF-A range that no version assigns (0x84000078, 0xC400007F) is not
 /// supported.
@@ -66,8 +78,9 @@ fn unknown_feature(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static FEATURE_MBZ: Case =
-    Case::new("setup.features.feature_id_reserved_bits_rejected", FEATURES, feature_mbz).abis(ABIS).since(ffa_harness::ffa::Version::V1_1);
+static FEATURE_MBZ: Case = Case::new("setup.features.feature_id_reserved_bits_rejected", FEATURES, feature_mbz)
+    .abis(ABIS)
+    .since(ffa_harness::ffa::Version::V1_1);
 
 /// Bits [30:8] of a feature ID are MBZ: the SRI feature ID with bit 8 set is not a feature the
 /// callee may report (Hafnium answers NOT_SUPPORTED).
@@ -166,10 +179,14 @@ static UPPER_BITS: Case = Case::new("setup.features.smc32_upper_bits_ignored", S
 /// the whole of x1.)
 fn upper_bits(ctx: &mut Ctx) -> CaseResult {
     let clean = ctx.ffa.features(FuncId::FEATURES, 0);
-    let junk = ctx.ffa.call(
-        Regs::call(FuncId::FEATURES).with(1, UPPER_JUNK | u64::from(FuncId::FEATURES.0)).with(2, UPPER_JUNK),
+    let junk = ctx
+        .ffa
+        .call(Regs::call(FuncId::FEATURES).with(1, UPPER_JUNK | u64::from(FuncId::FEATURES.0)).with(2, UPPER_JUNK));
+    check!(
+        !is_not_supported(&junk) || is_not_supported(&clean),
+        "junk in x1[63:32] changed the answer: {}",
+        junk.summary()
     );
-    check!(!is_not_supported(&junk) || is_not_supported(&clean), "junk in x1[63:32] changed the answer: {}", junk.summary());
     check_eq!(junk.w(0), clean.w(0), "w0 with junk upper halves vs without");
     check_eq!(junk.w(2), clean.w(2), "w2 with junk upper halves vs without");
     Ok(())

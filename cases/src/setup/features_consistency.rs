@@ -41,9 +41,8 @@ macro_rules! consistency_case {
     ($name:ident, $id:literal, $fid:expr, $since:expr, $probe:expr) => {
         #[distributed_slice(CASES)]
         #[linkme(crate = ffa_harness::linkme)]
-        static $name: Case = Case::new($id, FEATURES, |ctx| consistent(ctx, $fid, $probe))
-            .abis(&[FuncId::FEATURES, $fid])
-            .since($since);
+        static $name: Case =
+            Case::new($id, FEATURES, |ctx| consistent(ctx, $fid, $probe)).abis(&[FuncId::FEATURES, $fid]).since($since);
     };
 }
 
@@ -57,13 +56,15 @@ consistency_case!(VERSION, "setup.features.consistent.version", FuncId::VERSION,
     let r = ctx.ffa.version(ctx.version());
     Ok(r)
 });
-consistency_case!(ID_GET, "setup.features.consistent.id_get", FuncId::ID_GET, Version::V1_0, |ctx| Ok(ctx.ffa.id_get()));
-consistency_case!(SPM_ID_GET, "setup.features.consistent.spm_id_get", FuncId::SPM_ID_GET, Version::V1_1, |ctx| Ok(
-    ctx.ffa.spm_id_get()
-));
-consistency_case!(RX_RELEASE, "setup.features.consistent.rx_release", FuncId::RX_RELEASE, Version::V1_0, |ctx| Ok(
-    ctx.ffa.rx_release()
-));
+consistency_case!(ID_GET, "setup.features.consistent.id_get", FuncId::ID_GET, Version::V1_0, |ctx| Ok(ctx
+    .ffa
+    .id_get()));
+consistency_case!(SPM_ID_GET, "setup.features.consistent.spm_id_get", FuncId::SPM_ID_GET, Version::V1_1, |ctx| Ok(ctx
+    .ffa
+    .spm_id_get()));
+consistency_case!(RX_RELEASE, "setup.features.consistent.rx_release", FuncId::RX_RELEASE, Version::V1_0, |ctx| Ok(ctx
+    .ffa
+    .rx_release()));
 consistency_case!(RXTX_MAP_64, "setup.features.consistent.rxtx_map_64", FuncId::RXTX_MAP_64, Version::V1_0, |ctx| {
     // Already mapped: an implementation answers DENIED.
     Ok(ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1))
@@ -108,24 +109,32 @@ consistency_case!(
     |ctx| Ok(ctx.ffa.direct_req(FuncId::MSG_SEND_DIRECT_REQ_64, ctx.session.own_id, NOBODY as u16 | 0x8000, [0; 5]))
 );
 // An empty transaction descriptor (length 0) is invalid for every memory send ABI.
-consistency_case!(MEM_SHARE_64, "setup.features.consistent.mem_share_64", FuncId::MEM_SHARE_64, Version::V1_0, |ctx| Ok(
-    call(ctx, FuncId::MEM_SHARE_64, [0; 7])
-));
-consistency_case!(MEM_SHARE_32, "setup.features.consistent.mem_share_32", FuncId::MEM_SHARE_32, Version::V1_0, |ctx| Ok(
-    call(ctx, FuncId::MEM_SHARE_32, [0; 7])
-));
+consistency_case!(MEM_SHARE_64, "setup.features.consistent.mem_share_64", FuncId::MEM_SHARE_64, Version::V1_0, |ctx| {
+    Ok(call(ctx, FuncId::MEM_SHARE_64, [0; 7]))
+});
+consistency_case!(MEM_SHARE_32, "setup.features.consistent.mem_share_32", FuncId::MEM_SHARE_32, Version::V1_0, |ctx| {
+    Ok(call(ctx, FuncId::MEM_SHARE_32, [0; 7]))
+});
 consistency_case!(MEM_LEND_64, "setup.features.consistent.mem_lend_64", FuncId::MEM_LEND_64, Version::V1_0, |ctx| Ok(
     call(ctx, FuncId::MEM_LEND_64, [0; 7])
 ));
 consistency_case!(MEM_LEND_32, "setup.features.consistent.mem_lend_32", FuncId::MEM_LEND_32, Version::V1_0, |ctx| Ok(
     call(ctx, FuncId::MEM_LEND_32, [0; 7])
 ));
-consistency_case!(MEM_DONATE_64, "setup.features.consistent.mem_donate_64", FuncId::MEM_DONATE_64, Version::V1_0, |ctx| Ok(
-    call(ctx, FuncId::MEM_DONATE_64, [0; 7])
-));
-consistency_case!(MEM_DONATE_32, "setup.features.consistent.mem_donate_32", FuncId::MEM_DONATE_32, Version::V1_0, |ctx| Ok(
-    call(ctx, FuncId::MEM_DONATE_32, [0; 7])
-));
+consistency_case!(
+    MEM_DONATE_64,
+    "setup.features.consistent.mem_donate_64",
+    FuncId::MEM_DONATE_64,
+    Version::V1_0,
+    |ctx| Ok(call(ctx, FuncId::MEM_DONATE_64, [0; 7]))
+);
+consistency_case!(
+    MEM_DONATE_32,
+    "setup.features.consistent.mem_donate_32",
+    FuncId::MEM_DONATE_32,
+    Version::V1_0,
+    |ctx| Ok(call(ctx, FuncId::MEM_DONATE_32, [0; 7]))
+);
 consistency_case!(
     MEM_RETRIEVE_REQ_64,
     "setup.features.consistent.mem_retrieve_req_64",
@@ -189,11 +198,9 @@ consistency_case!(
     Version::V1_1,
     |ctx| Ok(call(ctx, FuncId::NOTIFICATION_INFO_GET_64, [0; 7]))
 );
-consistency_case!(RX_ACQUIRE, "setup.features.consistent.rx_acquire", FuncId::RX_ACQUIRE, Version::V1_1, |ctx| Ok(call(
-    ctx,
-    FuncId::RX_ACQUIRE,
-    [NOBODY, 0, 0, 0, 0, 0, 0]
-)));
+consistency_case!(RX_ACQUIRE, "setup.features.consistent.rx_acquire", FuncId::RX_ACQUIRE, Version::V1_1, |ctx| Ok(
+    call(ctx, FuncId::RX_ACQUIRE, [NOBODY, 0, 0, 0, 0, 0, 0])
+));
 consistency_case!(MSG_SEND2, "setup.features.consistent.msg_send2", FuncId::MSG_SEND2, Version::V1_1, |ctx| {
     // The TX buffer holds no valid message header: an implementation rejects it.
     ctx.pages.tx.fill(0);

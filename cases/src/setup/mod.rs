@@ -9,4 +9,5 @@ mod rx_release;
 mod rxtx_map;
 mod rxtx_unmap;
 mod smc64_variants;
+mod sp_view;
 mod version;

@@ -35,8 +35,21 @@ fn twice(ctx: &mut Ctx) -> CaseResult {
 #[linkme(crate = ffa_harness::linkme)]
 static REMAP: Case = Case::new("setup.rxtx_map.other_pair_after_unmap", RXTX_MAP, remap).abis(ABIS);
 
-/// After FFA_RXTX_UNMAP another pair can be mapped: FFA_SUCCESS_32 with w1..w7 MBZ.
+/// After FFA_RXTX_UNMAP another pair can be mapped: FFA_SUCCESS_32.
 fn remap(ctx: &mut Ctx) -> CaseResult {
+    with_rxtx_unmapped(ctx, |ctx| {
+        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of a fresh pair");
+        Ok(())
+    })
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static RESULT_MBZ: Case = Case::new("setup.rxtx_map.result_registers_mbz", RXTX_MAP, result_mbz).abis(ABIS);
+
+/// FFA_SUCCESS of FFA_RXTX_MAP carries nothing: w1..w7 are reserved (MBZ).
+fn result_mbz(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
         check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of a fresh pair");

@@ -33,7 +33,9 @@ static COMPATIBLE: Case = Case::new("setup.version.serves_requested_version", VE
 /// requested (13.2.1 compatibility), or the harness fell back to the SPMC's lower minor.
 fn serves_requested(ctx: &mut Ctx) -> CaseResult {
     let r = ask(ctx, ctx.session.requested.to_u32().into());
-    let Some(v) = Version::from_u32(r.w(0)) else { fail!("FFA_VERSION({}) returned {:#x}", ctx.session.requested, r.w(0)) };
+    let Some(v) = Version::from_u32(r.w(0)) else {
+        fail!("FFA_VERSION({}) returned {:#x}", ctx.session.requested, r.w(0))
+    };
     check_eq!(v.major, 1, "major version of the SPMC");
     check!(v >= ctx.version(), "SPMC version {v} is below the negotiated {}", ctx.version());
     Ok(())

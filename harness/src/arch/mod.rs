@@ -5,10 +5,11 @@
 mod conduit;
 mod console;
 mod fault;
+pub mod mmu;
 mod platform;
 mod watchdog;
 
 pub use conduit::Smc;
 pub use console::Console;
 pub use fault::install_vectors;
-pub use platform::{BareMetal, GicBases};
+pub use platform::{set_restart_entry, BareMetal, GicBases};

@@ -1,6 +1,7 @@
 //! [`BareMetal`]: the executor's platform on real or emulated hardware.
 
 use super::{console::Console, fault, watchdog};
+use crate::global::SetOnce;
 use crate::platform::{MachineInfo, Platform};
 use core::arch::asm;
 use core::mem::MaybeUninit;
@@ -48,9 +49,20 @@ extern "C" {
     static __stack_top: u8;
 }
 
+/// Where [`Platform::restart`] continues: the ns image's executor, or the sp's message loop.
+static RESTART_ENTRY: SetOnce<fn(usize) -> !> = SetOnce::new();
+
+/// Sets where execution continues after a fault (see [`Platform::restart`]).
+pub fn set_restart_entry(entry: fn(usize) -> !) {
+    RESTART_ENTRY.set(entry);
+}
+
 #[no_mangle]
 extern "C" fn ffa_restart_entry(next: usize) -> ! {
-    crate::executor::run_from(next)
+    match RESTART_ENTRY.get() {
+        Some(entry) => entry(next),
+        None => semihosting::process::exit(5),
+    }
 }
 
 impl Platform for BareMetal {

@@ -7,9 +7,16 @@
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 /// A 16-byte UUID in RFC 4122 byte order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, FromBytes, IntoBytes, KnownLayout, Immutable)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, FromBytes, IntoBytes, KnownLayout, Immutable)]
 #[repr(C)]
 pub struct Uuid(pub [u8; 16]);
+
+/// Shown in canonical form, so that failed checks read well.
+impl core::fmt::Debug for Uuid {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(self, f)
+    }
+}
 
 impl Uuid {
     /// The nil UUID: "every partition" in FFA_PARTITION_INFO_GET.

@@ -3,8 +3,15 @@
 //! calling convention (SMCCC v1.2).
 
 /// One FF-A function ID: the value of w0 on entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FuncId(pub u32);
+
+/// Shown by name (or hex), so that failed checks read well.
+impl core::fmt::Debug for FuncId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(self, f)
+    }
+}
 
 macro_rules! func_ids {
     ($($name:ident = $value:literal, $text:literal, $since:literal;)*) => {

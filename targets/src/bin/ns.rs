@@ -5,7 +5,7 @@
 #[cfg(target_os = "none")]
 mod image {
     use core::mem::MaybeUninit;
-    use ffa_harness::arch::{install_vectors, Smc};
+    use ffa_harness::arch::{install_vectors, set_restart_entry, Smc};
     use ffa_harness::executor;
     use ffa_harness::ffa::Ffa;
     use ffa_harness::global::SetOnce;
@@ -24,6 +24,7 @@ mod image {
     #[no_mangle]
     extern "C" fn image_main(_x0: u64) -> ! {
         install_vectors(on_fault);
+        set_restart_entry(executor::run_from);
         MACHINE.init();
         let mut raw = [MaybeUninit::uninit(); 512];
         let line = MACHINE.command_line(&mut raw);

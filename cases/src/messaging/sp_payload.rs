@@ -1,0 +1,133 @@
+//! Direct requests to our secure partition carry their payload intact (DEN0077A v1.1 15.2,
+//! 15.3): every argument register arrives at the sp as sent (all 64 bits in the 64-bit call),
+//! w1 names source and destination, w2 is zero, and the response comes back the same way.
+
+use crate::sp::{command, exchange, request, sp_id, Width, ECHO, LAST_REGS, NEEDS_SP};
+use ffa_harness::ffa::FuncId;
+use ffa_harness::linkme::distributed_slice;
+use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP};
+use ffa_harness::{check_eq, Case, CaseResult, Ctx, CASES};
+
+const ABIS_32: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32];
+const ABIS_64: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64];
+
+/// Distinct values with every byte set, so a lost or swapped byte shows.
+const PATTERN: [u64; 4] = [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210, 0xa5a5_5a5a_c3c3_3c3c, 0x8000_0001_7fff_fffe];
+
+fn low(v: u64) -> u64 {
+    v & 0xffff_ffff
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static ECHO_32: Case = Case::new("messaging.sp.echo_32_payload", DIRECT_RESP, echo_32).abis(ABIS_32).needs(NEEDS_SP);
+
+/// w4..w7 of a 32-bit request reach the sp and come back in its 32-bit response unchanged.
+fn echo_32(ctx: &mut Ctx) -> CaseResult {
+    let back = command(ctx, Width::W32, ECHO, PATTERN)?;
+    for (i, (got, sent)) in back.iter().zip(PATTERN).enumerate() {
+        check_eq!(low(*got), low(sent), "w{} echoed", 4 + i);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static ECHO_64: Case = Case::new("messaging.sp.echo_64_payload", DIRECT_RESP, echo_64).abis(ABIS_64).needs(NEEDS_SP);
+
+/// All 64 bits of x4..x7 of a 64-bit request reach the sp and come back unchanged.
+fn echo_64(ctx: &mut Ctx) -> CaseResult {
+    let back = command(ctx, Width::W64, ECHO, PATTERN)?;
+    for (i, (got, sent)) in back.iter().zip(PATTERN).enumerate() {
+        check_eq!(*got, sent, "x{} echoed", 4 + i);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static RESP_32_UPPER: Case =
+    Case::new("messaging.sp.response_32_upper_halves_zero", DIRECT_RESP, resp_32_upper).abis(ABIS_32).needs(NEEDS_SP);
+
+/// A 32-bit response carries 32-bit values: the normal world sees zero upper halves in x3..x7
+/// (the sp wrote none there).
+fn resp_32_upper(ctx: &mut Ctx) -> CaseResult {
+    let (r, _) = exchange(ctx, Width::W32, ECHO, PATTERN)?;
+    for i in 3..8 {
+        check_eq!(r.x(i) >> 32, 0, "x{i}[63:32] of a 32-bit response");
+    }
+    Ok(())
+}
+
+/// What the sp saw of the request before this call: x(first)..x(first+3).
+fn seen(ctx: &Ctx, first: u64) -> Result<[u64; 4], ffa_harness::Failure> {
+    command(ctx, Width::W64, LAST_REGS, [first, 0, 0, 0])
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static HEADER_32: Case =
+    Case::new("messaging.sp.request_header_as_sent", DIRECT_REQ, header_32).abis(ABIS_32).needs(NEEDS_SP);
+
+/// The sp receives x0 = FFA_MSG_SEND_DIRECT_REQ_32, w1 = our ID << 16 | its ID, w2 = 0, and the
+/// command word in w3, exactly as sent.
+fn header_32(ctx: &mut Ctx) -> CaseResult {
+    let sp = sp_id(ctx)?;
+    let sent = request(ctx, sp, Width::W32, ECHO, PATTERN);
+    command(ctx, Width::W32, ECHO, PATTERN)?;
+    let got = seen(ctx, 0)?;
+    check_eq!(got[0] as u32, FuncId::MSG_SEND_DIRECT_REQ_32.0, "w0 at the sp");
+    check_eq!(got[1] as u32, sent.w(1), "w1 (source, destination) at the sp");
+    check_eq!(got[2] as u32, 0, "w2 (flags) at the sp");
+    check_eq!(got[3] as u32, sent.w(3), "w3 at the sp");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static ARGS_64: Case =
+    Case::new("messaging.sp.request_64_arguments_full_width", DIRECT_REQ, args_64).abis(ABIS_64).needs(NEEDS_SP);
+
+/// In a 64-bit request, x3..x7 reach the sp with all 64 bits: the sp saw the pattern in x4..x7
+/// and the command word in x3.
+fn args_64(ctx: &mut Ctx) -> CaseResult {
+    command(ctx, Width::W64, ECHO, PATTERN)?;
+    let got = seen(ctx, 4)?;
+    for (i, (g, s)) in got.iter().zip(PATTERN).enumerate() {
+        check_eq!(*g, s, "x{} at the sp", 4 + i);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static ARGS_32: Case =
+    Case::new("messaging.sp.request_32_arguments_low_halves", DIRECT_REQ, args_32).abis(ABIS_32).needs(NEEDS_SP);
+
+/// In a 32-bit request only w3..w7 are the message: the sp sees their low halves as sent.
+fn args_32(ctx: &mut Ctx) -> CaseResult {
+    command(ctx, Width::W32, ECHO, PATTERN)?;
+    let got = seen(ctx, 4)?;
+    for (i, (g, s)) in got.iter().zip(PATTERN).enumerate() {
+        check_eq!(low(*g), low(s), "w{} at the sp", 4 + i);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static BACK_TO_BACK: Case =
+    Case::new("messaging.sp.back_to_back_requests", DIRECT_RESP, back_to_back).abis(ABIS_64).needs(NEEDS_SP);
+
+/// Five hundred requests in a row, alternating widths and payloads, are each answered with
+/// their own payload: the sp returns to waiting after every response.
+fn back_to_back(ctx: &mut Ctx) -> CaseResult {
+    for i in 0..500u64 {
+        let width = if i % 2 == 0 { Width::W32 } else { Width::W64 };
+        let args = [i, !i, i << 20, i.rotate_left(40)];
+        let back = command(ctx, width, ECHO, args)?;
+        let want = if width == Width::W32 { args.map(low) } else { args };
+        check_eq!(back, want, "echo of request {i} ({width:?})");
+    }
+    Ok(())
+}

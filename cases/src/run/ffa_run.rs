@@ -1,0 +1,67 @@
+//! FFA_RUN (DEN0077A v1.1 14.4): w1 = target partition ID [31:16] and vCPU index [15:0]. It
+//! gives a partition's execution context CPU time; when the partition calls FFA_MSG_WAIT the
+//! call returns to the scheduler with FFA_MSG_WAIT in w0. An unknown partition or vCPU is
+//! INVALID_PARAMETERS.
+
+use crate::common::direct_receiver;
+use crate::sp::{command, sp_id, Width, ECHO};
+use ffa_harness::ffa::{FfaError, FuncId, Regs};
+use ffa_harness::linkme::distributed_slice;
+use ffa_harness::spec::RUN;
+use ffa_harness::{check, check_eq, check_error, Case, CaseResult, Ctx, Need, CASES};
+
+const ABIS: &[FuncId] = &[FuncId::RUN];
+const NEEDS_RUN: &[Need] = &[Need::Abi(FuncId::RUN)];
+
+fn run(ctx: &Ctx, partition: u16, vcpu: u16) -> Regs {
+    ctx.ffa.call(Regs::call(FuncId::RUN).with(1, u64::from(partition) << 16 | u64::from(vcpu)))
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UNKNOWN: Case = Case::new("run.ffa_run.unknown_partition_invalid", RUN, unknown).abis(ABIS).needs(NEEDS_RUN);
+
+/// No partition has ID 0x8123: INVALID_PARAMETERS.
+fn unknown(ctx: &mut Ctx) -> CaseResult {
+    check_error!(run(ctx, 0x8123, 0), FfaError::InvalidParameters, "FFA_RUN(0x8123, vCPU 0)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static BAD_VCPU: Case = Case::new("run.ffa_run.vcpu_out_of_range_invalid", RUN, bad_vcpu).abis(ABIS).needs(NEEDS_RUN);
+
+/// A vCPU index beyond the partition's execution contexts (0xfffe) is INVALID_PARAMETERS.
+fn bad_vcpu(ctx: &mut Ctx) -> CaseResult {
+    let target = direct_receiver(ctx)?;
+    check_error!(run(ctx, target, 0xfffe), FfaError::InvalidParameters, "FFA_RUN({target:#x}, vCPU 0xfffe)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static WAITING: Case = Case::new("run.ffa_run.waiting_partition_returns_msg_wait", RUN, waiting)
+    .abis(&[FuncId::RUN, FuncId::MSG_WAIT])
+    .needs(&[Need::Abi(FuncId::RUN), Need::Partition(crate::sp::SP_UUID)]);
+
+/// Running our sp while it waits for a message hands it the CPU: it finds no message, calls
+/// FFA_MSG_WAIT again, and FFA_RUN returns with FFA_MSG_WAIT. The sp still answers afterwards.
+fn waiting(ctx: &mut Ctx) -> CaseResult {
+    let sp = sp_id(ctx)?;
+    let r = run(ctx, sp, 0);
+    check!(r.error().is_none(), "FFA_RUN of the waiting sp: {}", r.summary());
+    check_eq!(r.func(), FuncId::MSG_WAIT, "what FFA_RUN returned");
+    command(ctx, Width::W32, ECHO, [1, 2, 3, 4])?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SPMC: Case = Case::new("run.ffa_run.spmc_id_invalid", RUN, spmc).abis(ABIS).needs(NEEDS_RUN);
+
+/// The SPMC is not a partition to run: FFA_RUN(SPMC ID) is INVALID_PARAMETERS.
+fn spmc(ctx: &mut Ctx) -> CaseResult {
+    let id = ctx.session.spmc_id;
+    check_error!(run(ctx, id, 0), FfaError::InvalidParameters, "FFA_RUN(SPMC {id:#x})");
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! The ns side of our secure test partition: its UUID, the call that sends it a command and
+//! checks the FF-A envelope of the answer, and the commands several cases share. Each case
+//! family registers the commands only it needs beside its cases.
+
+mod commands;
+
+pub use commands::{ECHO, FFA_CALL, LAST_REGS, WHOAMI};
+
+use ffa_harness::command::{word, Reply, Status};
+use ffa_harness::desc::Uuid;
+use ffa_harness::ffa::{FuncId, Regs};
+use ffa_harness::{check_eq, fail, Ctx, Failure, Need};
+
+/// The sp's UUID, as its manifest declares it (targets/stacks/tfa-el3/sp-manifest.dts).
+pub const SP_UUID: Uuid = Uuid::parse("b4b5671e-4a90-4fe1-b81f-fb13dae1dacb");
+
+/// What the sp's manifest declares (targets/stacks/tfa-el3/sp-manifest.dts): the ns view of
+/// the partition must match it.
+pub mod manifest {
+    /// `id`.
+    pub const ID: u16 = 0x8001;
+    /// `execution-ctx-count` (PLATFORM_CORE_COUNT on TF-A's PLAT=qemu).
+    pub const EXEC_CTX_COUNT: u16 = 32;
+    /// `messaging-method` = 3: receives and sends direct requests; with AArch64 (bit 8) this is
+    /// the whole of the v1.1 partition properties.
+    pub const PROPERTIES: u32 = 0x103;
+}
+
+/// Cases that talk to the sp need it to be present.
+pub const NEEDS_SP: &[Need] = &[Need::Partition(SP_UUID)];
+
+/// The width of a direct request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    /// FFA_MSG_SEND_DIRECT_REQ_32.
+    W32,
+    /// FFA_MSG_SEND_DIRECT_REQ_64.
+    W64,
+}
+
+impl Width {
+    /// The request function ID.
+    pub const fn request(self) -> FuncId {
+        match self {
+            Width::W32 => FuncId::MSG_SEND_DIRECT_REQ_32,
+            Width::W64 => FuncId::MSG_SEND_DIRECT_REQ_64,
+        }
+    }
+
+    /// The response function ID that must answer it (DEN0077A v1.1 15.3).
+    pub const fn response(self) -> FuncId {
+        match self {
+            Width::W32 => FuncId::MSG_SEND_DIRECT_RESP_32,
+            Width::W64 => FuncId::MSG_SEND_DIRECT_RESP_64,
+        }
+    }
+}
+
+/// The sp's endpoint ID.
+pub fn sp_id(ctx: &Ctx) -> Result<u16, Failure> {
+    ctx.partition_id(SP_UUID)
+}
+
+/// The raw request registers of command `id` with `args` in x4..x7.
+pub fn request(ctx: &Ctx, sp: u16, width: Width, id: u16, args: [u64; 4]) -> Regs {
+    let mut r = Regs::call(width.request())
+        .with(1, (u64::from(ctx.session.own_id) << 16) | u64::from(sp))
+        .with(3, word(id).into());
+    r.0[4..8].copy_from_slice(&args);
+    r
+}
+
+/// Sends command `id` to the sp and checks the answer is a direct response of the request's
+/// width from the sp to us with w2 zero (DEN0077A v1.1 15.3) and a protocol status. Returns
+/// the raw registers and the decoded reply.
+pub fn exchange(ctx: &Ctx, width: Width, id: u16, args: [u64; 4]) -> Result<(Regs, Reply), Failure> {
+    let sp = sp_id(ctx)?;
+    let r = ctx.ffa.call(request(ctx, sp, width, id, args));
+    check_eq!(r.func(), width.response(), "answer to {} (command {id})", width.request());
+    check_eq!(r.w(1), u32::from(sp) << 16 | u32::from(ctx.session.own_id), "w1 of the response (sp to us)");
+    check_eq!(r.w(2), 0, "w2 of the response (MBZ)");
+    let Some(reply) = Reply::from_response(&r) else { fail!("w3 {:#x} of the sp's response is no status", r.w(3)) };
+    Ok((r, reply))
+}
+
+/// Like [`exchange`], and the command must have succeeded.
+pub fn command(ctx: &Ctx, width: Width, id: u16, args: [u64; 4]) -> Result<[u64; 4], Failure> {
+    let (_, reply) = exchange(ctx, width, id, args)?;
+    if reply.status == Status::CallFailed {
+        fail!("the sp's FF-A call in command {id} failed: w0 {:#x} w2 {:#x}", reply.values[0], reply.values[1]);
+    }
+    check_eq!(reply.status, Status::Ok, "status of sp command {id}");
+    Ok(reply.values)
+}

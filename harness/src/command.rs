@@ -1,0 +1,228 @@
+//! The control protocol between the ns driver and the sp secure partition, carried in direct
+//! requests, defined once for both images and the host tests.
+//!
+//! Request (FFA_MSG_SEND_DIRECT_REQ_32 or _64 to the SP):
+//! - w3 = command word: bits [31:24] = [`MAGIC`], [23:16] = [`PROTOCOL`], [15:0] = command ID;
+//! - x4..x7 = the command's arguments (32 bits each in a 32-bit request).
+//!
+//! Reply (FFA_MSG_SEND_DIRECT_RESP of the request's width):
+//! - w3 = [`Status`];
+//! - x4..x7 = the command's results.
+//!
+//! Commands register in the [`COMMANDS`] slice next to the cases that use them, so a case's
+//! secure half lives beside it. IDs are stable numbers; the SP checks they are unique at boot.
+
+use crate::ctx::Session;
+use crate::ffa::{Ffa, FuncId, Regs};
+use linkme::distributed_slice;
+
+/// Top byte of a command word: "FC" for ffa-cts.
+pub const MAGIC: u32 = 0xFC;
+/// Version of this protocol; the SP refuses other versions.
+pub const PROTOCOL: u32 = 1;
+
+/// Every registered SP command, in link order.
+#[distributed_slice]
+pub static COMMANDS: [Command];
+
+/// How a command ended, as w3 of the reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The command did what it was asked.
+    Ok,
+    /// No command has this ID, or the magic or protocol version is wrong.
+    UnknownCommand,
+    /// The arguments are not valid for the command.
+    BadArguments,
+    /// The command faulted in the SP; the SP's log has the exception.
+    Faulted,
+    /// An FF-A call the command needed failed; x4 holds w0 and x5 w2 of its result.
+    CallFailed,
+}
+
+impl Status {
+    /// The w3 encoding.
+    pub const fn code(self) -> u32 {
+        match self {
+            Self::Ok => 0,
+            Self::UnknownCommand => 1,
+            Self::BadArguments => 2,
+            Self::Faulted => 3,
+            Self::CallFailed => 4,
+        }
+    }
+
+    /// Decodes w3.
+    pub const fn from_code(code: u32) -> Option<Self> {
+        Some(match code {
+            0 => Self::Ok,
+            1 => Self::UnknownCommand,
+            2 => Self::BadArguments,
+            3 => Self::Faulted,
+            4 => Self::CallFailed,
+            _ => return None,
+        })
+    }
+}
+
+/// The command word for command `id`.
+pub const fn word(id: u16) -> u32 {
+    (MAGIC << 24) | (PROTOCOL << 16) | id as u32
+}
+
+/// The command ID of a command word, when magic and protocol match.
+pub const fn id_of(word: u32) -> Option<u16> {
+    if word >> 24 == MAGIC && (word >> 16) & 0xff == PROTOCOL {
+        Some(word as u16)
+    } else {
+        None
+    }
+}
+
+/// A request as the SP received it.
+#[derive(Clone, Copy, Debug)]
+pub struct Request {
+    /// Every register of the request, as the SP's SMC returned them.
+    pub regs: Regs,
+}
+
+impl Request {
+    /// True for a 64-bit direct request.
+    pub fn is_64(&self) -> bool {
+        self.regs.func() == FuncId::MSG_SEND_DIRECT_REQ_64
+    }
+
+    /// The sender's endpoint ID (w1[31:16]).
+    pub fn source(&self) -> u16 {
+        (self.regs.w(1) >> 16) as u16
+    }
+
+    /// The destination endpoint ID (w1[15:0]).
+    pub fn destination(&self) -> u16 {
+        self.regs.w(1) as u16
+    }
+
+    /// Argument `i` (0..4), from x4.., truncated to 32 bits in a 32-bit request.
+    pub fn arg(&self, i: usize) -> u64 {
+        let v = self.regs.x(4 + i);
+        if self.is_64() {
+            v
+        } else {
+            v & 0xffff_ffff
+        }
+    }
+
+    /// The direct response that answers this request with `reply`: same width, source and
+    /// destination swapped, w2 zero.
+    pub fn response(&self, reply: Reply) -> Regs {
+        let func = if self.is_64() { FuncId::MSG_SEND_DIRECT_RESP_64 } else { FuncId::MSG_SEND_DIRECT_RESP_32 };
+        let mut r = Regs::call(func)
+            .with(1, (u64::from(self.destination()) << 16) | u64::from(self.source()))
+            .with(3, reply.status.code().into());
+        for (i, v) in reply.values.iter().enumerate() {
+            r.0[4 + i] = if self.is_64() { *v } else { *v & 0xffff_ffff };
+        }
+        r
+    }
+}
+
+/// What a command answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// How it ended.
+    pub status: Status,
+    /// Results for x4..x7.
+    pub values: [u64; 4],
+}
+
+impl Reply {
+    /// Success with results.
+    pub const fn ok(values: [u64; 4]) -> Self {
+        Self { status: Status::Ok, values }
+    }
+
+    /// A failure status with no results.
+    pub const fn status(status: Status) -> Self {
+        Self { status, values: [0; 4] }
+    }
+
+    /// An FF-A call the command made failed: its w0 and w2 go to x4 and x5.
+    pub fn call_failed(r: &Regs) -> Self {
+        Self { status: Status::CallFailed, values: [r.w(0).into(), r.w(2).into(), 0, 0] }
+    }
+
+    /// Decodes a direct response's w3 and x4..x7.
+    pub fn from_response(r: &Regs) -> Option<Self> {
+        Some(Self { status: Status::from_code(r.w(3))?, values: [r.x(4), r.x(5), r.x(6), r.x(7)] })
+    }
+}
+
+/// What a command gets: the SP's FF-A interface, its session, and the previous request.
+pub struct SpCtx<'a> {
+    /// The SP's FF-A call layer.
+    pub ffa: &'a Ffa,
+    /// The SP's session (its version, ID, the SPMC's ID).
+    pub session: &'a Session,
+    /// The request received before this one, if any.
+    pub previous: Option<Request>,
+    /// Set by a command whose own call already returned the next message (the SPMC took a
+    /// response or FFA_MSG_WAIT the command sent): the loop then answers nothing and serves
+    /// this message instead.
+    pub next: Option<Regs>,
+}
+
+/// One SP command.
+#[derive(Debug)]
+pub struct Command {
+    /// Stable ID, the low 16 bits of the command word.
+    pub id: u16,
+    /// A name for logs.
+    pub name: &'static str,
+    /// The handler.
+    pub run: fn(&mut SpCtx, &Request) -> Reply,
+}
+
+/// The command with `id`, if registered.
+pub fn find(id: u16) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| c.id == id)
+}
+
+/// The first ID registered twice, if any.
+pub fn duplicate_id() -> Option<u16> {
+    COMMANDS.iter().enumerate().find(|(i, c)| COMMANDS[i + 1..].iter().any(|d| d.id == c.id)).map(|(_, c)| c.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_word_round_trips() {
+        assert_eq!(word(7), 0xFC01_0007);
+        assert_eq!(id_of(word(7)), Some(7));
+        assert_eq!(id_of(0xFC02_0007), None);
+        assert_eq!(id_of(0x0001_0007), None);
+        for s in [Status::Ok, Status::UnknownCommand, Status::BadArguments, Status::Faulted, Status::CallFailed] {
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn response_mirrors_the_request() {
+        let req = Request {
+            regs: Regs::call(FuncId::MSG_SEND_DIRECT_REQ_32)
+                .with(1, 0x0000_8001)
+                .with(3, word(1).into())
+                .with(4, u64::MAX),
+        };
+        assert_eq!(req.arg(0), 0xffff_ffff);
+        let r = req.response(Reply::ok([u64::MAX, 2, 3, 4]));
+        assert_eq!(r.func(), FuncId::MSG_SEND_DIRECT_RESP_32);
+        assert_eq!(r.x(1), 0x8001_0000);
+        assert_eq!(r.x(4), 0xffff_ffff);
+        assert_eq!(Reply::from_response(&r), Some(Reply::ok([0xffff_ffff, 2, 3, 4])));
+        let wide = Request { regs: req.regs.with(0, FuncId::MSG_SEND_DIRECT_REQ_64.0.into()) };
+        assert_eq!(wide.response(Reply::ok([u64::MAX; 4])).x(4), u64::MAX);
+        assert_eq!(wide.arg(0), u64::MAX);
+    }
+}

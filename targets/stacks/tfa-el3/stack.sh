@@ -1,0 +1,26 @@
+# tfa-el3: TF-A 2.12.1 (BL1, BL2, BL31 with the SPMD and the EL3 SPMC) on QEMU virt, with the
+# suite's own S-EL1 secure partition (the `sp` image) as BL32. Sourced by
+# scripts/build-stack.sh, which sets TFA_SRC, OUT, LOGS, STACK_DIR, JOBS, PLACEHOLDER_BL32,
+# PLACEHOLDER_BL33 and the helpers `step` and `run_logged`.
+# Flags: ../shared/recipes/tfa-el3.md. There is no SPMC manifest in this mode: TOS_FW_CONFIG
+# is the SP's manifest (sp-manifest.dts), which BL31's SPMC parses; the SP is entered at
+# BL32_BASE = 0x0e100000. The FIP is built with a placeholder BL32; scripts/pack-firmware.sh
+# puts target/images/sp.bin in its place (STACK_NEEDS_SP=1 tells the Makefile to pass it).
+# DEBUG=1 keeps the SPMC's assert()s (e.g. the SP's FFA_VERSION must equal the manifest's
+# ffa-version) live: they print `ASSERT:` and stop instead of going on in a bad state.
+STACK_SOURCES="arm-trusted-firmware"
+STACK_DESCRIPTION="TF-A 2.12.1 SPMD + EL3 SPMC, ffa-cts sp (S-EL1)"
+STACK_NEEDS_SP=1
+
+stack_build() {
+	step "building TF-A 2.12.1 (BL1, BL2, BL31 + SPMD + EL3 SPMC, fiptool; about 10-30 s)"
+	run_logged tfa make -C "$TFA_SRC" -j"$JOBS" \
+		CROSS_COMPILE=aarch64-linux-gnu- CFLAGS=--param=min-pagesize=0 \
+		BUILD_BASE="$OUT/tfa" PLAT=qemu QEMU_USE_GIC_DRIVER=QEMU_GICV3 DEBUG=1 LOG_LEVEL=40 \
+		SPD=spmd SPMD_SPM_AT_SEL2=0 SPMC_AT_EL3=1 \
+		QEMU_TOS_FW_CONFIG_DTS="$STACK_DIR/sp-manifest.dts" \
+		BL32="$PLACEHOLDER_BL32" \
+		BL33="$PLACEHOLDER_BL33" all fip
+	# DEBUG=1 builds into qemu/debug (not qemu/release).
+	cp "$OUT/tfa/qemu/debug/bl1.bin" "$OUT/tfa/qemu/debug/fip.bin" "$OUT/"
+}
