@@ -2,10 +2,12 @@
 //! 15.3): every argument register arrives at the sp as sent (all 64 bits in the 64-bit call),
 //! w1 names source and destination, w2 is zero, and the response comes back the same way.
 
+use crate::common::UPPER_JUNK;
 use crate::sp::{command, exchange, request, sp_id, Width, ECHO, LAST_REGS, NEEDS_SP};
 use ffa_harness::ffa::FuncId;
 use ffa_harness::linkme::distributed_slice;
-use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP};
+use ffa_harness::command::{Reply, Status};
+use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP, SMC32_UPPER_BITS};
 use ffa_harness::{check_eq, Case, CaseResult, Ctx, CASES};
 
 const ABIS_32: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32];
@@ -129,5 +131,47 @@ fn back_to_back(ctx: &mut Ctx) -> CaseResult {
         let want = if width == Width::W32 { args.map(low) } else { args };
         check_eq!(back, want, "echo of request {i} ({width:?})");
     }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static UPPER_32: Case =
+    Case::new("messaging.sp.request_32_upper_bits_ignored", SMC32_UPPER_BITS, upper_32).abis(ABIS_32).needs(NEEDS_SP);
+
+/// FFA_MSG_SEND_DIRECT_REQ_32 is an SMC32 call: junk in bits [63:32] of x1..x7 is not part of
+/// the message, so the request is delivered and answered as without it. (TF-A 2.12's EL3 SPMC
+/// checks all 64 bits of x2.)
+fn upper_32(ctx: &mut Ctx) -> CaseResult {
+    let sp = sp_id(ctx)?;
+    let mut r = request(ctx, sp, Width::W32, ECHO, PATTERN);
+    for i in 1..8 {
+        r.0[i] |= UPPER_JUNK;
+    }
+    let back = ctx.ffa.call(r);
+    check_eq!(back.func(), FuncId::MSG_SEND_DIRECT_RESP_32, "answer to a request with junk upper halves");
+    let reply = Reply::from_response(&back);
+    check_eq!(reply.map(|r| r.status), Some(Status::Ok), "status of the echo");
+    for (i, sent) in PATTERN.iter().enumerate() {
+        check_eq!(low(back.x(4 + i)), low(*sent), "w{} echoed", 4 + i);
+    }
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static FOR_A_VM: Case =
+    Case::new("messaging.sp.hypervisor_sends_for_a_vm", DIRECT_REQ, for_a_vm).abis(ABIS_32).needs(NEEDS_SP);
+
+/// At the non-secure physical instance the hypervisor sends on behalf of its VMs: a request
+/// with source VM 5 reaches the sp with that source, and the response is addressed to VM 5.
+fn for_a_vm(ctx: &mut Ctx) -> CaseResult {
+    let sp = sp_id(ctx)?;
+    let r = request(ctx, sp, Width::W32, ECHO, PATTERN).with(1, 0x0005 << 16 | u64::from(sp));
+    let back = ctx.ffa.call(r);
+    check_eq!(back.func(), FuncId::MSG_SEND_DIRECT_RESP_32, "answer to a request from VM 5");
+    check_eq!(back.w(1), u32::from(sp) << 16 | 0x0005, "w1 of the response (sp to VM 5)");
+    let got = seen(ctx, 1)?;
+    check_eq!(got[0] as u32 >> 16, 0x0005, "source the sp saw");
     Ok(())
 }
