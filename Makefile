@@ -24,6 +24,7 @@ RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-versi
 help:
 	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
 	@echo "make test    host tests, then the suite against every stack in STACKS, gated by results/baselines"
+	@echo "             (UPDATE_BASELINES=1 rewrites the baselines from the runs instead)"
 	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
 	@echo "make check   cargo fmt --check and clippy (host and bare-metal) on every crate"
 	@echo "make list    every registered case id"

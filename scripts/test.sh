@@ -3,13 +3,17 @@
 # its baseline, at FF-A v1.1 and v1.0, and the self-test build (cases that crash, panic and
 # hang on purpose) gated against its own. Ends with one `N passed, N failed` line that sums
 # the host tests and every gate (a gate counts a case as passed when its outcome is the one
-# the baseline expects).
+# the baseline expects). With UPDATE_BASELINES=1 the gates rewrite the baselines from these
+# runs instead (existing reasons are kept; write one for every new expected failure).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 STACKS=("$@")
 [ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3)
 passed=0; failed=0; problems=()
+
+GATE=(target/release/ffa-cts gate)
+[ "${UPDATE_BASELINES:-0}" != 1 ] || GATE+=(--update)
 
 tally() { # name, command...: runs it, adds its last `N passed, N failed` line to the totals
 	local name=$1; shift
@@ -52,13 +56,13 @@ for stack in "${STACKS[@]}"; do
 		[ "$ver" = 1.1 ] || base=results/baselines/$stack-ffa$ver.json
 		echo "== $stack, FF-A $ver"
 		make -s run STACK="$stack" FFA_VERSION="$ver" >/dev/null 2>&1
-		tally "$stack $ver gate" target/release/ffa-cts gate --stack "$stack" --baseline "$base"
+		tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"
 	done
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
 	pack "$stack" target/images/ns-selftest.bin target/images/sp-selftest.bin target/firmware/$stack-selftest.bin \
 		|| { problems+=("$stack self-test firmware"); failed=$((failed + 1)); continue; }
 	target/release/ffa-cts run --stack "$stack" --firmware target/firmware/$stack-selftest.bin --only 'selftest.;setup.id_get' --case-timeout-s 3 >/dev/null 2>&1
-	tally "$stack self-test gate" target/release/ffa-cts gate --stack "$stack" --baseline results/baselines/$stack-selftest.json
+	tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline results/baselines/$stack-selftest.json
 done
 
 if [ ${#problems[@]} -gt 0 ]; then

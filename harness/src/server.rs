@@ -53,6 +53,21 @@ pub fn log(platform: &dyn Platform, args: core::fmt::Arguments<'_>) {
     platform.emit(FixedText::<300>::format(format_args!("sp: {args}")).as_str());
 }
 
+#[cfg(target_os = "none")]
+fn mmu_state() -> &'static str {
+    use aarch64_cpu::registers::{Readable, SCTLR_EL1};
+    if SCTLR_EL1.is_set(SCTLR_EL1::M) {
+        ", MMU on"
+    } else {
+        ", MMU off"
+    }
+}
+
+#[cfg(not(target_os = "none"))]
+fn mmu_state() -> &'static str {
+    ""
+}
+
 /// Starts serving: checks the command registry, then FFA_MSG_WAIT. Never returns.
 pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Session) -> ! {
     if let Some(id) = command::duplicate_id() {
@@ -61,11 +76,12 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Sessio
     log(
         platform,
         format_args!(
-            "serving {} commands as {:#x} (FF-A {}, SPMC {:#x})",
+            "serving {} commands as {:#x} (FF-A {}, SPMC {:#x}){}",
             command::COMMANDS.len(),
             session.own_id,
             session.negotiated,
-            session.spmc_id
+            session.spmc_id,
+            mmu_state()
         ),
     );
     SERVER.set(Server { platform, ffa, session });

@@ -4,9 +4,9 @@
 
 use crate::common::UPPER_JUNK;
 use crate::sp::{command, exchange, request, sp_id, Width, ECHO, LAST_REGS, NEEDS_SP};
+use ffa_harness::command::{Reply, Status};
 use ffa_harness::ffa::FuncId;
 use ffa_harness::linkme::distributed_slice;
-use ffa_harness::command::{Reply, Status};
 use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP, SMC32_UPPER_BITS};
 use ffa_harness::{check_eq, Case, CaseResult, Ctx, CASES};
 
