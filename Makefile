@@ -37,6 +37,7 @@ setup:
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
 # stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3).
 image: setup
+	@echo "[image] ns and sp test images (the first build compiles the crates: about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET)
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns.bin
 	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
@@ -44,6 +45,7 @@ image: setup
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
+	@echo "[image] self-test build of ns and sp"
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features self-test --target $(TARGET)
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns-selftest.bin
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)

@@ -17,10 +17,23 @@ pub fn render(results: &RunResults, dir: &Path) -> String {
     let mut text = String::new();
     let per_outcome: Vec<String> = Outcome::ALL.iter().map(|&o| format!("{o} {}", counts.get(o))).collect();
     let _ = writeln!(text, "{} cases: {}", counts.total(), per_outcome.join(", "));
+    // Skips are grouped by reason (a stack without a partition skips a whole family); every
+    // other case that is not green is listed with where and why.
+    let mut skips: Vec<(&str, usize)> = Vec::new();
     for case in results.cases.iter().filter(|c| !c.outcome.is_some_and(Outcome::is_green)) {
+        if case.outcome == Some(Outcome::Skip) {
+            match skips.iter_mut().find(|(m, _)| *m == case.message) {
+                Some((_, n)) => *n += 1,
+                None => skips.push((&case.message, 1)),
+            }
+            continue;
+        }
         let outcome = case.outcome.map_or("none", Outcome::as_str);
         let at = if case.at.is_empty() { String::new() } else { format!(" at {}", case.at) };
         let _ = writeln!(text, "  {outcome:<8} {}{at}: {}", case.id, case.message);
+    }
+    for (message, n) in skips {
+        let _ = writeln!(text, "  skip     {n} case{}: {message}", if n == 1 { "" } else { "s" });
     }
     let _ = writeln!(text, "results: {}", dir.display());
     text.push_str(&totals_line(&counts));
