@@ -19,7 +19,7 @@ RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-versi
             --describe "$$(cat $$($(CURDIR)/scripts/build-stack.sh $(STACK))/description)" \
             $(if $(ONLY),--only '$(ONLY)')
 
-.PHONY: help setup image image-selftest stack firmware runner run test bench check list clean FORCE
+.PHONY: help setup image image-selftest stack firmware runner run test bench check list matrix clean FORCE
 
 help:
 	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
 	@echo "make check   cargo fmt --check and clippy (host and bare-metal) on every crate"
 	@echo "make list    every registered case id"
+	@echo "make matrix  results/MATRIX.md: stack x FF-A version x case, from the newest complete runs"
 	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
 	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp)"
 
@@ -85,6 +86,10 @@ check:
 
 list: runner
 	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')
+
+# The compatibility matrix, from the newest complete run of each stack and FF-A version.
+matrix: runner
+	@$(RUNNER) matrix
 
 clean:
 	$(CARGO) clean

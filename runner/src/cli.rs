@@ -23,6 +23,12 @@ usage:
       Compares a run (default results/runs/latest) with the stack's baseline (default
       results/baselines/NAME.json). --update rewrites the baseline from the run.
       Exit: 0 as expected, 1 some outcome differs, 2 a file is missing or invalid.
+  ffa-cts matrix [--runs DIR] [--out FILE] [--check]
+      Writes the compatibility matrix (stack x FF-A version x case, in Markdown) to FILE
+      (default results/MATRIX.md) from the newest complete run of each stack and requested
+      version under DIR (default results/runs); self-test and --only runs are passed over.
+      --check writes nothing and compares FILE with what it would write.
+      Exit: 0 written or up to date, 1 --check found FILE out of date, 2 no usable run.
   ffa-cts help
 ";
 
@@ -32,6 +38,7 @@ pub enum Command {
     Run(RunOptions),
     List { only: Option<String> },
     Gate(GateOptions),
+    Matrix(MatrixOptions),
     Help,
 }
 
@@ -58,6 +65,14 @@ pub struct GateOptions {
     pub run: PathBuf,
     pub baseline: PathBuf,
     pub update: bool,
+}
+
+/// The options of `matrix`.
+#[derive(Debug, PartialEq)]
+pub struct MatrixOptions {
+    pub runs: PathBuf,
+    pub out: PathBuf,
+    pub check: bool,
 }
 
 /// A command line that cannot be used; the message names the offending word.
@@ -164,7 +179,8 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
         "list" => Ok(Command::List { only: Given::read("list", rest, &["--only"], &[])?.only()? }),
         "run" => parse_run(rest),
         "gate" => parse_gate(rest),
-        other => Err(UsageError(format!("unknown command `{other}` (commands: run, list, gate, help)"))),
+        "matrix" => parse_matrix(rest),
+        other => Err(UsageError(format!("unknown command `{other}` (commands: run, list, gate, matrix, help)"))),
     }
 }
 
@@ -212,6 +228,15 @@ fn parse_gate(words: &[String]) -> Result<Command, UsageError> {
             .map_or_else(|| PathBuf::from(format!("results/baselines/{stack}.json")), PathBuf::from),
         update: given.values.contains_key("--update"),
         stack,
+    }))
+}
+
+fn parse_matrix(words: &[String]) -> Result<Command, UsageError> {
+    let given = Given::read("matrix", words, &["--runs", "--out"], &["--check"])?;
+    Ok(Command::Matrix(MatrixOptions {
+        runs: given.text("--runs").unwrap_or("results/runs").into(),
+        out: given.text("--out").unwrap_or("results/MATRIX.md").into(),
+        check: given.values.contains_key("--check"),
     }))
 }
 
@@ -270,9 +295,26 @@ mod tests {
     }
 
     #[test]
+    fn matrix_defaults_and_values() {
+        assert_eq!(
+            parse_words("matrix"),
+            Ok(Command::Matrix(MatrixOptions {
+                runs: "results/runs".into(),
+                out: "results/MATRIX.md".into(),
+                check: false
+            }))
+        );
+        assert_eq!(
+            parse_words("matrix --runs r --out=m.md --check"),
+            Ok(Command::Matrix(MatrixOptions { runs: "r".into(), out: "m.md".into(), check: true }))
+        );
+        assert_eq!(error("matrix --check=1"), "`ffa-cts matrix`: unknown option `--check=1`");
+    }
+
+    #[test]
     fn mistakes_name_the_word() {
         assert_eq!(error(""), "no command given");
-        assert_eq!(error("frobnicate"), "unknown command `frobnicate` (commands: run, list, gate, help)");
+        assert_eq!(error("frobnicate"), "unknown command `frobnicate` (commands: run, list, gate, matrix, help)");
         assert_eq!(error("run --stack s --firmware f --bogus 1"), "`ffa-cts run`: unknown option `--bogus`");
         assert_eq!(error("run --stack s --firmware"), "`ffa-cts run`: `--firmware` needs a value");
         assert_eq!(error("run --firmware f"), "`ffa-cts run`: `--stack` is required");

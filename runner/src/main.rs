@@ -1,6 +1,7 @@
 //! ffa-cts: the host runner of the FF-A conformance test suite. `run` boots a stack in QEMU
 //! and collects the image's events into results, `list` shows the registered cases, `gate`
-//! compares a run with the stack's baseline.
+//! compares a run with the stack's baseline, `matrix` writes the compatibility matrix of the
+//! newest runs.
 
 // Links the case registrations into `ffa_harness::CASES` for `list`.
 use ffa_cases as _;
@@ -14,12 +15,15 @@ mod gate;
 mod image_args;
 mod junit;
 mod list;
+mod markdown;
+mod matrix;
 mod outcome_serde;
 mod qemu;
 mod recorder;
 mod results;
 mod run;
 mod run_dir;
+mod run_set;
 mod summary;
 mod time;
 
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         }),
         Ok(Command::Run(options)) => run::run(&options),
         Ok(Command::Gate(options)) => gate::gate(&options),
+        Ok(Command::Matrix(options)) => matrix::matrix(&options),
         Err(UsageError(message)) => {
             eprint!("error: {message}\n\n{}", cli::USAGE);
             Ok(2)
