@@ -16,8 +16,7 @@ RUNNER   := target/release/ffa-cts
 CARGO    := cargo
 BASELINE  = results/baselines/$(STACK)$(if $(filter-out 1.1,$(FFA_VERSION)),-ffa$(FFA_VERSION)).json
 RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) \
-            --describe "$$(cat $$($(CURDIR)/scripts/build-stack.sh $(STACK))/description)" \
-            $(if $(ONLY),--only '$(ONLY)')
+            --describe "$$desc" $(if $(ONLY),--only '$(ONLY)')
 
 .PHONY: help setup image image-selftest stack firmware runner run test bench check list matrix clean FORCE
 
@@ -38,7 +37,7 @@ setup:
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
 # stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3).
 image: setup
-	@echo "[image] ns and sp test images (the first build compiles the crates: about a minute)"
+	@echo "[image] ns and sp test images (cargo; a first build takes about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET)
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns.bin
 	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
@@ -55,11 +54,13 @@ image-selftest: setup
 stack: setup
 	@scripts/build-stack.sh $(STACK) >/dev/null
 
-# A stack whose cached output has `needs-sp` gets the sp image as its BL32.
-firmware: image stack
+# A stack whose cached output has `needs-sp` gets the sp image as its BL32. With
+# SUFFIX=-selftest it packs the self-test images into target/firmware/$(STACK)-selftest.bin.
+SUFFIX ?=
+firmware: $(if $(SUFFIX),image-selftest,image) stack
 	@out="$$(scripts/build-stack.sh $(STACK))" && \
-	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns.bin target/firmware/$(STACK).bin \
-		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp.bin)
+	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
+		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin)
 
 runner:
 	@$(CARGO) build --release -q -p ffa-cts
@@ -67,7 +68,8 @@ runner:
 # A full run is then gated against the stack's baseline, when there is one: the exit status
 # says whether every case ended as expected (known SPMC deviations are expected `fail`s).
 run: firmware runner
-	@$(RUNNER) run $(RUN_ARGS); rc=$$?; \
+	@desc=$$(cat "$$(scripts/build-stack.sh $(STACK))/description") || exit 2; \
+	$(RUNNER) run $(RUN_ARGS); rc=$$?; \
 	if [ $$rc -le 1 ] && [ -z "$(ONLY)" ] && [ -f $(BASELINE) ]; then \
 		$(RUNNER) gate --stack $(STACK) --baseline $(BASELINE); \
 	else exit $$rc; fi

@@ -42,27 +42,34 @@ rm -f "$log"
 passed=$((passed + ${host_pass:-0})); failed=$((failed + ${host_fail:-0}))
 [ "$rc" = 0 ] || { problems+=("host tests (exit $rc)"); [ "${host_fail:-0}" != 0 ] || failed=$((failed + 1)); }
 
-pack() { # stack ns-image sp-image flash: packs the stack's cached FIP, with the sp image as
-	# BL32 when the stack runs the suite's own secure partition (its output has `needs-sp`)
-	local out; out=$(scripts/build-stack.sh "$1") || return 1
-	scripts/pack-firmware.sh "$out" "$2" "$4" $([ ! -f "$out/needs-sp" ] || echo "$3")
+run_suite() { # label, ffa-cts run arguments: a run into results/runs, which `latest` then names
+	local label=$1; shift
+	rm -f results/runs/latest
+	target/release/ffa-cts run "$@" >/dev/null 2>&1
+	local rc=$?
+	if [ "$rc" -ge 2 ]; then
+		problems+=("$label run (exit $rc, see results/runs)")
+		failed=$((failed + 1))
+		return 1
+	fi
 }
 
 make -s runner image image-selftest || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 for stack in "${STACKS[@]}"; do
-	make -s firmware STACK="$stack" || { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
+	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
+		|| { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
+	desc=$(cat "$(scripts/build-stack.sh "$stack")/description")
 	for ver in 1.1 1.0; do
 		base=results/baselines/$stack.json
 		[ "$ver" = 1.1 ] || base=results/baselines/$stack-ffa$ver.json
 		echo "== $stack, FF-A $ver"
-		make -s run STACK="$stack" FFA_VERSION="$ver" >/dev/null 2>&1
-		tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"
+		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" \
+			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"
 	done
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
-	pack "$stack" target/images/ns-selftest.bin target/images/sp-selftest.bin target/firmware/$stack-selftest.bin \
-		|| { problems+=("$stack self-test firmware"); failed=$((failed + 1)); continue; }
-	target/release/ffa-cts run --stack "$stack" --firmware target/firmware/$stack-selftest.bin --only 'selftest.;setup.id_get' --case-timeout-s 3 >/dev/null 2>&1
-	tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline results/baselines/$stack-selftest.json
+	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" \
+		--only 'selftest.;setup.id_get' --case-timeout-s 3 \
+		&& tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-selftest.json"
 done
 
 if [ ${#problems[@]} -gt 0 ]; then

@@ -1,8 +1,7 @@
 //! Helpers several case families share: running with the harness's RX/TX pair unmapped,
 //! recognising "not supported" in either of its two encodings, and known partition UUIDs.
 
-use ffa_harness::desc::{PartitionInfo, PartitionProps, Uuid};
-use ffa_harness::ffa::{FfaError, Regs};
+use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::{fail, CaseResult, Ctx, Failure};
 
 /// OP-TEE's endpoint UUID (OP-TEE `thread_spmc.c`, the OP-TEE FF-A ABI).
@@ -13,12 +12,6 @@ pub const UNKNOWN_UUID: Uuid = Uuid::parse("deadbeef-0bad-4ace-8bad-f00dfeedface
 
 /// Junk for the upper halves of SMC32 argument registers.
 pub const UPPER_JUNK: u64 = 0xa5a5_5a5a_0000_0000;
-
-/// True when a call was refused as not implemented: FFA_ERROR(NOT_SUPPORTED), or the SMCCC
-/// "unknown function" value (w0 = 0xFFFFFFFF) that firmware returns for IDs it does not route.
-pub fn is_not_supported(r: &Regs) -> bool {
-    r.error() == Some(FfaError::NotSupported) || r.w(0) == u32::MAX
-}
 
 /// Unmaps the harness's RX/TX pair, runs `body`, and maps the pair again whatever `body`
 /// returned. A case whose body fails still leaves the mapping in place for the next case.
@@ -34,24 +27,8 @@ pub fn with_rxtx_unmapped(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx) -> CaseResu
 
 /// The ID of the first partition that can receive direct requests (property bit 0).
 pub fn direct_receiver(ctx: &Ctx) -> Result<u16, Failure> {
-    let r = ctx.ffa.partition_info_get(Uuid::NIL, 0);
-    if !r.is_success() {
-        fail!("FFA_PARTITION_INFO_GET(nil) to find a receiver: {}", r.summary());
-    }
-    let size = PartitionInfo::size_for(ctx.version());
-    let mut found = None;
-    for i in 0..(r.w(2) as usize).min(4096 / size) {
-        let mut bytes = [0u8; 24];
-        ctx.pages.rx.read(i * size, &mut bytes[..size]);
-        if let Some(p) = PartitionInfo::decode(&bytes, size, 0) {
-            if found.is_none() && p.properties.has(PartitionProps::DIRECT_REQ_RECV) {
-                found = Some(p.id);
-            }
-        }
-    }
-    ctx.release_rx()?;
-    match found {
-        Some(id) => Ok(id),
+    match ctx.partitions(Uuid::NIL)?.iter().find(|p| p.properties.has(PartitionProps::DIRECT_REQ_RECV)) {
+        Some(p) => Ok(p.id),
         None => fail!("no partition receives direct requests"),
     }
 }

@@ -10,7 +10,8 @@
 //! - x4..x7 = the command's results.
 //!
 //! Commands register in the [`COMMANDS`] slice next to the cases that use them, so a case's
-//! secure half lives beside it. IDs are stable numbers; the SP checks they are unique at boot.
+//! secure half lives beside it. IDs are stable numbers; the SP refuses to serve when two
+//! commands share one.
 
 use crate::ctx::Session;
 use crate::ffa::{Ffa, FuncId, Regs};
@@ -115,8 +116,7 @@ impl Request {
     /// The direct response that answers this request with `reply`: same width, source and
     /// destination swapped, w2 zero.
     pub fn response(&self, reply: Reply) -> Regs {
-        let func = if self.is_64() { FuncId::MSG_SEND_DIRECT_RESP_64 } else { FuncId::MSG_SEND_DIRECT_RESP_32 };
-        let mut r = Regs::call(func)
+        let mut r = Regs::call(self.regs.func().direct_response())
             .with(1, (u64::from(self.destination()) << 16) | u64::from(self.source()))
             .with(3, reply.status.code().into());
         for (i, v) in reply.values.iter().enumerate() {

@@ -2,7 +2,8 @@
 //! the shared pages, plus helpers several cases need (finding a partition, reading RX).
 
 use crate::desc::{PartitionInfo, Uuid};
-use crate::ffa::{Ffa, Version};
+use crate::discovery::{list_partitions, Listing, ListingError};
+use crate::ffa::{Ffa, FfaError, Version};
 use crate::pages::{Pages, PAGES};
 use crate::platform::MachineInfo;
 use crate::{fail, CaseResult, Failure};
@@ -45,27 +46,19 @@ impl<'a> Ctx<'a> {
         self.session.negotiated
     }
 
-    /// Looks up a partition by UUID with FFA_PARTITION_INFO_GET and releases RX again.
-    /// Returns its descriptor, or `Ok(None)` when no partition has that UUID.
+    /// The partitions matching `uuid` (nil for all), decoded, with RX released again.
+    pub fn partitions(&self, uuid: Uuid) -> Result<Listing, Failure> {
+        list_partitions(self.ffa, &self.pages.rx, self.version(), uuid).map_err(|e| listing_failure(uuid, e))
+    }
+
+    /// Looks up a partition by UUID. `Ok(None)` when the SPMC says no partition has it (an
+    /// INVALID_PARAMETERS answer, or a count of 0: implementations differ); any other failure
+    /// is an error, not an absence.
     pub fn find_partition(&self, uuid: Uuid) -> Result<Option<PartitionInfo>, Failure> {
-        let r = self.ffa.partition_info_get(uuid, 0);
-        if r.error().is_some() {
-            return Ok(None);
+        match list_partitions(self.ffa, &self.pages.rx, self.version(), uuid) {
+            Err(ListingError::Call(r)) if r.error() == Some(FfaError::InvalidParameters) => Ok(None),
+            other => Ok(other.map_err(|e| listing_failure(uuid, e))?.iter().next().copied()),
         }
-        if !r.is_success() {
-            fail!("FFA_PARTITION_INFO_GET({uuid}): unexpected {}", r.summary());
-        }
-        let count = r.w(2) as usize;
-        let size =
-            if self.version() >= Version::V1_1 { r.w(3) as usize } else { PartitionInfo::size_for(self.version()) };
-        let mut bytes = [0u8; 24];
-        let len = size.min(bytes.len());
-        self.pages.rx.read(0, &mut bytes[..len]);
-        self.release_rx()?;
-        if count == 0 {
-            return Ok(None);
-        }
-        Ok(PartitionInfo::decode(&bytes, size, 0))
     }
 
     /// The endpoint ID of the partition with `uuid`; fails when it is absent.
@@ -92,5 +85,21 @@ impl<'a> Ctx<'a> {
             fail!("restoring the RX/TX mapping: FFA_RXTX_MAP_64 gave {}", r.summary());
         }
         Ok(())
+    }
+}
+
+fn listing_failure(uuid: Uuid, e: ListingError) -> Failure {
+    match e {
+        ListingError::Call(r) => {
+            Failure::new(file!(), line!(), format_args!("FFA_PARTITION_INFO_GET({uuid}): {}", r.summary()))
+        }
+        ListingError::Undecodable { index, size } => Failure::new(
+            file!(),
+            line!(),
+            format_args!("FFA_PARTITION_INFO_GET({uuid}): descriptor {index} of size {size} does not decode"),
+        ),
+        ListingError::Release(r) => {
+            Failure::new(file!(), line!(), format_args!("FFA_RX_RELEASE after FFA_PARTITION_INFO_GET: {}", r.summary()))
+        }
     }
 }

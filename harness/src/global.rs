@@ -1,43 +1,49 @@
-//! A value set once at boot and read afterwards: the images run on one core and set their
-//! session before any case runs, so a flag and a cell are all that is needed.
+//! A value set once at boot and read afterwards (the executor's session, the sp's server).
 
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicU8, Ordering};
+
+const UNSET: u8 = 0;
+const WRITING: u8 = 1;
+const SET: u8 = 2;
 
 /// A write-once global.
 pub struct SetOnce<T> {
-    set: AtomicBool,
+    state: AtomicU8,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
-// SAFETY: the value is written once, before `set` is published with Release ordering, and
-// only shared references are handed out after an Acquire load sees `set`; `T: Sync` makes
-// those shared references safe to use from anywhere.
-unsafe impl<T: Sync> Sync for SetOnce<T> {}
+// SAFETY: only the caller that wins the UNSET -> WRITING exchange writes the cell, and only
+// once; shared references are handed out after an Acquire load sees SET, which the writer
+// publishes with Release after the write. `T: Send` lets the value move to the reading
+// thread, `T: Sync` lets it be shared there.
+unsafe impl<T: Send + Sync> Sync for SetOnce<T> {}
 
 impl<T> SetOnce<T> {
     /// An unset global.
     pub const fn new() -> Self {
-        Self { set: AtomicBool::new(false), value: UnsafeCell::new(MaybeUninit::uninit()) }
+        Self { state: AtomicU8::new(UNSET), value: UnsafeCell::new(MaybeUninit::uninit()) }
     }
 
-    /// Sets the value. Returns false, and leaves the first value, when it was already set.
+    /// Sets the value. Returns false, and drops `value`, when it was already set (or is being
+    /// set).
     pub fn set(&self, value: T) -> bool {
-        if self.set.load(Ordering::Acquire) {
+        if self.state.compare_exchange(UNSET, WRITING, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return false;
         }
-        // SAFETY: not yet published, so no reference to the cell exists; the images set
-        // their globals from one core before anything reads them.
+        // SAFETY: the exchange above made this call the only writer, and no reader looks at
+        // the cell before SET is published below.
         unsafe { (*self.value.get()).write(value) };
-        self.set.store(true, Ordering::Release);
+        self.state.store(SET, Ordering::Release);
         true
     }
 
     /// The value, once set.
     pub fn get(&self) -> Option<&T> {
-        if self.set.load(Ordering::Acquire) {
-            // SAFETY: `set` is true, so the value was initialised and is never written again.
+        if self.state.load(Ordering::Acquire) == SET {
+            // SAFETY: SET is only stored after the value was written, and it is never written
+            // again.
             Some(unsafe { (*self.value.get()).assume_init_ref() })
         } else {
             None

@@ -9,6 +9,7 @@ pub mod check;
 pub mod command;
 pub mod ctx;
 pub mod desc;
+pub mod discovery;
 pub mod event;
 pub mod executor;
 pub mod ffa;

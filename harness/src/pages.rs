@@ -1,51 +1,48 @@
 //! The memory an image shares with the SPMC: its TX and RX buffers and spare pages for cases
 //! that map other buffers. The SPMC writes these pages behind the compiler's back (the RX
-//! buffer after FFA_PARTITION_INFO_GET), so they are only ever accessed by copying in and out
-//! through raw pointers, right after the call that changed them returned; no reference into a
-//! page is ever handed out.
+//! buffer after FFA_PARTITION_INFO_GET), so they are made of atomic bytes: every access is a
+//! real load or store, copied in and out right after the call that changed them, and no
+//! reference into a page's contents is ever handed out.
 
-use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicU8, Ordering};
 
 /// The FF-A minimum buffer granule used here.
 pub const PAGE_SIZE: usize = 4096;
 
 /// One 4 KiB page, aligned to 4 KiB.
 #[repr(C, align(4096))]
-pub struct Page(UnsafeCell<[u8; PAGE_SIZE]>);
-
-// SAFETY: the images run their cases on one core, and a page's bytes are only copied in and
-// out by the methods below, never borrowed, so no data race or aliasing reference can exist.
-unsafe impl Sync for Page {}
+pub struct Page([AtomicU8; PAGE_SIZE]);
 
 impl Page {
     const fn zeroed() -> Self {
-        Self(UnsafeCell::new([0; PAGE_SIZE]))
+        Self([const { AtomicU8::new(0) }; PAGE_SIZE])
     }
 
     /// The page's address; the images run with VA == PA.
     pub fn addr(&self) -> u64 {
-        self.0.get() as u64
+        self.0.as_ptr() as u64
     }
 
     /// Copies `out.len()` bytes from `offset`. Panics when the range leaves the page.
     pub fn read(&self, offset: usize, out: &mut [u8]) {
-        assert!(offset + out.len() <= PAGE_SIZE, "read past the page");
-        // SAFETY: the range is inside the page (checked above), nothing holds a reference
-        // into it (module doc), and `out` cannot overlap a page nobody borrows.
-        unsafe { core::ptr::copy_nonoverlapping(self.0.get().cast::<u8>().add(offset), out.as_mut_ptr(), out.len()) }
+        let bytes = &self.0[offset..offset + out.len()];
+        for (o, b) in out.iter_mut().zip(bytes) {
+            *o = b.load(Ordering::Relaxed);
+        }
     }
 
     /// Copies `data` in at `offset`. Panics when the range leaves the page.
     pub fn write(&self, offset: usize, data: &[u8]) {
-        assert!(offset + data.len() <= PAGE_SIZE, "write past the page");
-        // SAFETY: as in `read`.
-        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), self.0.get().cast::<u8>().add(offset), data.len()) }
+        for (b, d) in self.0[offset..offset + data.len()].iter().zip(data) {
+            b.store(*d, Ordering::Relaxed);
+        }
     }
 
     /// Sets every byte to `byte`.
     pub fn fill(&self, byte: u8) {
-        // SAFETY: the whole page, which nothing borrows (module doc).
-        unsafe { core::ptr::write_bytes(self.0.get().cast::<u8>(), byte, PAGE_SIZE) }
+        for b in &self.0 {
+            b.store(byte, Ordering::Relaxed);
+        }
     }
 
     /// The little-endian u32 at `offset`.

@@ -48,6 +48,13 @@ impl SavedRegs {
 static CURRENT: SavedRegs = SavedRegs::new();
 static PREVIOUS: SavedRegs = SavedRegs::new();
 
+/// Stops for good: the SP cannot serve.
+fn halt() -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
 /// Writes an `sp: ` log line.
 pub fn log(platform: &dyn Platform, args: core::fmt::Arguments<'_>) {
     platform.emit(FixedText::<300>::format(format_args!("sp: {args}")).as_str());
@@ -71,7 +78,8 @@ fn mmu_state() -> &'static str {
 /// Starts serving: checks the command registry, then FFA_MSG_WAIT. Never returns.
 pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Session) -> ! {
     if let Some(id) = command::duplicate_id() {
-        log(platform, format_args!("command ID {id} is registered twice; the first one serves"));
+        log(platform, format_args!("command ID {id} is registered twice: refusing to serve"));
+        halt();
     }
     log(
         platform,
@@ -138,7 +146,10 @@ fn respond(req: &Request, reply: Reply) -> Regs {
 /// Called on a fresh stack after a fault: answers the request that was running with
 /// `Faulted` and serves on. A fault outside a request goes back to waiting.
 pub fn resume_after_fault(_: usize) -> ! {
-    let Some(s) = SERVER.get() else { panic!("a fault before the SP served its first request") };
+    // A fault during the SP's own set-up: there is nothing to answer and nowhere to go. The
+    // normal world then sees no partition (or a boot that never finishes) and the runner's
+    // watchdog reports it.
+    let Some(s) = SERVER.get() else { halt() };
     if IN_REQUEST.load(Ordering::Relaxed) {
         let req = Request { regs: CURRENT.load() };
         serve(respond(&req, Reply::status(Status::Faulted)))

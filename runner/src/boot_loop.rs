@@ -63,7 +63,9 @@ pub fn run_boots(
         Ok(Stop::OutOfBoots) => (format!("the run stopped after {} boots (--max-boots)", limits.max_boots), None),
         Err(error) => (error.clone(), Some(error)),
     };
-    run.results.mark_not_run(&format!("not run: {not_run_because}"));
+    if run.results.mark_not_run(&format!("not run: {not_run_because}")) > 0 || error.is_some() {
+        run.results.stopped = Some(not_run_because);
+    }
     run.results.wall_s = run.started.elapsed().as_secs_f64();
     LoopEnd { results: run.results, error }
 }

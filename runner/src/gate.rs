@@ -29,11 +29,21 @@ pub fn gate(options: &GateOptions) -> Result<u8, String> {
     let old = Baseline::load(baseline_path)?;
     println!("gate: {} against {}", path.display(), baseline_path.display());
     if options.update {
-        if let Some(case) = run.cases.iter().find(|c| c.outcome.is_none()) {
+        if !run.is_complete() {
             return Err(format!(
-                "{} is incomplete ({} has no outcome: the runner stopped early); run again before --update",
+                "{} is incomplete ({}); run again before --update",
                 path.display(),
-                case.id
+                run.stopped.as_deref().unwrap_or("a case has no outcome")
+            ));
+        }
+        if let Some(old) = old.as_ref().filter(|b| b.stack != run.stack || b.ffa_version != run.requested_version) {
+            return Err(format!(
+                "the baseline {} is for stack `{}` at FF-A {}, the run is of `{}` at FF-A {}; --update keeps baselines to their own stack and version",
+                baseline_path.display(),
+                old.stack,
+                old.ffa_version,
+                run.stack,
+                run.requested_version
             ));
         }
         let (new, changes) = updated(old.as_ref(), &run);

@@ -33,6 +33,11 @@ pub struct RunResults {
     pub boot_ms: Vec<Option<u64>>,
     pub summary: Summary,
     pub notes: Vec<String>,
+    /// Why the run ended before every planned case ran (those cases are `timeout` with a
+    /// "not run" message); `None` for a complete run. Baselines and the matrix take complete
+    /// runs only.
+    #[serde(default)]
+    pub stopped: Option<String>,
     /// Sorted by id.
     pub cases: Vec<CaseRecord>,
 }
@@ -139,6 +144,7 @@ impl RunResults {
             boot_ms: Vec::new(),
             summary: Summary::default(),
             notes: Vec::new(),
+            stopped: None,
             cases: Vec::new(),
         }
     }
@@ -172,8 +178,10 @@ impl RunResults {
     }
 
     /// Gives every case without an outcome the outcome `timeout` with `message`.
-    pub fn mark_not_run(&mut self, message: &str) {
+    /// Returns how many cases it marked.
+    pub fn mark_not_run(&mut self, message: &str) -> usize {
         let boot = self.boots;
+        let marked = self.cases.iter().filter(|c| c.outcome.is_none()).count();
         for index in 0..self.cases.len() {
             let ending = Ending {
                 outcome: Outcome::Timeout,
@@ -184,6 +192,12 @@ impl RunResults {
             };
             self.record(index, ending);
         }
+        marked
+    }
+
+    /// True when every planned case ran (nothing stopped the run early).
+    pub fn is_complete(&self) -> bool {
+        self.stopped.is_none() && !self.cases.is_empty() && self.cases.iter().all(|c| c.outcome.is_some())
     }
 
     /// The counts of the cases that ended.

@@ -65,7 +65,7 @@ fn pass_over(results: &RunResults, events_log: Option<&str>) -> Option<Skipped> 
     if results.cases.iter().any(|c| c.id.starts_with("selftest.")) {
         return Some(Skipped::SelfTest);
     }
-    if results.cases.is_empty() || results.cases.iter().any(|c| c.outcome.is_none()) {
+    if !results.is_complete() {
         return Some(Skipped::Incomplete);
     }
     let hello = events_log.and_then(|log| {

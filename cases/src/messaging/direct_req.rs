@@ -11,10 +11,8 @@ use ffa_harness::{check, check_error, Case, CaseResult, Ctx, CASES};
 
 const ABIS: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_32];
 
-fn send(ctx: &Ctx, src: u16, dst: u16, flags: u64) -> Regs {
-    ctx.ffa.call(
-        Regs::call(FuncId::MSG_SEND_DIRECT_REQ_32).with(1, (u64::from(src) << 16) | u64::from(dst)).with(2, flags),
-    )
+fn send(ctx: &Ctx, src: u16, dst: u16, flags: u32) -> Regs {
+    ctx.ffa.call(Regs::direct_req(FuncId::MSG_SEND_DIRECT_REQ_32, src, dst, flags, [0; 5]))
 }
 
 #[distributed_slice(CASES)]

@@ -29,12 +29,7 @@ fn request(ctx: &mut Ctx, req: FuncId, service: u64) -> Result<Regs, Failure> {
     let optee = ctx.partition_id(OPTEE_UUID)?;
     let own = ctx.session.own_id;
     let r = ctx.ffa.direct_req(req, own, optee, [service, 0, 0, 0, 0]);
-    let resp = if req == FuncId::MSG_SEND_DIRECT_REQ_64 {
-        FuncId::MSG_SEND_DIRECT_RESP_64
-    } else {
-        FuncId::MSG_SEND_DIRECT_RESP_32
-    };
-    check_eq!(r.func(), resp, "answer to {req} (service {service})");
+    check_eq!(r.func(), req.direct_response(), "answer to {req} (service {service})");
     check_eq!(r.w(1), u32::from(optee) << 16 | u32::from(own), "w1 of the response (source OP-TEE, destination us)");
     check_eq!(r.w(2), 0, "w2 of the response (MBZ for a partition message)");
     Ok(r)

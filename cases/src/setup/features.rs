@@ -2,7 +2,7 @@
 //! (bit 31 clear, bits [30:8] MBZ). A supported one returns FFA_SUCCESS with its properties
 //! in w2; anything else returns FFA_ERROR(NOT_SUPPORTED).
 
-use crate::common::{is_not_supported, UPPER_JUNK};
+use crate::common::UPPER_JUNK;
 use ffa_harness::ffa::{FeatureId, FfaError, FuncId, Regs};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{FEATURES, SMC32_UPPER_BITS};
@@ -41,10 +41,12 @@ fn result_mbz(ctx: &mut Ctx) -> CaseResult {
 static UNUSED_FID: Case =
     Case::new("setup.features.unassigned_function_id_not_supported", FEATURES, unused_fid).abis(ABIS);
 
-/// A function ID inside the FF-A range that no version assigns (0x84000078, 0xC400007F) is not
-/// supported.
+/// A function ID inside the FF-A range that no version assigns is not supported: the SMC64
+/// forms of SMC32-only ABIs (0xC4000067 for FFA_RXTX_UNMAP, 0xC400007F for
+/// FFA_NOTIFICATION_BIND).
 fn unused_fid(ctx: &mut Ctx) -> CaseResult {
-    for fid in [FuncId(0x8400_0078), FuncId(0xC400_007F)] {
+    for fid in [FuncId(0xC400_0067), FuncId(0xC400_007F)] {
+        check!(fid.name().is_none(), "{fid} is assigned");
         check_error!(ctx.ffa.features(fid, 0), FfaError::NotSupported, "FFA_FEATURES({fid})");
     }
     Ok(())
@@ -143,13 +145,14 @@ static RXTX_PROPS: Case = Case::new("setup.features.rxtx_map_properties_valid", 
     .needs(&[Need::Abi(FuncId::RXTX_MAP_64)]);
 
 /// FFA_FEATURES(FFA_RXTX_MAP) w2[1:0] is the minimum buffer size and alignment: 0b00 4K, 0b01
-/// 64K, 0b10 16K, 0b11 reserved. In v1.1 bits [31:2] are MBZ (v1.2 gives bits [31:16] to the
-/// maximum size).
+/// 64K, 0b10 16K, 0b11 reserved. Bits [15:2] are MBZ; so are bits [31:16] before v1.2, which
+/// gives them to the maximum buffer size.
 fn rxtx_props(ctx: &mut Ctx) -> CaseResult {
     let r = ctx.ffa.features(FuncId::RXTX_MAP_64, 0);
     check_success!(r, "FFA_FEATURES(FFA_RXTX_MAP_64)");
     check!(r.w(2) & 3 != 3, "w2[1:0] = 0b11 is reserved");
-    check_eq!(r.w(2) & !3, 0, "w2[31:2] (MBZ in v1.1)");
+    let reserved = if ctx.version() >= ffa_harness::ffa::Version::V1_2 { 0xfffc } else { !3 };
+    check_eq!(r.w(2) & reserved, 0, "reserved bits of w2 for a v{} caller", ctx.version());
     check_mbz!(r, 3, 7, "FFA_FEATURES(FFA_RXTX_MAP_64)");
     Ok(())
 }
@@ -183,7 +186,7 @@ fn upper_bits(ctx: &mut Ctx) -> CaseResult {
         .ffa
         .call(Regs::call(FuncId::FEATURES).with(1, UPPER_JUNK | u64::from(FuncId::FEATURES.0)).with(2, UPPER_JUNK));
     check!(
-        !is_not_supported(&junk) || is_not_supported(&clean),
+        !junk.is_not_supported() || clean.is_not_supported(),
         "junk in x1[63:32] changed the answer: {}",
         junk.summary()
     );

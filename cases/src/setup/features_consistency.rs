@@ -6,7 +6,7 @@
 //! ABIs the normal world must not call (MSG_WAIT, YIELD, DIRECT_RESP, MEM_RELINQUISH, ...) are
 //! left out: implementations disagree on what FFA_FEATURES reports for them per instance.
 
-use crate::common::{is_not_supported, with_rxtx_unmapped};
+use crate::common::with_rxtx_unmapped;
 use ffa_harness::ffa::{FuncId, Regs, Version};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::FEATURES;
@@ -21,13 +21,13 @@ fn consistent(ctx: &mut Ctx, fid: FuncId, probe: fn(&mut Ctx) -> Result<Regs, ff
     let f = ctx.ffa.features(fid, 0);
     let claimed = if f.is_success() {
         true
-    } else if is_not_supported(&f) {
+    } else if f.is_not_supported() {
         false
     } else {
         fail!("FFA_FEATURES({fid}) is neither SUCCESS nor NOT_SUPPORTED: {}", f.summary())
     };
     let p = probe(ctx)?;
-    let implemented = !is_not_supported(&p);
+    let implemented = !p.is_not_supported();
     check!(
         claimed == implemented,
         "FFA_FEATURES({fid}) says {}, but calling it returned {}",
@@ -65,12 +65,23 @@ consistency_case!(SPM_ID_GET, "setup.features.consistent.spm_id_get", FuncId::SP
 consistency_case!(RX_RELEASE, "setup.features.consistent.rx_release", FuncId::RX_RELEASE, Version::V1_0, |ctx| Ok(ctx
     .ffa
     .rx_release()));
+/// Maps a second pair while the harness's is mapped: an implementation answers DENIED. Should
+/// it take the pair instead, the harness's pair is put back (that bug is
+/// `setup.rxtx_map.second_pair_denied`'s to report).
+fn second_pair(ctx: &mut Ctx, fid: FuncId) -> Result<Regs, ffa_harness::Failure> {
+    let r = call(ctx, fid, [ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1, 0, 0, 0, 0]);
+    if r.is_success() {
+        ctx.ffa.rxtx_unmap();
+        ctx.remap_rxtx()?;
+    }
+    Ok(r)
+}
+
 consistency_case!(RXTX_MAP_64, "setup.features.consistent.rxtx_map_64", FuncId::RXTX_MAP_64, Version::V1_0, |ctx| {
-    // Already mapped: an implementation answers DENIED.
-    Ok(ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1))
+    second_pair(ctx, FuncId::RXTX_MAP_64)
 });
 consistency_case!(RXTX_MAP_32, "setup.features.consistent.rxtx_map_32", FuncId::RXTX_MAP_32, Version::V1_0, |ctx| {
-    Ok(call(ctx, FuncId::RXTX_MAP_32, [ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1, 0, 0, 0, 0]))
+    second_pair(ctx, FuncId::RXTX_MAP_32)
 });
 consistency_case!(RXTX_UNMAP, "setup.features.consistent.rxtx_unmap", FuncId::RXTX_UNMAP, Version::V1_0, |ctx| {
     let mut second = Regs::default();

@@ -67,19 +67,9 @@ fn spm_id_distinct(ctx: &mut Ctx) -> CaseResult {
     check_success!(spmc, "FFA_SPM_ID_GET");
     let spmc = spmc.w(2) as u16;
     check!(spmc != ctx.session.own_id, "SPMC ID {spmc:#x} equals the caller's own ID");
-    let r = ctx.ffa.partition_info_get(Uuid::NIL, 0);
-    check_success!(r, "FFA_PARTITION_INFO_GET(nil)");
-    let (count, size) = (r.w(2) as usize, ffa_harness::desc::PartitionInfo::size_for(ctx.version()));
-    let mut clash = None;
-    for i in 0..count.min(4096 / size) {
-        let id = ctx.pages.rx.u32_at(i * size) as u16;
-        if id == spmc {
-            clash = Some(i);
-        }
-    }
-    ctx.release_rx()?;
-    if let Some(i) = clash {
-        fail!("partition descriptor {i} has the SPMC's ID {spmc:#x}");
+    let listing = ctx.partitions(Uuid::NIL)?;
+    if let Some(p) = listing.iter().find(|p| p.id == spmc) {
+        fail!("partition {:#x} has the SPMC's ID", p.id);
     }
     Ok(())
 }

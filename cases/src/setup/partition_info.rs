@@ -11,39 +11,10 @@ use ffa_harness::desc::{PartitionInfo, PartitionProps, Uuid};
 use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{PARTITION_INFO_GET, PARTITION_INFO_GET_REGS, SMC32_UPPER_BITS};
-use ffa_harness::{
-    check, check_eq, check_error, check_mbz, check_success, fail, Case, CaseResult, Ctx, Failure, Need, CASES,
-};
+use ffa_harness::{check, check_eq, check_error, check_mbz, check_success, fail, Case, CaseResult, Ctx, Need, CASES};
 
 const ABIS: &[FuncId] = &[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE];
 const COUNT_ONLY: u32 = 1;
-/// At most this many descriptors are read back.
-const MAX: usize = 64;
-
-/// The partitions of a nil-UUID query: count, descriptor size, and the decoded descriptors.
-struct Listing {
-    count: usize,
-    size: usize,
-    items: [Option<PartitionInfo>; MAX],
-}
-
-/// FFA_PARTITION_INFO_GET(uuid): the descriptors decoded, and RX released.
-fn list(ctx: &mut Ctx, uuid: Uuid) -> Result<Listing, Failure> {
-    let r = ctx.ffa.partition_info_get(uuid, 0);
-    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_PARTITION_INFO_GET({uuid}) function");
-    let count = r.w(2) as usize;
-    let size = if ctx.version() >= Version::V1_1 { r.w(3) as usize } else { PartitionInfo::size_for(ctx.version()) };
-    let mut items = [None; MAX];
-    let mut bytes = [0u8; 24 * MAX];
-    let len = (count * size).min(bytes.len());
-    ctx.pages.rx.read(0, &mut bytes[..len]);
-    ctx.release_rx()?;
-    for (i, item) in items.iter_mut().enumerate().take(count.min(MAX)) {
-        *item = PartitionInfo::decode(&bytes, size, i);
-        check!(item.is_some(), "descriptor {i} of size {size} does not decode");
-    }
-    Ok(Listing { count, size, items })
-}
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
@@ -52,9 +23,10 @@ static NIL: Case = Case::new("setup.partition_info_get.nil_uuid_lists_partitions
 /// The nil UUID lists every partition: at least one on a stack with an SPMC, each with a
 /// secure ID (bit 15) and at least one execution context.
 fn nil(ctx: &mut Ctx) -> CaseResult {
-    let l = list(ctx, Uuid::NIL)?;
+    let l = ctx.partitions(Uuid::NIL)?;
+    check_eq!(l.regs.func(), FuncId::SUCCESS_32, "FFA_PARTITION_INFO_GET(nil) function");
     check!(l.count >= 1, "no partition listed");
-    for p in l.items.iter().flatten() {
+    for p in l.iter() {
         check!(p.id & 0x8000 != 0, "partition {:#x} lacks bit 15 (secure)", p.id);
         check!(p.exec_ctx_count >= 1, "partition {:#x} has no execution context", p.id);
     }
@@ -90,7 +62,7 @@ static SIZE: Case =
 /// A v1.1 caller gets 24-byte descriptors and w3 = 24 (Table 13.37); a v1.0 caller gets the
 /// 8-byte v1.0 layout.
 fn size(ctx: &mut Ctx) -> CaseResult {
-    let l = list(ctx, Uuid::NIL)?;
+    let l = ctx.partitions(Uuid::NIL)?;
     check_eq!(l.size, PartitionInfo::size_for(ctx.version()), "descriptor size for a v{} caller", ctx.version());
     Ok(())
 }
@@ -101,9 +73,9 @@ static UNIQUE: Case = Case::new("setup.partition_info_get.ids_unique", PARTITION
 
 /// Every partition has its own ID.
 fn unique(ctx: &mut Ctx) -> CaseResult {
-    let l = list(ctx, Uuid::NIL)?;
-    for (i, a) in l.items.iter().flatten().enumerate() {
-        for b in l.items.iter().flatten().skip(i + 1) {
+    let l = ctx.partitions(Uuid::NIL)?;
+    for (i, a) in l.iter().enumerate() {
+        for b in l.iter().skip(i + 1) {
             check!(a.id != b.id, "two partitions share ID {:#x}", a.id);
         }
     }
@@ -119,10 +91,10 @@ static PROPS: Case =
 /// bits [31:9] for v1.1, bits [31:3] for v1.0. The ID type (bits [5:4]) of a partition
 /// listed for discovery is a PE endpoint or an SEPID, not 0b11 (auxiliary).
 fn props(ctx: &mut Ctx) -> CaseResult {
-    let l = list(ctx, Uuid::NIL)?;
+    let l = ctx.partitions(Uuid::NIL)?;
     let reserved =
         if ctx.version() >= Version::V1_1 { PartitionProps::RESERVED_V1_1 } else { PartitionProps::RESERVED_V1_0 };
-    for p in l.items.iter().flatten() {
+    for p in l.iter() {
         check_eq!(p.properties.0 & reserved, 0, "partition {:#x} reserved property bits", p.id);
         check!(p.properties.id_type() != 3, "partition {:#x} has the auxiliary ID type", p.id);
     }
@@ -138,7 +110,7 @@ static COUNT_FLAG: Case = Case::new("setup.partition_info_get.count_only_flag", 
 /// With w5 bit 0 set only the count is returned (Table 13.34): the same w2 as a full query,
 /// and RX is neither written nor handed over (a following FFA_RX_RELEASE is DENIED).
 fn count_flag(ctx: &mut Ctx) -> CaseResult {
-    let full = list(ctx, Uuid::NIL)?;
+    let full = ctx.partitions(Uuid::NIL)?;
     ctx.pages.rx.fill(0xa5);
     let r = ctx.ffa.partition_info_get(Uuid::NIL, COUNT_ONLY);
     check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_PARTITION_INFO_GET(count only)");
@@ -156,13 +128,16 @@ static BY_UUID: Case = Case::new("setup.partition_info_get.by_uuid_finds_partiti
 
 /// Asking by a listed partition's UUID returns that partition.
 fn by_uuid(ctx: &mut Ctx) -> CaseResult {
-    let all = list(ctx, Uuid::NIL)?;
-    for p in all.items.iter().flatten() {
-        let Some(uuid) = p.uuid else { continue };
-        let one = list(ctx, uuid)?;
+    let all = ctx.partitions(Uuid::NIL)?;
+    let mut looked_up = 0;
+    for p in all.iter() {
+        let Some(uuid) = p.uuid.filter(|u| *u != Uuid::NIL) else { continue };
+        let one = ctx.partitions(uuid)?;
         check!(one.count >= 1, "no partition returned for UUID {uuid} of partition {:#x}", p.id);
-        check!(one.items.iter().flatten().any(|q| q.id == p.id), "partition {:#x} missing for its UUID {uuid}", p.id);
+        check!(one.iter().any(|q| q.id == p.id), "partition {:#x} missing for its UUID {uuid}", p.id);
+        looked_up += 1;
     }
+    check!(looked_up >= 1, "no partition in the nil-UUID listing has a UUID to look up");
     Ok(())
 }
 
@@ -177,12 +152,12 @@ static UUID_FIELD: Case =
 /// is zero (Hafnium: "if the ABI has specified an UUID, then do not write it"). OP-TEE 4.10 and
 /// TF-A 2.12's EL3 SPMC fill it in: the implementations disagree here.
 fn uuid_field(ctx: &mut Ctx) -> CaseResult {
-    let all = list(ctx, Uuid::NIL)?;
-    let Some(uuid) = all.items.iter().flatten().find_map(|p| p.uuid).filter(|u| *u != Uuid::NIL) else {
+    let all = ctx.partitions(Uuid::NIL)?;
+    let Some(uuid) = all.iter().find_map(|p| p.uuid).filter(|u| *u != Uuid::NIL) else {
         fail!("no partition with a UUID in the nil-UUID listing");
     };
-    let one = list(ctx, uuid)?;
-    for p in one.items.iter().flatten() {
+    let one = ctx.partitions(uuid)?;
+    for p in one.iter() {
         let field = p.uuid.unwrap_or_default();
         check!(field == Uuid::NIL, "UUID field of partition {:#x} when asked by UUID: {field}, want nil", p.id);
     }
@@ -274,7 +249,7 @@ static UPPER: Case = Case::new("setup.partition_info_get.smc32_upper_bits_ignore
 
 /// FFA_PARTITION_INFO_GET is SMC32: junk in bits [63:32] of x1..x5 does not change the answer.
 fn upper(ctx: &mut Ctx) -> CaseResult {
-    let clean = list(ctx, Uuid::NIL)?;
+    let clean = ctx.partitions(Uuid::NIL)?;
     let mut regs = Regs::call(FuncId::PARTITION_INFO_GET);
     for i in 1..=5 {
         regs = regs.with(i, UPPER_JUNK);
@@ -313,16 +288,18 @@ static REGS: Case = Case::new("setup.partition_info_get_regs.matches_rx_listing"
     .needs(&[Need::Abi(FuncId::PARTITION_INFO_GET_REGS_64)]);
 
 /// FFA_PARTITION_INFO_GET_REGS (v1.2) returns the same partitions in registers: x2 holds the
-/// last index in [15:0] and the descriptor size (24) in [63:48]; x3.. carry ID, contexts and
-/// properties per partition.
+/// last index of the whole list in [15:0], the last index of this batch in [31:16] and the
+/// descriptor size (24) in [63:48]; x3.. carry ID, contexts and properties per partition, up to
+/// five per batch.
 fn regs(ctx: &mut Ctx) -> CaseResult {
-    let all = list(ctx, Uuid::NIL)?;
+    let all = ctx.partitions(Uuid::NIL)?;
     let r = ctx.ffa.call(Regs::call(FuncId::PARTITION_INFO_GET_REGS_64));
     check_eq!(r.func(), FuncId::SUCCESS_64, "FFA_PARTITION_INFO_GET_REGS function");
     check_eq!(r.x(2) >> 48, 24, "descriptor size in x2[63:48]");
-    let last = (r.x(2) & 0xffff) as usize;
-    check_eq!(last + 1, all.count.min(5), "partitions in the first register batch");
-    let first = all.items[0].map(|p| p.id).unwrap_or_default();
+    let (last, current) = ((r.x(2) & 0xffff) as usize, ((r.x(2) >> 16) & 0xffff) as usize);
+    check_eq!(last + 1, all.count, "partitions in the whole list (x2[15:0] + 1)");
+    check_eq!(current + 1, all.count.min(5), "partitions in the first batch (x2[31:16] + 1)");
+    let first = all.iter().next().map(|p| p.id).unwrap_or_default();
     check_eq!(r.x(3) as u16, first, "first partition ID in x3[15:0]");
     Ok(())
 }

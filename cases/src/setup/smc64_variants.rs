@@ -2,15 +2,25 @@
 //! "Function IDs"): their SMC64 counterpart is not an FF-A function, and the callee answers
 //! it as not implemented (FFA_ERROR NOT_SUPPORTED, or SMCCC's unknown-function value).
 
-use crate::common::is_not_supported;
 use ffa_harness::ffa::{FuncId, Regs};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::{check, Case, CaseResult, Ctx, CASES};
 
+/// Sends the SMC64 form of `smc32` with the arguments a valid call of `smc32` would carry, so
+/// that a callee that wrongly served it as `smc32` would answer with success.
 fn rejected(ctx: &mut Ctx, smc32: FuncId) -> CaseResult {
     let smc64 = FuncId(smc32.0 | 1 << 30);
-    let r = ctx.ffa.call(Regs::call(smc64));
-    check!(is_not_supported(&r), "{:#010x} (SMC64 form of {smc32}) returned {}", smc64.0, r.summary());
+    let w1 = match smc32 {
+        FuncId::VERSION => ctx.version().to_u32(),
+        FuncId::FEATURES => FuncId::VERSION.0,
+        _ => 0,
+    };
+    let r = ctx.ffa.call(Regs::call(smc64).with(1, w1.into()));
+    if smc32 == FuncId::VERSION {
+        // Should it have been taken as FFA_VERSION, negotiate ours again.
+        ctx.ffa.version(ctx.version());
+    }
+    check!(r.is_not_supported(), "{:#010x} (SMC64 form of {smc32}) returned {}", smc64.0, r.summary());
     Ok(())
 }
 

@@ -4,10 +4,12 @@
 //! side, its RX/TX buffers) agrees with the normal world's.
 
 use crate::sp::{command, manifest, Width, FFA_CALL, NEEDS_SP, SP_UUID, WHOAMI};
-use ffa_harness::command::{Command, Reply, Request, SpCtx, COMMANDS};
-use ffa_harness::desc::{PartitionInfo, Uuid};
+use ffa_harness::command::{Command, Reply, Request, SpCtx, Status, COMMANDS};
+use ffa_harness::desc::Uuid;
+use ffa_harness::discovery::{list_partitions, ListingError};
 use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
 use ffa_harness::linkme::distributed_slice;
+use ffa_harness::pages::PAGES;
 use ffa_harness::spec::{FEATURES, ID_GET, PARTITION_INFO_GET, RXTX_MAP, SPM_ID_GET};
 use ffa_harness::{check, check_eq, check_success, fail, Case, CaseResult, Ctx, Failure, CASES};
 
@@ -23,17 +25,18 @@ static PARTITION_INFO_COMMAND: Command = Command { id: PARTITION_INFO, name: "pa
 fn partition_info(ctx: &mut SpCtx, req: &Request) -> Reply {
     let (lo, hi) = (req.arg(0), req.arg(1));
     let uuid = Uuid::from_regs([lo as u32, (lo >> 32) as u32, hi as u32, (hi >> 32) as u32]);
-    let r = ctx.ffa.partition_info_get(uuid, 0);
-    if !r.is_success() {
-        return Reply::call_failed(&r);
+    match list_partitions(ctx.ffa, &PAGES.rx, ctx.session.negotiated, uuid) {
+        Ok(l) => {
+            let first = l
+                .iter()
+                .next()
+                .map(|p| u64::from(p.id) | u64::from(p.exec_ctx_count) << 16 | u64::from(p.properties.0) << 32)
+                .unwrap_or(0);
+            Reply::ok([l.count as u64, l.regs.w(3).into(), first, l.regs.w(0).into()])
+        }
+        Err(ListingError::Call(r) | ListingError::Release(r)) => Reply::call_failed(&r),
+        Err(ListingError::Undecodable { .. }) => Reply::status(Status::BadArguments),
     }
-    let mut bytes = [0u8; 24];
-    ffa_harness::pages::PAGES.rx.read(0, &mut bytes);
-    ctx.ffa.rx_release();
-    let first = PartitionInfo::decode(&bytes, 24, 0)
-        .map(|p| u64::from(p.id) | u64::from(p.exec_ctx_count) << 16 | u64::from(p.properties.0) << 32)
-        .unwrap_or(0);
-    Reply::ok([r.w(2).into(), r.w(3).into(), first, r.w(0).into()])
 }
 
 /// FFA_CALL from the sp: x0..x3 of the result.
@@ -200,7 +203,7 @@ sp_features_case!(
 sp_features_case!(
     SP_UNKNOWN,
     "setup.sp_view.features_unassigned_id_not_supported",
-    FuncId(0x8400_0078),
+    FuncId(0xC400_007F),
     false,
     "An unassigned function ID is NOT_SUPPORTED at the secure instance too."
 );
@@ -211,10 +214,33 @@ static SP_MAP_TWICE: Case = Case::new("setup.sp_view.sp_second_rxtx_pair_denied"
     .abis(&[FuncId::RXTX_MAP_64])
     .needs(NEEDS_SP);
 
-/// The sp mapped its RX/TX pair at boot: a second FFA_RXTX_MAP from it is DENIED.
+/// The sp mapped its RX/TX pair at boot: a second FFA_RXTX_MAP from it is DENIED. Should
+/// the SPMC take the second pair, the sp maps its own again before the case fails.
 fn sp_map_twice(ctx: &mut Ctx) -> CaseResult {
     let spare = ctx.machine.secure_ram + 0xf_0000;
     let r = sp_call(ctx, FuncId::RXTX_MAP_64, [spare, spare + 0x1000, 1])?;
+    if r.is_success() {
+        command(ctx, Width::W64, REMAP_OWN_RXTX, [0; 4])?;
+    }
     ffa_harness::check_error!(r, FfaError::Denied, "FFA_RXTX_MAP_64 from the sp, which has a pair");
     Ok(())
 }
+
+/// REMAP_OWN_RXTX: the sp unmaps whatever pair it has and maps its own buffers again.
+const REMAP_OWN_RXTX: u16 = 11;
+
+#[distributed_slice(COMMANDS)]
+#[linkme(crate = ffa_harness::linkme)]
+static REMAP_OWN_RXTX_COMMAND: Command = Command {
+    id: REMAP_OWN_RXTX,
+    name: "remap-own-rxtx",
+    run: |ctx, _| {
+        ctx.ffa.rxtx_unmap();
+        let r = ctx.ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
+        if r.is_success() {
+            Reply::ok([0; 4])
+        } else {
+            Reply::call_failed(&r)
+        }
+    },
+};

@@ -6,6 +6,7 @@ mod commands;
 
 pub use commands::{ECHO, FFA_CALL, LAST_REGS, WHOAMI};
 
+use core::sync::atomic::{AtomicU32, Ordering};
 use ffa_harness::command::{word, Reply, Status};
 use ffa_harness::desc::Uuid;
 use ffa_harness::ffa::{FuncId, Regs};
@@ -49,25 +50,29 @@ impl Width {
 
     /// The response function ID that must answer it (DEN0077A v1.1 15.3).
     pub const fn response(self) -> FuncId {
-        match self {
-            Width::W32 => FuncId::MSG_SEND_DIRECT_RESP_32,
-            Width::W64 => FuncId::MSG_SEND_DIRECT_RESP_64,
-        }
+        self.request().direct_response()
     }
 }
 
-/// The sp's endpoint ID.
+/// The sp's endpoint ID, 0 until the first case looked it up.
+static SP_ID: AtomicU32 = AtomicU32::new(0);
+
+/// The sp's endpoint ID: looked up once per boot with FFA_PARTITION_INFO_GET (cases that
+/// exercise that ABI call it themselves), so that a command costs one direct request.
 pub fn sp_id(ctx: &Ctx) -> Result<u16, Failure> {
-    ctx.partition_id(SP_UUID)
+    match SP_ID.load(Ordering::Relaxed) {
+        0 => {
+            let id = ctx.partition_id(SP_UUID)?;
+            SP_ID.store(id.into(), Ordering::Relaxed);
+            Ok(id)
+        }
+        id => Ok(id as u16),
+    }
 }
 
 /// The raw request registers of command `id` with `args` in x4..x7.
 pub fn request(ctx: &Ctx, sp: u16, width: Width, id: u16, args: [u64; 4]) -> Regs {
-    let mut r = Regs::call(width.request())
-        .with(1, (u64::from(ctx.session.own_id) << 16) | u64::from(sp))
-        .with(3, word(id).into());
-    r.0[4..8].copy_from_slice(&args);
-    r
+    Regs::direct_req(width.request(), ctx.session.own_id, sp, 0, [word(id).into(), args[0], args[1], args[2], args[3]])
 }
 
 /// Sends command `id` to the sp and checks the answer is a direct response of the request's

@@ -1,4 +1,5 @@
-//! Exception vectors. Every synchronous exception, SError or FIQ, and every panic, becomes a
+//! Exception vectors. Every synchronous exception and SError (unmasked once the vectors are
+//! in place; FIQs stay masked: none is routed to the normal world), and every panic, becomes a
 //! call to the image's fault handler (the ns image reports the running case as `crash` and
 //! goes on); an IRQ from the watchdog becomes a `timeout`. A fault handler runs on a reset
 //! stack, since the faulting stack may be what broke; a fault inside the fault handler ends
@@ -97,6 +98,14 @@ pub fn install_vectors(handler: FaultHandler) {
             asm!("adrp {t}, ffa_vectors_el1", "add {t}, {t}, :lo12:ffa_vectors_el1", "msr vbar_el1, {t}", "isb", t = out(reg) _)
         };
     }
+    unmask_serror();
+}
+
+/// Unmasks SError (PSTATE.A): the firmware enters the images with every exception masked, and
+/// taking any exception masks them again, so this runs at boot and after every fault.
+pub(super) fn unmask_serror() {
+    // SAFETY: only PSTATE.A changes; the vectors that take an SError are installed.
+    unsafe { asm!("msr daifclr, #4", options(nomem, nostack)) };
 }
 
 /// Called by the platform once a fault has been handled and execution goes on.

@@ -59,9 +59,14 @@ fn block(address: u64, memory: Memory) -> u64 {
     address | attrs | AF | VALID_BLOCK
 }
 
-/// Maps `regions` one to one and turns the EL1 MMU and caches on. Must run at EL1, once,
-/// before anything relies on memory attributes.
-pub fn enable_identity(regions: &[Region]) {
+/// Maps `regions` one to one and turns the EL1 MMU and caches on.
+///
+/// # Safety
+///
+/// Call it once, at EL1 with the MMU off, and let `regions` cover the image's own code, data
+/// and stack as [`Memory::Secure`] (execution continues at the same addresses once the MMU
+/// is on), and every device and buffer the image touches afterwards.
+pub unsafe fn enable_identity(regions: &[Region]) {
     let t = TABLES.0.get();
     for r in regions {
         let mut a = r.base;
@@ -77,11 +82,14 @@ pub fn enable_identity(regions: &[Region]) {
         unsafe { (*t).l1[gib] = core::ptr::addr_of!((*t).l2[gib]) as u64 | 0b11 };
     }
     let ttbr0 = t as u64;
-    let mair: u64 = 0xff << 8; // attr0 Device-nGnRnE, attr1 Normal WB RW-allocate
-    let tcr: u64 = 32 | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (1 << 23); // T0SZ=32, WB, inner, 4K, EPD1
-                                                                               // SAFETY: the tables above map the image's own code, data and stack (the caller's
-                                                                               // regions) one to one, so execution continues at the same addresses once the MMU is on;
-                                                                               // the barriers order the table writes before the walk and the register writes before use.
+    // attr0 Device-nGnRnE, attr1 Normal write-back read/write-allocate.
+    let mair: u64 = 0xff << 8;
+    // T0SZ=32 (4 GiB), write-back walks, inner shareable, 4 KiB granule, TTBR1 walks off.
+    let tcr: u64 = 32 | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (1 << 23);
+    // SAFETY: the caller's regions map the image's own code, data and stack one to one (the
+    // function's safety contract), so execution continues at the same addresses once the MMU
+    // is on; the barriers order the table writes before the walk and the register writes
+    // before use.
     unsafe {
         asm!(
             "dsb ish",

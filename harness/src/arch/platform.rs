@@ -88,6 +88,7 @@ impl Platform for BareMetal {
 
     fn restart(&self, next: usize) -> ! {
         fault::recovered();
+        fault::unmask_serror();
         // Only the address of the linker-script symbol is taken, never its contents.
         let top = core::ptr::addr_of!(__stack_top) as usize;
         // SAFETY: everything on the current stack is abandoned: nothing returns into it, and

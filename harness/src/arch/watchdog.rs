@@ -4,7 +4,7 @@
 //! PPI 30 as secure, so it arrives as an FIQ at EL3 and never reaches the normal world.
 
 use aarch64_cpu::registers::{
-    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTV_CTL_EL0, CNTV_TVAL_EL0, HCR_EL2,
+    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0, CNTV_CTL_EL0, CNTV_CVAL_EL0, HCR_EL2,
 };
 use arm_gic::gicv3::registers::GicdCtlr;
 use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
@@ -47,10 +47,11 @@ pub fn init(gicd: usize, gicr: usize, at_el2: bool) {
     GicCpuInterface::enable_group1(true);
 }
 
-/// Fires the timer interrupt `ms` milliseconds from now and unmasks IRQs.
+/// Fires the timer interrupt `ms` milliseconds from now and unmasks IRQs. The deadline is
+/// a 64-bit compare value, so no timeout is cut short (TVAL is 32 bits: 2.1 s at 1 GHz).
 pub fn arm(ms: u32) {
     let ticks = CNTFRQ_EL0.get() * u64::from(ms) / 1000;
-    CNTV_TVAL_EL0.set(ticks.min(u64::from(u32::MAX >> 1)));
+    CNTV_CVAL_EL0.set(CNTVCT_EL0.get().saturating_add(ticks));
     CNTV_CTL_EL0.set(1);
     arm_gic::irq_enable();
 }

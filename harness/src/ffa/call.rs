@@ -82,8 +82,6 @@ impl Ffa {
 
     /// FFA_MSG_SEND_DIRECT_REQ (32 or 64-bit by `func`) from `src` to `dst`, payload in x3..x7.
     pub fn direct_req(&self, func: FuncId, src: u16, dst: u16, payload: [u64; 5]) -> Regs {
-        let mut r = Regs::call(func).with(1, (u64::from(src) << 16) | u64::from(dst));
-        r.0[3..8].copy_from_slice(&payload);
-        self.call(r)
+        self.call(Regs::direct_req(func, src, dst, 0, payload))
     }
 }

@@ -57,8 +57,6 @@ func_ids! {
     MEM_RETRIEVE_RESP = 0x8400_0075, "FFA_MEM_RETRIEVE_RESP", 0;
     MEM_RELINQUISH = 0x8400_0076, "FFA_MEM_RELINQUISH", 0;
     MEM_RECLAIM = 0x8400_0077, "FFA_MEM_RECLAIM", 0;
-    MEM_OP_PAUSE = 0x8400_0078, "FFA_MEM_OP_PAUSE", 0;
-    MEM_OP_RESUME = 0x8400_0079, "FFA_MEM_OP_RESUME", 0;
     MEM_FRAG_RX = 0x8400_007A, "FFA_MEM_FRAG_RX", 0;
     MEM_FRAG_TX = 0x8400_007B, "FFA_MEM_FRAG_TX", 0;
     NORMAL_WORLD_RESUME = 0x8400_007C, "FFA_NORMAL_WORLD_RESUME", 0;
@@ -97,9 +95,14 @@ impl FuncId {
         self.0 & (1 << 30) != 0
     }
 
-    /// The FF-A v1.x minor version that introduced this ID, if known.
-    pub fn since_minor(self) -> Option<u16> {
-        Self::ALL.iter().find(|(f, _, _)| *f == self).map(|(_, _, m)| *m)
+    /// The direct response that answers this direct request: the 64-bit response for the
+    /// 64-bit request, the 32-bit one otherwise (DEN0077A v1.1 15.3).
+    pub const fn direct_response(self) -> FuncId {
+        if self.0 == Self::MSG_SEND_DIRECT_REQ_64.0 {
+            Self::MSG_SEND_DIRECT_RESP_64
+        } else {
+            Self::MSG_SEND_DIRECT_RESP_32
+        }
     }
 }
 

@@ -50,6 +50,19 @@ impl Regs {
         }
     }
 
+    /// True when the call was refused as not implemented: FFA_ERROR(NOT_SUPPORTED), or w0 =
+    /// 0xFFFFFFFF, which is both SMCCC's "unknown function" and FFA_VERSION's NOT_SUPPORTED.
+    pub fn is_not_supported(&self) -> bool {
+        self.error() == Some(FfaError::NotSupported) || self.w(0) == u32::MAX
+    }
+
+    /// A direct request `func` from `src` to `dst` with w2 = `flags` and x3..x7 = `payload`.
+    pub fn direct_req(func: FuncId, src: u16, dst: u16, flags: u32, payload: [u64; 5]) -> Self {
+        let mut r = Self::call(func).with(1, (u64::from(src) << 16) | u64::from(dst)).with(2, flags.into());
+        r.0[3..8].copy_from_slice(&payload);
+        r
+    }
+
     /// A one-line rendering of what came back: the function name, and the error code or
     /// the first argument registers.
     pub fn summary(&self) -> Summary<'_> {
@@ -71,8 +84,8 @@ impl core::fmt::Display for Summary<'_> {
         if let Some(e) = r.error() {
             return write!(f, "FFA_ERROR({e})");
         }
-        if r.x(0) == u64::MAX {
-            return f.write_str("SMC_UNKNOWN(-1)");
+        if r.w(0) == u32::MAX {
+            return f.write_str("NOT_SUPPORTED(w0 = 0xffffffff)");
         }
         write!(f, "{}", r.func())?;
         write!(f, "(x1={:#x} x2={:#x} x3={:#x}", r.x(1), r.x(2), r.x(3))?;
@@ -97,7 +110,8 @@ mod tests {
         assert!(s.is_success());
         assert_eq!(s.error(), None);
         assert_eq!(s.summary().to_string(), "FFA_SUCCESS_64(x1=0x0 x2=0x8000 x3=0x0)");
-        assert_eq!(Regs([u64::MAX; 18]).summary().to_string(), "SMC_UNKNOWN(-1)");
+        assert_eq!(Regs([u64::MAX; 18]).summary().to_string(), "NOT_SUPPORTED(w0 = 0xffffffff)");
+        assert!(Regs([u64::MAX; 18]).is_not_supported());
     }
 
     #[test]

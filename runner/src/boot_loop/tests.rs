@@ -134,6 +134,7 @@ fn clean_run() {
     assert_eq!(end.results.cases[0].duration_us, 41);
     assert_eq!(observer.ended, IDS);
     assert!(observer.warnings.is_empty(), "{:?}", observer.warnings);
+    assert!(end.results.is_complete());
 }
 
 #[test]
@@ -238,6 +239,9 @@ fn out_of_boots_marks_the_rest_not_run() {
     assert_eq!(booter.args.len(), 2);
     assert_eq!(outcomes(&end), IDS.map(|id| (id, Some(Outcome::Timeout))));
     assert_eq!(end.results.cases[2].message, "not run: the run stopped after 2 boots (--max-boots)");
+    // Every case has an outcome, yet the run is not complete: baselines and the matrix skip it.
+    assert_eq!(end.results.stopped.as_deref(), Some("the run stopped after 2 boots (--max-boots)"));
+    assert!(!end.results.is_complete());
 }
 
 #[test]

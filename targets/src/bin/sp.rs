@@ -35,7 +35,9 @@ mod image {
     extern "C" fn image_main(_boot_info: u64) -> ! {
         install_vectors(on_fault);
         set_restart_entry(server::resume_after_fault);
-        mmu::enable_identity(MEMORY_MAP);
+        // SAFETY: once, at S-EL1 with the MMU off as the SPMC entered us; MEMORY_MAP maps
+        // secure DRAM (this image) as secure memory, plus the devices and normal-world DRAM.
+        unsafe { mmu::enable_identity(MEMORY_MAP) };
         let v = FFA.version(MANIFEST_VERSION);
         let Some(returned) = Version::from_u32(v.w(0)) else {
             fail(format_args!("FFA_VERSION returned {:#x}", v.w(0)))
