@@ -35,6 +35,8 @@ pub const DIRECT_REQ: &str = "15.2 FFA_MSG_SEND_DIRECT_REQ";
 pub const DIRECT_RESP: &str = "15.3 FFA_MSG_SEND_DIRECT_RESP";
 /// FFA_RUN.
 pub const RUN: &str = "14.4 FFA_RUN";
+/// FFA_SECONDARY_EP_REGISTER.
+pub const SECONDARY_EP_REGISTER: &str = "18.3 FFA_SECONDARY_EP_REGISTER";
 /// FFA_MSG_WAIT.
 pub const MSG_WAIT: &str = "14.2 FFA_MSG_WAIT";
 /// The SMC32 convention: a callee ignores bits [63:32] of x1..x7 (SMCCC, DEN0028, 2.6),

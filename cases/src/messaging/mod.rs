@@ -3,5 +3,6 @@
 
 mod direct_req;
 mod optee;
+mod secure_only;
 mod sp_misbehaviour;
 mod sp_payload;
