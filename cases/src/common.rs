@@ -2,7 +2,8 @@
 //! recognising "not supported" in either of its two encodings, and known partition UUIDs.
 
 use ffa_harness::desc::{PartitionProps, Uuid};
-use ffa_harness::{fail, CaseResult, Ctx, Failure};
+use ffa_harness::ffa::{FuncId, Regs};
+use ffa_harness::{check_eq, fail, CaseResult, Ctx, Failure};
 
 /// OP-TEE's endpoint UUID (OP-TEE `thread_spmc.c`, the OP-TEE FF-A ABI).
 pub const OPTEE_UUID: Uuid = Uuid::parse("486178e0-e7f8-11e3-bc5e-0002a5d5c51b");
@@ -31,4 +32,14 @@ pub fn direct_receiver(ctx: &Ctx) -> Result<u16, Failure> {
         Some(p) => Ok(p.id),
         None => fail!("no partition receives direct requests"),
     }
+}
+
+/// Checks the FF-A envelope of the answer to direct request `req` that `own` sent to
+/// `responder` (DEN0077A v1.1 15.3): a direct response of the request's width, from the
+/// responder back to the sender, with w2 zero for a partition message.
+pub fn check_direct_response(r: &Regs, req: FuncId, responder: u16, own: u16) -> CaseResult {
+    check_eq!(r.func(), req.direct_response(), "answer to {req}");
+    check_eq!(r.w(1), u32::from(responder) << 16 | u32::from(own), "w1 of the response (responder to sender)");
+    check_eq!(r.w(2), 0, "w2 of the response (MBZ for a partition message)");
+    Ok(())
 }

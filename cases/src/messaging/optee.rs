@@ -4,7 +4,7 @@
 //! mirrors the request's convention, swaps source and destination, w2 MBZ) using services
 //! every OP-TEE answers.
 
-use crate::common::{OPTEE_UUID, UPPER_JUNK};
+use crate::common::{check_direct_response, OPTEE_UUID, UPPER_JUNK};
 use ffa_harness::ffa::{FuncId, Regs};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_RESP, SMC32_UPPER_BITS};
@@ -29,9 +29,7 @@ fn request(ctx: &mut Ctx, req: FuncId, service: u64) -> Result<Regs, Failure> {
     let optee = ctx.partition_id(OPTEE_UUID)?;
     let own = ctx.session.own_id;
     let r = ctx.ffa.direct_req(req, own, optee, [service, 0, 0, 0, 0]);
-    check_eq!(r.func(), req.direct_response(), "answer to {req} (service {service})");
-    check_eq!(r.w(1), u32::from(optee) << 16 | u32::from(own), "w1 of the response (source OP-TEE, destination us)");
-    check_eq!(r.w(2), 0, "w2 of the response (MBZ for a partition message)");
+    check_direct_response(&r, req, optee, own)?;
     Ok(r)
 }
 

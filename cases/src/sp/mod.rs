@@ -6,6 +6,7 @@ mod commands;
 
 pub use commands::{ECHO, FFA_CALL, LAST_REGS, WHOAMI};
 
+use crate::common::check_direct_response;
 use core::sync::atomic::{AtomicU32, Ordering};
 use ffa_harness::command::{word, Reply, Status};
 use ffa_harness::desc::Uuid;
@@ -47,11 +48,6 @@ impl Width {
             Width::W64 => FuncId::MSG_SEND_DIRECT_REQ_64,
         }
     }
-
-    /// The response function ID that must answer it (DEN0077A v1.1 15.3).
-    pub const fn response(self) -> FuncId {
-        self.request().direct_response()
-    }
 }
 
 /// The sp's endpoint ID, 0 until the first case looked it up.
@@ -81,9 +77,7 @@ pub fn request(ctx: &Ctx, sp: u16, width: Width, id: u16, args: [u64; 4]) -> Reg
 pub fn exchange(ctx: &Ctx, width: Width, id: u16, args: [u64; 4]) -> Result<(Regs, Reply), Failure> {
     let sp = sp_id(ctx)?;
     let r = ctx.ffa.call(request(ctx, sp, width, id, args));
-    check_eq!(r.func(), width.response(), "answer to {} (command {id})", width.request());
-    check_eq!(r.w(1), u32::from(sp) << 16 | u32::from(ctx.session.own_id), "w1 of the response (sp to us)");
-    check_eq!(r.w(2), 0, "w2 of the response (MBZ)");
+    check_direct_response(&r, width.request(), sp, ctx.session.own_id)?;
     let Some(reply) = Reply::from_response(&r) else { fail!("w3 {:#x} of the sp's response is no status", r.w(3)) };
     Ok((r, reply))
 }
