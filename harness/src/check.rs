@@ -64,16 +64,33 @@ macro_rules! check_success {
     }};
 }
 
-/// Fails the case unless the call returned FFA_ERROR with the given status code.
+/// Fails the case unless the call returned FFA_ERROR with the given status code, encoded as
+/// DEN0077A v1.1 section 11.2 (Table 11.2) has it: w2 is the status code, w1 (target
+/// information) and w3..w7 are reserved (MBZ, the low halves: FFA_ERROR is SMC32). [`Failure::error_encoding`] says what is wrong.
 #[macro_export]
 macro_rules! check_error {
     ($regs:expr, $code:expr, $($arg:tt)*) => {{
         let r = &$regs;
         let want: $crate::ffa::FfaError = $code;
-        if r.error() != Some(want) {
-            $crate::fail!("{}: want FFA_ERROR({}), got {}", format_args!($($arg)*), want, r.summary());
+        if let Some(why) = $crate::check::error_encoding(r, want) {
+            $crate::fail!("{}: want FFA_ERROR({}), got {}{}", format_args!($($arg)*), want, r.summary(), why);
         }
     }};
+}
+
+/// What is wrong with `r` as an FFA_ERROR carrying `want`: `None` when it is one, else the
+/// tail of a failure message (empty when w0 or the code differ, since the summary shows
+/// those; the first non-zero reserved register otherwise).
+pub fn error_encoding(r: &crate::ffa::Regs, want: crate::ffa::FfaError) -> Option<FixedText<80>> {
+    if r.error() != Some(want) {
+        return Some(FixedText::new());
+    }
+    if r.w(1) != 0 {
+        return Some(FixedText::format(format_args!(" with w1 = {:#x} (target information, MBZ)", r.w(1))));
+    }
+    // FFA_ERROR is an SMC32 function: only the low halves of the result registers carry it.
+    let (i, v) = (3..=7).map(|i| (i, r.w(i))).find(|&(_, v)| v != 0)?;
+    Some(FixedText::format(format_args!(" with w{i} = {v:#x} (reserved, MBZ)")))
 }
 
 /// Fails the case unless registers x`from`..=x`to` of a result are all zero.
@@ -84,6 +101,66 @@ macro_rules! check_mbz {
         if let Some((i, v)) = r.nonzero($from, $to).next() {
             $crate::fail!("{}: x{} is reserved (MBZ) but holds {:#x} in {}", format_args!($($arg)*), i, v, r.summary());
         }
+    }};
+}
+
+/// Non-fatal checks for sweeps (every function ID, every reserved bit): each `expect!` or
+/// `expect_eq!` that does not hold is counted and its message kept as far as there is room,
+/// and [`Expectations::done`] ends the case with one failure that lists them, at the first
+/// one's location. A fatal `check_*!` would hide every mismatch after the first.
+#[derive(Default)]
+pub struct Expectations {
+    checked: u32,
+    failed: u32,
+    first: Option<(&'static str, u32)>,
+    text: FixedText<240>,
+}
+
+impl Expectations {
+    /// No expectation recorded yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts one expectation; when it did not hold, keeps `what` happened.
+    pub fn record(&mut self, held: bool, file: &'static str, line: u32, what: core::fmt::Arguments<'_>) {
+        self.checked += 1;
+        if held {
+            return;
+        }
+        self.failed += 1;
+        self.first.get_or_insert((file, line));
+        let sep = if self.failed == 1 { "" } else { "; " };
+        let _ = core::fmt::Write::write_fmt(&mut self.text, format_args!("{sep}{what}"));
+    }
+
+    /// `Ok` when every expectation held, else one failure naming how many did not and why.
+    pub fn done(self) -> CaseResult {
+        match self.first {
+            None => Ok(()),
+            Some((file, line)) => Err(Failure::new(
+                file,
+                line,
+                format_args!("{} of {} expectations failed: {}", self.failed, self.checked, self.text.as_str()),
+            )),
+        }
+    }
+}
+
+/// Records in `$e` (an [`Expectations`]) whether `cond` holds, and the message if not.
+#[macro_export]
+macro_rules! expect {
+    ($e:expr, $cond:expr, $($arg:tt)*) => {
+        $e.record($cond, file!(), line!(), format_args!($($arg)*))
+    };
+}
+
+/// Records in `$e` whether `got == want`, with both sides (integers in hex) if not.
+#[macro_export]
+macro_rules! expect_eq {
+    ($e:expr, $got:expr, $want:expr, $($arg:tt)*) => {{
+        let (got, want) = (&$got, &$want);
+        $e.record(got == want, file!(), line!(), format_args!("{}: got {:#x?}, want {:#x?}", format_args!($($arg)*), got, want))
     }};
 }
 
@@ -102,6 +179,15 @@ mod tests {
         Ok(())
     }
 
+    fn sweep(values: &[u32]) -> CaseResult {
+        let mut e = super::Expectations::new();
+        for (i, v) in values.iter().enumerate() {
+            expect_eq!(e, *v, 0u32, "entry {i}");
+        }
+        expect!(e, !values.is_empty(), "no entries");
+        e.done()
+    }
+
     fn mbz(r: Regs) -> CaseResult {
         check_mbz!(r, 3, 7, "FFA_ID_GET");
         Ok(())
@@ -118,7 +204,24 @@ mod tests {
             f.message.as_str(),
             "second create: want FFA_ERROR(DENIED), got FFA_SUCCESS_32(x1=0x0 x2=0x0 x3=0x0)"
         );
+        let f = err(Regs::call(FuncId::ERROR).with(2, (-6i32) as u32 as u64).with(1, 0x8001)).unwrap_err();
+        assert!(f.message.as_str().ends_with("with w1 = 0x8001 (target information, MBZ)"), "{}", f.message);
+        let f = err(Regs::call(FuncId::ERROR).with(2, (-6i32) as u32 as u64).with(6, 3)).unwrap_err();
+        assert!(f.message.as_str().ends_with("with w6 = 0x3 (reserved, MBZ)"), "{}", f.message);
+        let upper = Regs::call(FuncId::ERROR).with(2, (-6i32) as u32 as u64).with(4, 0xffff_0000_0000_0000);
+        assert!(err(upper).is_ok(), "FFA_ERROR is SMC32: upper halves are not its encoding");
         let f = mbz(Regs::call(FuncId::SUCCESS_32).with(5, 7)).unwrap_err();
         assert!(f.message.as_str().starts_with("FFA_ID_GET: x5 is reserved (MBZ) but holds 0x7"), "{}", f.message);
+    }
+
+    #[test]
+    fn expectations_report_every_miss_at_the_first() {
+        assert!(sweep(&[0, 0]).is_ok());
+        let f = sweep(&[0, 5, 7]).unwrap_err();
+        assert_eq!(
+            f.message.as_str(),
+            "2 of 4 expectations failed: entry 1: got 0x5, want 0x0; entry 2: got 0x7, want 0x0"
+        );
+        assert!(sweep(&[]).unwrap_err().message.as_str().starts_with("1 of 1 expectations failed: no entries"));
     }
 }

@@ -175,7 +175,13 @@ fn run_one(env: &Env, index: usize, case: &'static Case) {
     let result = (case.run)(&mut ctx);
     env.platform.disarm_watchdog();
     match result {
-        Ok(()) => finish(env, case, Outcome::Pass, "", "", true),
+        Ok(()) => match check_left_state(env) {
+            None => finish(env, case, Outcome::Pass, "", "", true),
+            Some(why) => {
+                let msg = Message::format(format_args!("its checks held, but {}", why.as_str().trim_end_matches("; ")));
+                finish(env, case, Outcome::Fail, "", msg.as_str(), true)
+            }
+        },
         Err(f) => {
             let at = FixedText::<120>::format(format_args!("{}:{}", f.file, f.line));
             finish(env, case, Outcome::Fail, at.as_str(), f.message.as_str(), true);
@@ -239,6 +245,38 @@ fn finish(env: &Env, case: &Case, outcome: Outcome, at: &str, msg: &str, ran_bod
         restore_baseline(env);
     }
     CURRENT.store(NONE, Ordering::Relaxed);
+}
+
+/// The state every case must leave as it found it: the harness's RX/TX pair mapped, RX owned
+/// by the producer, and the negotiated version the last one asked for. The call ledger says
+/// what the case's own calls did (no call is made when it shows nothing changed); a change it
+/// shows is confirmed with the SPMC and undone, and reported. `None` when the case left the
+/// state alone.
+fn check_left_state(env: &Env) -> Option<Message> {
+    let state = env.ffa.state();
+    let negotiated = env.session.negotiated.to_u32();
+    let harness_pair = (PAGES.tx.addr(), PAGES.rx.addr());
+    let mut why = Message::new();
+    if state.last_version != Some(negotiated) {
+        let asked = state.last_version.unwrap_or(0);
+        let _ = write!(why, "its last FFA_VERSION asked for {asked:#x}, not the negotiated {negotiated:#x}; ");
+        env.ffa.version(env.session.negotiated);
+    }
+    if state.mapped != Some(harness_pair) {
+        match state.mapped {
+            Some((tx, rx)) => {
+                let _ = write!(why, "it left the pair TX {tx:#x} / RX {rx:#x} mapped instead of the harness's; ");
+            }
+            None => {
+                let _ = write!(why, "it left the harness's RX/TX pair unmapped; ");
+            }
+        }
+        env.ffa.rxtx_unmap();
+        env.ffa.rxtx_map(harness_pair.0, harness_pair.1, 1);
+    } else if state.rx_owned && env.ffa.rx_release().is_success() {
+        let _ = write!(why, "it left the RX buffer owned by the caller (a release after it succeeded); ");
+    }
+    (!why.as_str().is_empty()).then_some(why)
 }
 
 /// Puts the FF-A state back to what every case starts from: the negotiated version, RX owned

@@ -25,7 +25,7 @@ pub mod text;
 pub mod arch;
 
 pub use case::{Case, Need, CASES};
-pub use check::{CaseResult, Failure};
+pub use check::{CaseResult, Expectations, Failure};
 pub use ctx::{Ctx, Session};
 pub use linkme;
 pub use outcome::{Counts, Outcome};

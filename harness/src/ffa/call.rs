@@ -2,6 +2,7 @@
 //! checks every field of the answer, so nothing is decoded away here. Negative cases build
 //! their own [`Regs`] and use [`Ffa::call`].
 
+use super::ledger::{EndpointState, Ledger};
 use super::{FeatureId, FuncId, Regs, Version};
 use crate::desc::Uuid;
 
@@ -14,17 +15,26 @@ pub trait Conduit: Sync {
 /// The FF-A endpoint interface of the image that runs the cases.
 pub struct Ffa {
     conduit: &'static dyn Conduit,
+    ledger: Ledger,
 }
 
 impl Ffa {
     /// Calls through `conduit`.
     pub const fn new(conduit: &'static dyn Conduit) -> Self {
-        Self { conduit }
+        Self { conduit, ledger: Ledger::new() }
     }
 
     /// The raw call: every register as given.
     pub fn call(&self, regs: Regs) -> Regs {
-        self.conduit.call(regs)
+        let answer = self.conduit.call(regs);
+        self.ledger.observe(&regs, &answer);
+        answer
+    }
+
+    /// The endpoint's state (RX/TX pair, RX ownership, last version asked) as the answers
+    /// to its calls left it.
+    pub fn state(&self) -> EndpointState {
+        self.ledger.state()
     }
 
     /// FFA_VERSION requesting `version`.

@@ -4,11 +4,13 @@
 mod call;
 mod error;
 mod func;
+mod ledger;
 mod regs;
 mod version;
 
 pub use call::{Conduit, Ffa};
 pub use error::FfaError;
 pub use func::{FeatureId, FuncId};
+pub use ledger::EndpointState;
 pub use regs::{Regs, Summary};
 pub use version::Version;
