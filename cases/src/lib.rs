@@ -3,7 +3,9 @@
 #![cfg_attr(not(test), no_std)]
 
 mod common;
+mod interop;
 mod messaging;
+mod optee;
 mod run;
 mod setup;
 mod sp;

@@ -1,53 +1,19 @@
-//! Direct messaging with OP-TEE's endpoint, in OP-TEE's own protocol (`optee_ffa.h`): w3 holds
-//! the service ID, the answer comes in FFA_MSG_SEND_DIRECT_RESP with the results in w3..w7.
-//! These cases check what FF-A requires of the response (DEN0077A v1.1 15.3: the response
-//! mirrors the request's convention, swaps source and destination, w2 MBZ) using services
-//! every OP-TEE answers.
+//! Direct messaging with OP-TEE's endpoint, using services every OP-TEE answers (its own
+//! protocol, `crate::optee`): what FF-A requires of the response (DEN0077A v1.1 15.3: the
+//! response mirrors the request's convention, swaps source and destination, w2 MBZ, and the
+//! payload is carried, not interpreted). OP-TEE's own answer values are `interop.optee.*`.
 
-use crate::common::{check_direct_response, OPTEE_UUID, UPPER_JUNK};
-use ffa_harness::ffa::{FuncId, Regs};
+use crate::common::{OPTEE_UUID, UPPER_JUNK};
+use crate::optee::{request, ABIS_32, ABIS_64, GET_API_VERSION, NEEDS, UNKNOWN_SERVICE};
+use ffa_harness::ffa::FuncId;
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_RESP, SMC32_UPPER_BITS};
-use ffa_harness::{check, check_eq, Case, CaseResult, Ctx, Failure, Need, CASES};
-
-/// OPTEE_FFA_GET_API_VERSION: returns the OP-TEE FF-A ABI major in w3 and minor in w4.
-const GET_API_VERSION: u64 = 0;
-/// OPTEE_FFA_GET_OS_VERSION: returns the OP-TEE OS major in w3 and minor in w4.
-const GET_OS_VERSION: u64 = 1;
-/// OPTEE_FFA_EXCHANGE_CAPABILITIES: w3 = 0 on success.
-const EXCHANGE_CAPABILITIES: u64 = 2;
-/// TEE_ERROR_BAD_PARAMETERS, OP-TEE's answer to a service ID it does not know.
-const TEE_ERROR_BAD_PARAMETERS: u32 = 0xffff_0006;
-
-const NEEDS: &[Need] = &[Need::Partition(OPTEE_UUID)];
-const ABIS_32: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32];
-const ABIS_64: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64];
-
-/// Sends `service` to OP-TEE and checks the FF-A envelope of the answer: a direct response of
-/// the request's width, from OP-TEE to the caller, w2 MBZ.
-fn request(ctx: &mut Ctx, req: FuncId, service: u64) -> Result<Regs, Failure> {
-    let optee = ctx.partition_id(OPTEE_UUID)?;
-    let own = ctx.session.own_id;
-    let r = ctx.ffa.direct_req(req, own, optee, [service, 0, 0, 0, 0]);
-    check_direct_response(&r, req, optee, own)?;
-    Ok(r)
-}
+use ffa_harness::{check_eq, Case, CaseResult, Ctx, CASES};
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static API_32: Case = Case::new("messaging.optee.api_version_32", DIRECT_RESP, api_32).abis(ABIS_32).needs(NEEDS);
-
-/// A 32-bit direct request is answered with FFA_MSG_SEND_DIRECT_RESP_32; OP-TEE's FF-A ABI is
-/// major version 1.
-fn api_32(ctx: &mut Ctx) -> CaseResult {
-    let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
-    check_eq!(r.w(3), 1, "OP-TEE FF-A ABI major (w3)");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static API_64: Case = Case::new("messaging.optee.api_version_64", DIRECT_RESP, api_64).abis(ABIS_64).needs(NEEDS);
+static API_64: Case =
+    Case::new("messaging.optee.request_64_answered_like_32", DIRECT_RESP, api_64).abis(ABIS_64).needs(NEEDS);
 
 /// A 64-bit direct request is answered with FFA_MSG_SEND_DIRECT_RESP_64 carrying the same
 /// answer as the 32-bit one.
@@ -61,38 +27,14 @@ fn api_64(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static OS_VERSION: Case = Case::new("messaging.optee.os_version", DIRECT_RESP, os_version).abis(ABIS_32).needs(NEEDS);
-
-/// OP-TEE reports its OS version: a major version of at least 3 (the first with FF-A).
-fn os_version(ctx: &mut Ctx) -> CaseResult {
-    let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_OS_VERSION)?;
-    check!(r.w(3) >= 3, "OP-TEE OS major version {} (w3)", r.w(3));
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static CAPS: Case = Case::new("messaging.optee.exchange_capabilities", DIRECT_RESP, caps).abis(ABIS_32).needs(NEEDS);
-
-/// Capability exchange succeeds (w3 = 0) and reports at least one RPC parameter (w4).
-fn caps(ctx: &mut Ctx) -> CaseResult {
-    let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, EXCHANGE_CAPABILITIES)?;
-    check_eq!(r.w(3), 0, "status (w3)");
-    check!(r.w(4) >= 1, "RPC parameter count {} (w4)", r.w(4));
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
 static UNKNOWN: Case =
     Case::new("messaging.optee.unknown_service_answered", DIRECT_RESP, unknown).abis(ABIS_32).needs(NEEDS);
 
 /// A service ID the partition does not know is still answered with a direct response (the
-/// partition's own error in w3), not an FF-A error: FF-A carries the payload, it does not
+/// partition's own status in w3), not an FF-A error: FF-A carries the payload, it does not
 /// interpret it.
 fn unknown(ctx: &mut Ctx) -> CaseResult {
-    let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, 0x7ff0)?;
-    check_eq!(r.w(3), TEE_ERROR_BAD_PARAMETERS, "OP-TEE's status for an unknown service (w3)");
+    request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, UNKNOWN_SERVICE)?;
     Ok(())
 }
 
@@ -116,8 +58,8 @@ fn back_to_back(ctx: &mut Ctx) -> CaseResult {
 static UPPER: Case =
     Case::new("messaging.optee.smc32_upper_bits_ignored", SMC32_UPPER_BITS, upper).abis(ABIS_32).needs(NEEDS);
 
-/// In a 32-bit direct request the upper halves of x3..x7 are not part of the message: junk
-/// there does not change the answer. (OP-TEE 4.10 reads the service ID from all of x3.)
+/// In a 32-bit direct request the upper halves of x3..x7 are not part of the message (SMCCC):
+/// junk there does not change the answer.
 fn upper(ctx: &mut Ctx) -> CaseResult {
     let optee = ctx.partition_id(OPTEE_UUID)?;
     let own = ctx.session.own_id;

@@ -1,10 +1,11 @@
 //! What the SPMC does when our secure partition breaks the direct-messaging rules while it
-//! handles a request (DEN0077A v1.1 15.2-15.3, 14.2): a response of the wrong width, to the
-//! wrong endpoint, from the wrong source or with reserved flags; FFA_MSG_WAIT instead of a
-//! response; and a direct request of its own while one is pending. Each must be refused with
-//! FFA_ERROR to the sp, which then answers properly; the normal world only ever sees that
-//! proper answer. Where the SPMC lets the bad message through instead, the case fails and
-//! the sp serves on (the SPMC's answer becomes its next message).
+//! handles a request (DEN0077A v1.1 15.2-15.3, 14.2): a response to the wrong endpoint, from
+//! the wrong source or with reserved flags; FFA_MSG_WAIT instead of a response; and a direct
+//! request of its own while one is pending. Each must be refused with FFA_ERROR to the sp,
+//! which then answers properly; the normal world only ever sees that proper answer. Where the
+//! SPMC lets the bad message through instead, the case fails and the sp serves on (the SPMC's
+//! answer becomes its next message). A response of the other width is the exception: no
+//! implementation read refuses it, so either reading passes (see `width_mismatch`).
 
 use crate::sp::{exchange, Width, NEEDS_SP};
 use ffa_harness::command::{Command, Reply, Request, SpCtx, Status, COMMANDS};
@@ -33,6 +34,8 @@ enum Variant {
     MsgWait = 5,
     /// FFA_MSG_SEND_DIRECT_REQ_32 to `target` while the request is pending.
     Request = 6,
+    /// FFA_MSG_SEND_DIRECT_RESP_32 (to a 64-bit request).
+    NarrowResponse = 7,
 }
 
 #[distributed_slice(COMMANDS)]
@@ -50,6 +53,7 @@ fn misbehave(ctx: &mut SpCtx, req: &Request) -> Reply {
         4 => resp_32.with(1, 0x8123 << 16 | requester),
         5 => Regs::call(FuncId::MSG_WAIT),
         6 => Regs::call(FuncId::MSG_SEND_DIRECT_REQ_32).with(1, own << 16 | req.arg(1)),
+        7 => resp_32,
         _ => return Reply::status(Status::BadArguments),
     };
     let r = ctx.ffa.call(msg);
@@ -85,15 +89,47 @@ macro_rules! misbehaviour_case {
     };
 }
 
-misbehaviour_case!(
-    WIDE,
-    "messaging.sp.response_width_mismatch_refused",
-    DIRECT_RESP,
-    Variant::WideResponse,
-    0,
-    "64-bit response to a 32-bit request",
-    "A request is answered in its own convention: FFA_MSG_SEND_DIRECT_RESP_64 to a 32-bit request is refused."
-);
+/// The sp answers a request of `width` with a response of the other width (`variant`). No
+/// DEN0077A sentence read settles whether the SPMC must refuse that: TF-A 2.12's EL3 SPMC
+/// passes it on, and Hafnium's response checks (w2, x8-x17, the framework bit, REQ2/RESP2
+/// pairing) do not look at the width either. So both readings pass: the SPMC refuses it (the
+/// sp then reports FFA_ERROR in a proper response), or it delivers the response intact, from
+/// the sp to us with w2 zero. Anything else (a mangled envelope, another function) fails.
+fn width_mismatch(ctx: &mut Ctx, width: Width, variant: Variant) -> CaseResult {
+    let sp = crate::sp::sp_id(ctx)?;
+    let own = ctx.session.own_id;
+    let r = ctx.ffa.call(crate::sp::request(ctx, sp, width, MISBEHAVE, [variant as u64, 0, 0, 0]));
+    let other = match width {
+        Width::W32 => FuncId::MSG_SEND_DIRECT_RESP_64,
+        Width::W64 => FuncId::MSG_SEND_DIRECT_RESP_32,
+    };
+    check_eq!(r.w(1), u32::from(sp) << 16 | u32::from(own), "w1 of what reached us (sp to us)");
+    check_eq!(r.w(2), 0, "w2 of what reached us (MBZ for a partition message)");
+    if r.func() == other {
+        return Ok(());
+    }
+    check_eq!(r.func(), width.request().direct_response(), "answer to the request (either width's response)");
+    check_eq!(r.w(3), Status::Ok.code(), "status of the sp's report");
+    check_eq!(r.w(4), FuncId::ERROR.0, "what the SPMC answered the sp's response of the other width (w0)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static WIDE: Case = Case::new("messaging.sp.response_64_to_request_32_handled", DIRECT_RESP, |ctx| {
+    width_mismatch(ctx, Width::W32, Variant::WideResponse)
+})
+.abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_64])
+.needs(NEEDS_SP);
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static NARROW: Case = Case::new("messaging.sp.response_32_to_request_64_handled", DIRECT_RESP, |ctx| {
+    width_mismatch(ctx, Width::W64, Variant::NarrowResponse)
+})
+.abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_32])
+.needs(NEEDS_SP);
+
 misbehaviour_case!(
     WRONG_DST,
     "messaging.sp.response_wrong_destination_refused",
@@ -139,15 +175,19 @@ misbehaviour_case!(
     "direct request to itself",
     "An endpoint cannot send a direct request to itself, nor while it owes a response."
 );
-misbehaviour_case!(
-    NESTED_SPMC,
-    "messaging.sp.nested_request_to_spmc_refused",
-    DIRECT_REQ,
-    Variant::Request,
-    0x8000,
-    "direct request to the SPMC's ID",
-    "The SPMC is not a partition: a partition message to its ID is refused."
-);
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static NESTED_SPMC: Case = Case::new("messaging.sp.nested_request_to_spmc_refused", DIRECT_REQ, nested_spmc)
+    .abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::SPM_ID_GET])
+    .needs(NEEDS_SP);
+
+/// The SPMC is not a partition: a partition message from the sp to the SPMC's ID (what
+/// FFA_SPM_ID_GET returned) is refused.
+fn nested_spmc(ctx: &mut Ctx) -> CaseResult {
+    let spmc = ctx.session.spmc_id;
+    check!(spmc != 0xffff, "FFA_SPM_ID_GET failed at boot: the SPMC's ID is unknown");
+    refused(ctx, Variant::Request, spmc, REFUSALS, "direct request to the SPMC's ID")
+}
 misbehaviour_case!(
     NESTED_UNKNOWN,
     "messaging.sp.nested_request_to_unknown_refused",

@@ -59,9 +59,11 @@ fn waiting(ctx: &mut Ctx) -> CaseResult {
 #[linkme(crate = ffa_harness::linkme)]
 static SPMC: Case = Case::new("run.ffa_run.spmc_id_invalid", RUN, spmc).abis(ABIS).needs(NEEDS_RUN);
 
-/// The SPMC is not a partition to run: FFA_RUN(SPMC ID) is INVALID_PARAMETERS.
+/// The SPMC is not a partition to run: FFA_RUN(SPMC ID) is INVALID_PARAMETERS. The ID is
+/// what FFA_SPM_ID_GET returned at boot; without it the case cannot name the SPMC.
 fn spmc(ctx: &mut Ctx) -> CaseResult {
     let id = ctx.session.spmc_id;
+    check!(id != 0xffff, "FFA_SPM_ID_GET failed at boot: the SPMC's ID is unknown");
     check_error!(run(ctx, id, 0), FfaError::InvalidParameters, "FFA_RUN(SPMC {id:#x})");
     Ok(())
 }

@@ -82,13 +82,64 @@ fn unknown_feature(ctx: &mut Ctx) -> CaseResult {
 #[linkme(crate = ffa_harness::linkme)]
 static FEATURE_MBZ: Case = Case::new("setup.features.feature_id_reserved_bits_rejected", FEATURES, feature_mbz)
     .abis(ABIS)
-    .since(ffa_harness::ffa::Version::V1_1);
+    .since(ffa_harness::ffa::Version::V1_1)
+    .needs(&[Need::Feature(FeatureId::SRI)]);
 
 /// Bits [30:8] of a feature ID are MBZ: the SRI feature ID with bit 8 set is not a feature the
-/// callee may report (Hafnium answers NOT_SUPPORTED).
+/// callee may report (Hafnium `ffa_features_feature` answers NOT_SUPPORTED). It runs only
+/// where SRI itself is reported, so that the refusal can only come from the reserved bit.
 fn feature_mbz(ctx: &mut Ctx) -> CaseResult {
     let r = ctx.ffa.feature_id(FeatureId(FeatureId::SRI.0 | 1 << 8));
     check!(r.error().is_some(), "FFA_FEATURES(0x102) must fail, got {}", r.summary());
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static FEATURE_INPUT: Case =
+    Case::new("setup.features.feature_id_input_properties_refused_or_ignored", FEATURES, feature_input)
+        .abis(ABIS)
+        .since(ffa_harness::ffa::Version::V1_1)
+        .needs(&[Need::Feature(FeatureId::SRI)]);
+
+/// A feature ID defines no input properties (w2). Implementations differ on a query with
+/// w2 != 0 and no DEN0077A sentence read settles it: Hafnium (`ffa_features_feature`)
+/// answers NOT_SUPPORTED, OP-TEE 4.10 ignores w2. Both pass; anything else fails: an error
+/// other than NOT_SUPPORTED, or a SUCCESS that differs from the answer to w2 = 0. Runs only
+/// where SRI is reported, so a refusal can only come from w2.
+fn feature_input(ctx: &mut Ctx) -> CaseResult {
+    let plain = ctx.ffa.feature_id(FeatureId::SRI);
+    let r = ctx.ffa.call(Regs::call(FuncId::FEATURES).with(1, FeatureId::SRI.0.into()).with(2, 1));
+    if r.error().is_some() {
+        check_error!(r, FfaError::NotSupported, "FFA_FEATURES(SRI, w2 = 1)");
+        return Ok(());
+    }
+    check_eq!(r, plain, "FFA_FEATURES(SRI, w2 = 1), answered, vs FFA_FEATURES(SRI)");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static RETRIEVE_NS_BIT: Case = Case::new("setup.features.mem_retrieve_req_ns_bit_input", FEATURES, retrieve_ns_bit)
+    .abis(&[FuncId::FEATURES, FuncId::MEM_RETRIEVE_REQ_64])
+    .since(ffa_harness::ffa::Version::V1_1);
+
+/// FFA_FEATURES(FFA_MEM_RETRIEVE_REQ) takes an input property from v1.1 on: w2 bit 1 says the
+/// caller understands the NS bit of memory attributes. With it set the answer is SUCCESS or
+/// NOT_SUPPORTED (Hafnium reports retrieve to v1.1 callers only when the bit is set, TF-A's
+/// tests set it and expect SUCCESS where retrieve exists); a SUCCESS carries in w2 bit 0
+/// (buffer support), bit 1 (NS bit supported) and bit 2 (hypervisor retrieve), and bits
+/// [31:3] are MBZ, as are w3..w7.
+fn retrieve_ns_bit(ctx: &mut Ctx) -> CaseResult {
+    const NS_BIT_INPUT: u32 = 1 << 1;
+    let r = ctx.ffa.features(FuncId::MEM_RETRIEVE_REQ_64, NS_BIT_INPUT);
+    if r.is_not_supported() {
+        check_error!(r, FfaError::NotSupported, "FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_64, NS bit)");
+        return Ok(());
+    }
+    check_success!(r, "FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_64, NS bit)");
+    check_eq!(r.w(2) & !0x7, 0, "w2[31:3] of the answer (MBZ)");
+    check_mbz!(r, 3, 7, "FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_64, NS bit)");
     Ok(())
 }
 
@@ -112,8 +163,8 @@ static MEI: Case = Case::new("setup.features.mei_not_reported_to_normal_world", 
     .since(ffa_harness::ffa::Version::V1_1);
 
 /// The managed exit interrupt is for SPs that support managed exit: at the non-secure physical
-/// instance FFA_FEATURES(MEI) is NOT_SUPPORTED (Hafnium). OP-TEE 4.10 answers SUCCESS with
-/// w2 = 0, which names no interrupt at all.
+/// instance FFA_FEATURES(MEI) is NOT_SUPPORTED (Hafnium reports it only at the secure virtual
+/// instance; TF-A's tests expect an error for MEI and NPI from the normal world).
 fn mei(ctx: &mut Ctx) -> CaseResult {
     check_error!(ctx.ffa.feature_id(FeatureId::MEI), FfaError::NotSupported, "FFA_FEATURES(MEI) from the normal world");
     Ok(())
@@ -127,12 +178,14 @@ static SRI: Case = Case::new("setup.features.sri_is_a_valid_interrupt", FEATURES
     .needs(&[Need::Feature(FeatureId::SRI)]);
 
 /// When notifications are supported the normal world learns the schedule receiver interrupt
-/// from FFA_FEATURES(SRI): w2 is an SGI or PPI ID (below 32; an SPI could not target the
-/// scheduler's own core), w1 and w3..w7 MBZ.
+/// from FFA_FEATURES(SRI): w2 is an interrupt ID the GIC can deliver, i.e. not one of the
+/// special INTIDs 1020-1023 nor above them (GIC architecture; the implementations read all
+/// use an SGI, Hafnium 8 and OP-TEE 8, but no rule read forbids a PPI or SPI), and w1 and
+/// w3..w7 are MBZ.
 fn sri(ctx: &mut Ctx) -> CaseResult {
     let r = ctx.ffa.feature_id(FeatureId::SRI);
     check_success!(r, "FFA_FEATURES(SRI)");
-    check!(r.w(2) < 32, "SRI interrupt ID {} is not an SGI or PPI", r.w(2));
+    check!(r.w(2) < 1020, "SRI interrupt ID {} is not one the GIC can deliver", r.w(2));
     check_eq!(r.w(1), 0, "w1 (MBZ)");
     check_mbz!(r, 3, 7, "FFA_FEATURES(SRI)");
     Ok(())
@@ -177,9 +230,8 @@ fn share_props(ctx: &mut Ctx) -> CaseResult {
 #[linkme(crate = ffa_harness::linkme)]
 static UPPER_BITS: Case = Case::new("setup.features.smc32_upper_bits_ignored", SMC32_UPPER_BITS, upper_bits).abis(ABIS);
 
-/// FFA_FEATURES is an SMC32 call, so the callee ignores bits [63:32] of x1 and x2: asking for
-/// FFA_FEATURES with junk in the upper half of x1 answers as without it. (OP-TEE 4.10 compares
-/// the whole of x1.)
+/// FFA_FEATURES is an SMC32 call, so the callee ignores bits [63:32] of x1 and x2 (SMCCC):
+/// asking for FFA_FEATURES with junk in the upper half of x1 answers as without it.
 fn upper_bits(ctx: &mut Ctx) -> CaseResult {
     let clean = ctx.ffa.features(FuncId::FEATURES, 0);
     let junk = ctx
