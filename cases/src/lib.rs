@@ -2,6 +2,8 @@
 //! cases in `ffa_harness::CASES`; nothing else lists them.
 #![cfg_attr(not(test), no_std)]
 
+#[cfg(test)]
+mod broken_spmc;
 mod common;
 mod interop;
 mod messaging;

@@ -111,3 +111,47 @@ fn sp_hangs(ctx: &mut Ctx) -> CaseResult {
     command(ctx, Width::W32, SP_HANG, [0; 4])?;
     Ok(())
 }
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static LEAVES_RX_OWNED: Case = Case::new("selftest.h_leaves_rx_owned", "-", leaves_rx_owned);
+
+/// Passes its own checks but keeps RX after a listing: the executor's state check fails it.
+fn leaves_rx_owned(ctx: &mut Ctx) -> CaseResult {
+    check_success!(ctx.ffa.partition_info_get(ffa_harness::desc::Uuid::NIL, 0), "FFA_PARTITION_INFO_GET");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static LEAVES_UNMAPPED: Case = Case::new("selftest.i_leaves_pair_unmapped", "-", leaves_unmapped);
+
+/// Passes its own checks but unmaps the harness's RX/TX pair: the state check fails it.
+fn leaves_unmapped(ctx: &mut Ctx) -> CaseResult {
+    check_success!(ctx.ffa.rxtx_unmap(), "FFA_RXTX_UNMAP");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static LEAVES_VERSION: Case = Case::new("selftest.j_leaves_other_version_asked", "-", leaves_version);
+
+/// Passes its own checks but asks for FF-A 1.0 last: the state check fails it.
+fn leaves_version(ctx: &mut Ctx) -> CaseResult {
+    ctx.ffa.version(ffa_harness::ffa::Version::V1_0);
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static STATE_RESTORED: Case = Case::new("selftest.k_state_restored_after_leaks", "-", state_restored);
+
+/// After the leaks above the executor put the state back: the pair is mapped (a second map is
+/// DENIED), RX is not owned (a release is DENIED).
+fn state_restored(ctx: &mut Ctx) -> CaseResult {
+    let denied = ffa_harness::ffa::FfaError::Denied;
+    let r = ctx.ffa.rxtx_map(ctx.pages.tx.addr(), ctx.pages.rx.addr(), 1);
+    ffa_harness::check_error!(r, denied, "mapping the harness pair again");
+    ffa_harness::check_error!(ctx.ffa.rx_release(), denied, "FFA_RX_RELEASE when RX is not owned");
+    Ok(())
+}

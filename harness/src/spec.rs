@@ -42,3 +42,8 @@ pub const MSG_WAIT: &str = "14.2 FFA_MSG_WAIT";
 /// The SMC32 convention: a callee ignores bits [63:32] of x1..x7 (SMCCC, DEN0028, 2.6),
 /// which FF-A's SMC32 ABIs inherit.
 pub const SMC32_UPPER_BITS: &str = "DEN0028 2.6 SMC32 (FF-A 13.x SMC32 ABIs)";
+
+/// SMCCC (DEN0028) register use across a call: x18..x30 and SP are callee-saved; from SMCCC
+/// v1.2 (the convention of FF-A v1.2) x4..x17 may carry results, and a register a function
+/// returns nothing in is preserved. No section number: the PDF was not read here.
+pub const SMCCC_PRESERVED: &str = "DEN0028 register preservation";

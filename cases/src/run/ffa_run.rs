@@ -67,3 +67,17 @@ fn spmc(ctx: &mut Ctx) -> CaseResult {
     check_error!(run(ctx, id, 0), FfaError::InvalidParameters, "FFA_RUN(SPMC {id:#x})");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, Script};
+    use ffa_harness::ffa::Version;
+
+    #[test]
+    fn spmc_id_invalid_cannot_pass_without_the_spmc_id() {
+        let refuses = || Script { answer: |_| error(FfaError::InvalidParameters), callee_saved: preserved };
+        assert!(run(refuses(), Version::V1_1, 0x8000, spmc).is_ok());
+        assert!(run(refuses(), Version::V1_1, 0xffff, spmc).is_err());
+    }
+}

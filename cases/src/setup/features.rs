@@ -263,3 +263,37 @@ fn every_fid(ctx: &mut Ctx) -> CaseResult {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+    use ffa_harness::ffa::Version;
+
+    #[test]
+    fn reserved_feature_bits_fail_when_the_spmc_reports_them() {
+        let checks = Script {
+            answer: |r| if r.w(1) == FeatureId::SRI.0 { success().with(2, 8) } else { error(FfaError::NotSupported) },
+            callee_saved: preserved,
+        };
+        assert!(run(checks, Version::V1_1, 0x8000, feature_mbz).is_ok());
+        let ignores = Script { answer: |_| success().with(2, 8), callee_saved: preserved };
+        assert!(run(ignores, Version::V1_1, 0x8000, feature_mbz).is_err());
+    }
+
+    #[test]
+    fn feature_input_properties_pass_either_reading_and_fail_a_third() {
+        let refuses = Script {
+            answer: |r| if r.w(2) == 0 { success().with(2, 8) } else { error(FfaError::NotSupported) },
+            callee_saved: preserved,
+        };
+        assert!(run(refuses, Version::V1_1, 0x8000, feature_input).is_ok());
+        let ignores = Script { answer: |_| success().with(2, 8), callee_saved: preserved };
+        assert!(run(ignores, Version::V1_1, 0x8000, feature_input).is_ok());
+        let other = Script {
+            answer: |r| if r.w(2) == 0 { success().with(2, 8) } else { error(FfaError::InvalidParameters) },
+            callee_saved: preserved,
+        };
+        assert!(run(other, Version::V1_1, 0x8000, feature_input).is_err());
+    }
+}

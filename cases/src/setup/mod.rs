@@ -9,5 +9,6 @@ mod rx_release;
 mod rxtx_map;
 mod rxtx_unmap;
 mod smc64_variants;
+mod smccc;
 mod sp_view;
 mod version;

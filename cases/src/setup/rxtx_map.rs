@@ -228,3 +228,51 @@ fn smc32_upper(ctx: &mut Ctx) -> CaseResult {
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+    use ffa_harness::ffa::Version;
+
+    /// An SPMC that maps a pair when w3[5:0] is 1..=63 and nothing else is set, refuses
+    /// overlapping buffers, and unmaps whatever is mapped.
+    fn strict(r: &Regs) -> Regs {
+        let f = r.func();
+        if f == FuncId::RXTX_MAP_64 {
+            let pages = r.x(3);
+            let overlap = r.x(1).abs_diff(r.x(2)) < pages * 0x1000;
+            if pages == 0 || pages >> 6 != 0 || overlap {
+                return error(FfaError::InvalidParameters);
+            }
+        }
+        success()
+    }
+
+    /// Like `strict`, but it reads the page count as TF-A 2.12's EL3 SPMC does (w3 & 0x1f).
+    fn masks_page_count(r: &Regs) -> Regs {
+        strict(&r.with(3, r.x(3) & 0x1f))
+    }
+
+    #[test]
+    fn page_count_cases_fail_on_a_masking_spmc() {
+        // A failed map makes the cases' own "was anything mapped" unmap fail, as a real SPMC's.
+        let strict_script = || Script { answer: strict, callee_saved: preserved };
+        assert!(run(strict_script(), Version::V1_1, 0x8000, two_pages).is_ok());
+        let masking = || Script { answer: masks_page_count, callee_saved: preserved };
+        for body in [page_count_mbz as fn(&mut Ctx) -> CaseResult, page_count_bit5] {
+            assert!(run(masking(), Version::V1_1, 0x8000, body).is_err());
+        }
+        let one_page_only = Script {
+            answer: |r| {
+                if r.func() == FuncId::RXTX_MAP_64 && r.x(3) != 1 {
+                    error(FfaError::InvalidParameters)
+                } else {
+                    success()
+                }
+            },
+            callee_saved: preserved,
+        };
+        assert!(run(one_page_only, Version::V1_1, 0x8000, two_pages).is_err());
+    }
+}

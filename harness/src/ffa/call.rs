@@ -10,7 +10,15 @@ use crate::desc::Uuid;
 pub trait Conduit: Sync {
     /// Makes the call. The callee may write memory the caller shared with it (RX buffers).
     fn call(&self, regs: Regs) -> Regs;
+
+    /// Makes the call with x18..x30 holding `CALLEE_SAVED_CANARY | n` (n the register number)
+    /// and returns, beside the results, what x18..x30 held after it: SMCCC has the callee
+    /// preserve them.
+    fn call_probing_callee_saved(&self, regs: Regs) -> (Regs, [u64; 13]);
 }
+
+/// The canary of the callee-saved registers: xN holds this value with N in its low byte.
+pub const CALLEE_SAVED_CANARY: u64 = 0xca11_ee5a_0000_0000;
 
 /// The FF-A endpoint interface of the image that runs the cases.
 pub struct Ffa {
@@ -29,6 +37,14 @@ impl Ffa {
         let answer = self.conduit.call(regs);
         self.ledger.observe(&regs, &answer);
         answer
+    }
+
+    /// [`Ffa::call`] with the callee-saved registers probed (see
+    /// [`Conduit::call_probing_callee_saved`]): the results and x18..x30 after the call.
+    pub fn call_probing_callee_saved(&self, regs: Regs) -> (Regs, [u64; 13]) {
+        let (answer, saved) = self.conduit.call_probing_callee_saved(regs);
+        self.ledger.observe(&regs, &answer);
+        (answer, saved)
     }
 
     /// The endpoint's state (RX/TX pair, RX ownership, last version asked) as the answers

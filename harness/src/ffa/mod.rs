@@ -8,7 +8,7 @@ mod ledger;
 mod regs;
 mod version;
 
-pub use call::{Conduit, Ffa};
+pub use call::{Conduit, Ffa, CALLEE_SAVED_CANARY};
 pub use error::FfaError;
 pub use func::{FeatureId, FuncId};
 pub use ledger::EndpointState;
