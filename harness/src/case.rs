@@ -85,6 +85,49 @@ impl Case {
     }
 }
 
+/// Declares one case and registers it in [`CASES`]: the doc comment states the rule and its
+/// citation, then the id and the section, then any of the [`Case`] builder calls
+/// (`abis(..)`, `since(..)`, `needs(..)`, `timeout_ms(..)`), then the body.
+///
+/// ```ignore
+/// case! {
+///     /// Bit 31 of w1 is MBZ: a request with it set is answered with NOT_SUPPORTED in w0.
+///     "setup.version.bit31_set_not_supported", VERSION, abis(&[FuncId::VERSION]);
+///     fn bit31(ctx) {
+///         let r = ctx.ffa.call(Regs::call(FuncId::VERSION).with(1, 1 << 31 | 0x1_0001));
+///         check_eq!(r.w(0), 0xffff_ffff, "FFA_VERSION(w1 bit 31 set) w0");
+///         Ok(())
+///     }
+/// }
+/// ```
+///
+/// A case whose body is a shared function with arguments names it with `run:` instead of
+/// `fn`: `"id", SECTION; run: |ctx| consistent(ctx, FuncId::ID_GET)`.
+#[macro_export]
+macro_rules! case {
+    (
+        $(#[$doc:meta])*
+        $id:literal, $section:expr $(, $opt:ident($($val:tt)*))* ;
+        fn $name:ident($ctx:ident) $body:block
+    ) => {
+        $(#[$doc])*
+        fn $name($ctx: &mut $crate::Ctx) -> $crate::CaseResult $body
+        $crate::case! { $id, $section $(, $opt($($val)*))*; run: $name }
+    };
+    (
+        $(#[$doc:meta])*
+        $id:literal, $section:expr $(, $opt:ident($($val:tt)*))* ;
+        run: $run:expr
+    ) => {
+        const _: () = {
+            $(#[$doc])*
+            #[$crate::linkme::distributed_slice($crate::CASES)]
+            #[linkme(crate = $crate::linkme)]
+            static CASE: $crate::Case = $crate::Case::new($id, $section, $run)$(.$opt($($val)*))*;
+        };
+    };
+}
+
 /// Why the registry cannot be run.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RegistryError {
