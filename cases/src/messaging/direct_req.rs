@@ -1,101 +1,151 @@
 //! FFA_MSG_SEND_DIRECT_REQ from the normal world (DEN0077A v1.1 15.2): w1 = source ID [31:16]
 //! and destination ID [15:0], w2 = flags (bit 31 marks a framework message; MBZ otherwise),
 //! w3..w7 the payload. Requests that name a destination that cannot receive them, a source
-//! the caller cannot use, or reserved flags are refused with FFA_ERROR.
+//! the caller cannot use, or reserved flags are refused with FFA_ERROR, in the 32-bit and the
+//! 64-bit form alike: each rule is one function, registered once per width.
 
 use crate::common::direct_receiver;
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP, MSG_WAIT};
-use ffa_harness::{check, check_error, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check, check_error, Case, CaseResult, Ctx, CASES};
 
-const ABIS: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_32];
+const REQ_32: FuncId = FuncId::MSG_SEND_DIRECT_REQ_32;
+const REQ_64: FuncId = FuncId::MSG_SEND_DIRECT_REQ_64;
 
-fn send(ctx: &Ctx, src: u16, dst: u16, flags: u32) -> Regs {
-    ctx.ffa.call(Regs::direct_req(FuncId::MSG_SEND_DIRECT_REQ_32, src, dst, flags, [0; 5]))
+fn send(ctx: &Ctx, req: FuncId, src: u16, dst: u16, flags: u32) -> Regs {
+    ctx.ffa.call(Regs::direct_req(req, src, dst, flags, [0; 5]))
 }
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static UNKNOWN_DST: Case =
-    Case::new("messaging.direct_req.unknown_destination_invalid", DIRECT_REQ, unknown_dst).abis(ABIS);
 
 /// A secure ID no partition has (0x8123) cannot receive: INVALID_PARAMETERS.
-fn unknown_dst(ctx: &mut Ctx) -> CaseResult {
-    check_error!(send(ctx, ctx.session.own_id, 0x8123, 0), FfaError::InvalidParameters, "request to 0x8123");
+fn unknown_dst(ctx: &mut Ctx, req: FuncId) -> CaseResult {
+    check_error!(send(ctx, req, ctx.session.own_id, 0x8123, 0), FfaError::InvalidParameters, "{req} to 0x8123");
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static TO_SPMC: Case = Case::new("messaging.direct_req.to_spmc_invalid", DIRECT_REQ, to_spmc).abis(ABIS);
+case! {
+    "messaging.direct_req.unknown_destination_invalid", DIRECT_REQ, abis(&[REQ_32]);
+    run: |ctx| unknown_dst(ctx, REQ_32)
+}
 
-/// The SPMC is not a partition: a partition message to its ID is INVALID_PARAMETERS.
-fn to_spmc(ctx: &mut Ctx) -> CaseResult {
+case! {
+    "messaging.direct_req.unknown_destination_invalid_64", DIRECT_REQ, abis(&[REQ_64]);
+    run: |ctx| unknown_dst(ctx, REQ_64)
+}
+
+/// The SPMC is not a partition: a partition message to its ID (FFA_SPM_ID_GET's answer) is
+/// INVALID_PARAMETERS.
+fn to_spmc(ctx: &mut Ctx, req: FuncId) -> CaseResult {
     let spmc = ctx.session.spmc_id;
     check!(spmc != 0xffff, "FFA_SPM_ID_GET gave no SPMC ID");
-    check_error!(send(ctx, ctx.session.own_id, spmc, 0), FfaError::InvalidParameters, "request to the SPMC {spmc:#x}");
+    check_error!(
+        send(ctx, req, ctx.session.own_id, spmc, 0),
+        FfaError::InvalidParameters,
+        "{req} to the SPMC {spmc:#x}"
+    );
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static TO_SELF: Case = Case::new("messaging.direct_req.to_self_invalid", DIRECT_REQ, to_self).abis(ABIS);
+case! {
+    "messaging.direct_req.to_spmc_invalid", DIRECT_REQ, abis(&[REQ_32]);
+    run: |ctx| to_spmc(ctx, REQ_32)
+}
+
+case! {
+    "messaging.direct_req.to_spmc_invalid_64", DIRECT_REQ, abis(&[REQ_64]);
+    run: |ctx| to_spmc(ctx, REQ_64)
+}
 
 /// An endpoint cannot send a direct request to itself: INVALID_PARAMETERS.
-fn to_self(ctx: &mut Ctx) -> CaseResult {
+fn to_self(ctx: &mut Ctx, req: FuncId) -> CaseResult {
     let own = ctx.session.own_id;
-    check_error!(send(ctx, own, own, 0), FfaError::InvalidParameters, "request to ourselves ({own:#x})");
+    check_error!(send(ctx, req, own, own, 0), FfaError::InvalidParameters, "{req} to ourselves ({own:#x})");
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static TO_NS: Case = Case::new("messaging.direct_req.to_normal_world_id_invalid", DIRECT_REQ, to_ns).abis(ABIS);
+case! {
+    "messaging.direct_req.to_self_invalid", DIRECT_REQ, abis(&[REQ_32]);
+    run: |ctx| to_self(ctx, REQ_32)
+}
+
+case! {
+    "messaging.direct_req.to_self_invalid_64", DIRECT_REQ, abis(&[REQ_64]);
+    run: |ctx| to_self(ctx, REQ_64)
+}
 
 /// The SPMC delivers requests from the normal world to secure partitions only: a request to a
 /// normal-world ID (VM 1) through the SPMC is INVALID_PARAMETERS.
-fn to_ns(ctx: &mut Ctx) -> CaseResult {
-    check_error!(send(ctx, ctx.session.own_id, 0x0001, 0), FfaError::InvalidParameters, "request to VM 0x1");
+fn to_ns(ctx: &mut Ctx, req: FuncId) -> CaseResult {
+    check_error!(send(ctx, req, ctx.session.own_id, 0x0001, 0), FfaError::InvalidParameters, "{req} to VM 0x1");
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SECURE_SRC: Case = Case::new("messaging.direct_req.secure_source_invalid", DIRECT_REQ, secure_src).abis(ABIS);
+case! {
+    "messaging.direct_req.to_normal_world_id_invalid", DIRECT_REQ, abis(&[REQ_32]);
+    run: |ctx| to_ns(ctx, REQ_32)
+}
+
+case! {
+    "messaging.direct_req.to_normal_world_id_invalid_64", DIRECT_REQ, abis(&[REQ_64]);
+    run: |ctx| to_ns(ctx, REQ_64)
+}
 
 /// The normal world cannot send as a secure endpoint: a source ID with bit 15 set is
 /// INVALID_PARAMETERS.
-fn secure_src(ctx: &mut Ctx) -> CaseResult {
+fn secure_src(ctx: &mut Ctx, req: FuncId) -> CaseResult {
     let receiver = direct_receiver(ctx)?;
-    check_error!(send(ctx, 0x8005, receiver, 0), FfaError::InvalidParameters, "request from source 0x8005");
+    check_error!(send(ctx, req, 0x8005, receiver, 0), FfaError::InvalidParameters, "{req} from source 0x8005");
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static FLAGS: Case = Case::new("messaging.direct_req.reserved_flags_invalid", DIRECT_REQ, flags).abis(ABIS);
+case! {
+    "messaging.direct_req.secure_source_invalid", DIRECT_REQ, abis(&[REQ_32]);
+    run: |ctx| secure_src(ctx, REQ_32)
+}
 
-/// w2 is MBZ for a partition message: a request with w2 = 1 is INVALID_PARAMETERS (Hafnium,
-/// TF-A's EL3 SPMC; OP-TEE 4.10 ignores w2).
-fn flags(ctx: &mut Ctx) -> CaseResult {
+case! {
+    "messaging.direct_req.secure_source_invalid_64", DIRECT_REQ, abis(&[REQ_64]);
+    run: |ctx| secure_src(ctx, REQ_64)
+}
+
+/// w2 is MBZ for a partition message: a request with w2 = 1 is INVALID_PARAMETERS (Hafnium
+/// `api_ffa_msg_send_direct_req`, which cites the v1.2 table; TF-A's EL3 SPMC refuses it at
+/// every version). Bit 31 alone marks a framework message from v1.1; at v1.0 all of w2 is
+/// reserved, so the rule holds there too.
+fn flags(ctx: &mut Ctx, req: FuncId) -> CaseResult {
     let receiver = direct_receiver(ctx)?;
-    check_error!(send(ctx, ctx.session.own_id, receiver, 1), FfaError::InvalidParameters, "request with w2 = 1");
+    check_error!(send(ctx, req, ctx.session.own_id, receiver, 1), FfaError::InvalidParameters, "{req} with w2 = 1");
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static FRAMEWORK: Case =
-    Case::new("messaging.direct_req.unknown_framework_message_refused", DIRECT_REQ, framework).abis(ABIS);
+case! {
+    "messaging.direct_req.reserved_flags_invalid", DIRECT_REQ, abis(&[REQ_32]);
+    run: |ctx| flags(ctx, REQ_32)
+}
+
+case! {
+    "messaging.direct_req.reserved_flags_invalid_64", DIRECT_REQ, abis(&[REQ_64]);
+    run: |ctx| flags(ctx, REQ_64)
+}
 
 /// A framework message (w2 bit 31) of a type no version defines (0x7f) is refused with
-/// FFA_ERROR, not delivered as a partition message.
-fn framework(ctx: &mut Ctx) -> CaseResult {
+/// FFA_ERROR, not delivered as a partition message (Hafnium refuses unknown framework
+/// message types with INVALID_PARAMETERS).
+fn framework(ctx: &mut Ctx, req: FuncId) -> CaseResult {
     let receiver = direct_receiver(ctx)?;
-    let r = send(ctx, ctx.session.own_id, receiver, 0x8000_007f);
-    check!(r.error().is_some(), "framework message type 0x7f must be refused, got {}", r.summary());
+    let r = send(ctx, req, ctx.session.own_id, receiver, 0x8000_007f);
+    check!(r.error().is_some(), "framework message type 0x7f in {req} must be refused, got {}", r.summary());
     Ok(())
+}
+
+case! {
+    "messaging.direct_req.unknown_framework_message_refused", DIRECT_REQ, abis(&[REQ_32]);
+    run: |ctx| framework(ctx, REQ_32)
+}
+
+case! {
+    "messaging.direct_req.unknown_framework_message_refused_64", DIRECT_REQ, abis(&[REQ_64]);
+    run: |ctx| framework(ctx, REQ_64)
 }
 
 #[distributed_slice(CASES)]
