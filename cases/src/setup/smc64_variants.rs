@@ -2,9 +2,8 @@
 //! "Function IDs"): their SMC64 counterpart is not an FF-A function, and the callee answers
 //! it as not implemented (FFA_ERROR NOT_SUPPORTED, or SMCCC's unknown-function value).
 
-use ffa_harness::ffa::{FuncId, Regs};
-use ffa_harness::linkme::distributed_slice;
-use ffa_harness::{check, Case, CaseResult, Ctx, CASES};
+use ffa_harness::ffa::{FuncId, Regs, Version};
+use ffa_harness::{case, check, spec, CaseResult, Ctx};
 
 /// Sends the SMC64 form of `smc32` with the arguments a valid call of `smc32` would carry, so
 /// that a callee that wrongly served it as `smc32` would answer with success.
@@ -20,25 +19,50 @@ fn rejected(ctx: &mut Ctx, smc32: FuncId) -> CaseResult {
         // Should it have been taken as FFA_VERSION, negotiate ours again.
         ctx.ffa.version(ctx.version());
     }
+    if smc32 == FuncId::RXTX_UNMAP && r.is_success() {
+        // Should it have been taken as FFA_RXTX_UNMAP, map the harness's pair again.
+        ctx.remap_rxtx()?;
+    }
     check!(r.is_not_supported(), "{:#010x} (SMC64 form of {smc32}) returned {}", smc64.0, r.summary());
     Ok(())
 }
 
-macro_rules! smc64_case {
-    ($name:ident, $id:literal, $section:expr, $fid:expr) => {
-        #[distributed_slice(CASES)]
-        #[linkme(crate = ffa_harness::linkme)]
-        static $name: Case = Case::new($id, $section, |ctx| rejected(ctx, $fid)).abis(&[$fid]);
-    };
+case! {
+    "setup.smc64_form.version_not_supported", spec::VERSION, abis(&[FuncId::VERSION]);
+    run: |ctx| rejected(ctx, FuncId::VERSION)
 }
 
-smc64_case!(VERSION, "setup.smc64_form.version_not_supported", ffa_harness::spec::VERSION, FuncId::VERSION);
-smc64_case!(FEATURES, "setup.smc64_form.features_not_supported", ffa_harness::spec::FEATURES, FuncId::FEATURES);
-smc64_case!(ID_GET, "setup.smc64_form.id_get_not_supported", ffa_harness::spec::ID_GET, FuncId::ID_GET);
-smc64_case!(RX_RELEASE, "setup.smc64_form.rx_release_not_supported", ffa_harness::spec::RX_RELEASE, FuncId::RX_RELEASE);
-smc64_case!(
-    PARTITION_INFO_GET,
-    "setup.smc64_form.partition_info_get_not_supported",
-    ffa_harness::spec::PARTITION_INFO_GET,
-    FuncId::PARTITION_INFO_GET
-);
+case! {
+    "setup.smc64_form.features_not_supported", spec::FEATURES, abis(&[FuncId::FEATURES]);
+    run: |ctx| rejected(ctx, FuncId::FEATURES)
+}
+
+case! {
+    "setup.smc64_form.id_get_not_supported", spec::ID_GET, abis(&[FuncId::ID_GET]);
+    run: |ctx| rejected(ctx, FuncId::ID_GET)
+}
+
+case! {
+    "setup.smc64_form.rx_release_not_supported", spec::RX_RELEASE, abis(&[FuncId::RX_RELEASE]);
+    run: |ctx| rejected(ctx, FuncId::RX_RELEASE)
+}
+
+case! {
+    "setup.smc64_form.partition_info_get_not_supported", spec::PARTITION_INFO_GET, abis(&[FuncId::PARTITION_INFO_GET]);
+    run: |ctx| rejected(ctx, FuncId::PARTITION_INFO_GET)
+}
+
+case! {
+    "setup.smc64_form.rxtx_unmap_not_supported", spec::RXTX_UNMAP, abis(&[FuncId::RXTX_UNMAP]);
+    run: |ctx| rejected(ctx, FuncId::RXTX_UNMAP)
+}
+
+case! {
+    "setup.smc64_form.spm_id_get_not_supported", spec::SPM_ID_GET, abis(&[FuncId::SPM_ID_GET]), since(Version::V1_1);
+    run: |ctx| rejected(ctx, FuncId::SPM_ID_GET)
+}
+
+case! {
+    "setup.smc64_form.msg_wait_not_supported", spec::MSG_WAIT, abis(&[FuncId::MSG_WAIT]);
+    run: |ctx| rejected(ctx, FuncId::MSG_WAIT)
+}
