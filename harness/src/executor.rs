@@ -130,6 +130,20 @@ fn negotiate(ffa: &Ffa, requested: Version) -> Result<Session, Message> {
     }
     let spm = ffa.spm_id_get();
     let spmc_id = if spm.is_success() { spm.w(2) as u16 } else { 0xffff };
+    // FFA_FEATURES(FFA_RXTX_MAP) w2[1:0] is the minimum buffer size (13.3): the harness's
+    // buffers are one 4 KiB page each, so an SPMC that needs more is named, not mis-failed.
+    let props = ffa.features(crate::ffa::FuncId::RXTX_MAP_64, 0);
+    if props.is_success() && props.w(2) & 3 != 0 {
+        let min_kib = match props.w(2) & 3 {
+            1 => "64",
+            2 => "16",
+            _ => "a reserved size of",
+        };
+        return Err(Message::format(format_args!(
+            "the SPMC's minimum RX/TX buffer is {min_kib} KiB (FFA_FEATURES(FFA_RXTX_MAP_64) w2 = {:#x}); the harness's buffers are 4 KiB",
+            props.w(2)
+        )));
+    }
     let map = ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
     if !map.is_success() {
         return Err(Message::format(format_args!("FFA_RXTX_MAP_64 of the harness buffers failed: {}", map.summary())));

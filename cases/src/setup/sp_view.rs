@@ -216,33 +216,34 @@ static SP_MAP_TWICE: Case = Case::new("setup.sp_view.sp_second_rxtx_pair_denied"
     .abis(&[FuncId::RXTX_MAP_64])
     .needs(NEEDS_SP);
 
-/// The sp mapped its RX/TX pair at boot: a second FFA_RXTX_MAP from it is DENIED. Should
-/// the SPMC take the second pair, the sp maps its own again before the case fails.
+/// The sp mapped its RX/TX pair at boot: a second FFA_RXTX_MAP from it, of two spare pages of
+/// its own image, is DENIED. Should the SPMC take the second pair, the sp maps its own again
+/// before the case fails.
 fn sp_map_twice(ctx: &mut Ctx) -> CaseResult {
-    let spare = ctx.machine.secure_ram + 0xf_0000;
-    let r = sp_call(ctx, FuncId::RXTX_MAP_64, [spare, spare + 0x1000, 1])?;
-    if r.is_success() {
-        command(ctx, Width::W64, REMAP_OWN_RXTX, [0; 4])?;
-    }
+    let reply = command(ctx, Width::W64, MAP_SECOND_PAIR, [0; 4])?;
+    let r = Regs::call(FuncId(reply[0] as u32)).with(2, reply[1]);
     ffa_harness::check_error!(r, FfaError::Denied, "FFA_RXTX_MAP_64 from the sp, which has a pair");
     Ok(())
 }
 
-/// REMAP_OWN_RXTX: the sp unmaps whatever pair it has and maps its own buffers again.
-const REMAP_OWN_RXTX: u16 = 11;
+/// MAP_SECOND_PAIR: the sp maps two of its spare pages as a second RX/TX pair; x4 = w0 and
+/// x5 = w2 of the answer. When that succeeded it unmaps them and maps its own pair again.
+const MAP_SECOND_PAIR: u16 = 11;
 
 #[distributed_slice(COMMANDS)]
 #[linkme(crate = ffa_harness::linkme)]
-static REMAP_OWN_RXTX_COMMAND: Command = Command {
-    id: REMAP_OWN_RXTX,
-    name: "remap-own-rxtx",
+static MAP_SECOND_PAIR_COMMAND: Command = Command {
+    id: MAP_SECOND_PAIR,
+    name: "map-second-pair",
     run: |ctx, _| {
-        ctx.ffa.rxtx_unmap();
-        let r = ctx.ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
+        let r = ctx.ffa.rxtx_map(PAGES.spare[0].addr(), PAGES.spare[1].addr(), 1);
         if r.is_success() {
-            Reply::ok([0; 4])
-        } else {
-            Reply::call_failed(&r)
+            ctx.ffa.rxtx_unmap();
+            let own = ctx.ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
+            if !own.is_success() {
+                return Reply::call_failed(&own);
+            }
         }
+        Reply::ok([r.w(0).into(), r.w(2).into(), 0, 0])
     },
 };
