@@ -134,13 +134,13 @@ fn negotiate(ffa: &Ffa, requested: Version) -> Result<Session, Message> {
     // buffers are one 4 KiB page each, so an SPMC that needs more is named, not mis-failed.
     let props = ffa.features(crate::ffa::FuncId::RXTX_MAP_64, 0);
     if props.is_success() && props.w(2) & 3 != 0 {
-        let min_kib = match props.w(2) & 3 {
-            1 => "64",
-            2 => "16",
-            _ => "a reserved size of",
+        let min = match props.w(2) & 3 {
+            1 => "64 KiB",
+            2 => "16 KiB",
+            _ => "the reserved encoding 0b11",
         };
         return Err(Message::format(format_args!(
-            "the SPMC's minimum RX/TX buffer is {min_kib} KiB (FFA_FEATURES(FFA_RXTX_MAP_64) w2 = {:#x}); the harness's buffers are 4 KiB",
+            "the SPMC's minimum RX/TX buffer is {min} (FFA_FEATURES(FFA_RXTX_MAP_64) w2 = {:#x}); the harness's buffers are 4 KiB",
             props.w(2)
         )));
     }
