@@ -1,9 +1,10 @@
 //! Helpers several case families share: running with the harness's RX/TX pair unmapped,
-//! recognising "not supported" in either of its two encodings, and known partition UUIDs.
+//! checking a direct response's envelope, refusing secure-side ABIs to the normal world, and
+//! known partition UUIDs.
 
 use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::ffa::{FuncId, Regs};
-use ffa_harness::{check_eq, fail, CaseResult, Ctx, Failure};
+use ffa_harness::{check, check_eq, check_success, fail, CaseResult, Ctx, Failure};
 
 /// OP-TEE's endpoint UUID (OP-TEE `thread_spmc.c`, the OP-TEE FF-A ABI).
 pub const OPTEE_UUID: Uuid = Uuid::parse("486178e0-e7f8-11e3-bc5e-0002a5d5c51b");
@@ -41,5 +42,19 @@ pub fn check_direct_response(r: &Regs, req: FuncId, responder: u16, own: u16) ->
     check_eq!(r.func(), req.direct_response(), "answer to {req}");
     check_eq!(r.w(1), u32::from(responder) << 16 | u32::from(own), "w1 of the response (responder to sender)");
     check_eq!(r.w(2), 0, "w2 of the response (MBZ for a partition message)");
+    Ok(())
+}
+
+/// Calls `fid` from the normal world with every argument zero: an ABI of the secure side or of
+/// the SPMC's own returns (DEN0077A v1.1 chapters 13-14 give each ABI the FF-A instances it is
+/// valid at) is refused with FFA_ERROR or as an unknown function, and the SPMC goes on serving.
+pub fn refused_to_normal_world(ctx: &mut Ctx, fid: FuncId) -> CaseResult {
+    let r = ctx.ffa.call(Regs::call(fid));
+    check!(
+        r.error().is_some() || r.is_not_supported(),
+        "{fid} from the normal world must be refused, got {}",
+        r.summary()
+    );
+    check_success!(ctx.ffa.id_get(), "FFA_ID_GET after {fid}");
     Ok(())
 }

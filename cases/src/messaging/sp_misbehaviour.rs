@@ -66,7 +66,7 @@ fn misbehave(ctx: &mut SpCtx, req: &Request) -> Reply {
 }
 
 /// Asks the sp to misbehave and checks that the SPMC refused it with one of `allowed`.
-fn refused(ctx: &mut Ctx, variant: Variant, target: u16, allowed: &[FfaError], what: &str) -> CaseResult {
+fn spmc_refused(ctx: &mut Ctx, variant: Variant, target: u16, allowed: &[FfaError], what: &str) -> CaseResult {
     let (r, reply) = exchange(ctx, Width::W32, MISBEHAVE, [variant as u64, target.into(), 0, 0])?;
     check_eq!(reply.status, Status::Ok, "status of the sp's report");
     let (w0, w2) = (reply.values[0] as u32, reply.values[1] as u32);
@@ -83,7 +83,7 @@ macro_rules! misbehaviour_case {
         #[distributed_slice(CASES)]
         #[linkme(crate = ffa_harness::linkme)]
         #[doc = $doc]
-        static $name: Case = Case::new($id, $section, |ctx| refused(ctx, $variant, $target, REFUSALS, $what))
+        static $name: Case = Case::new($id, $section, |ctx| spmc_refused(ctx, $variant, $target, REFUSALS, $what))
             .abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32])
             .needs(NEEDS_SP);
     };
@@ -186,7 +186,7 @@ static NESTED_SPMC: Case = Case::new("messaging.sp.nested_request_to_spmc_refuse
 fn nested_spmc(ctx: &mut Ctx) -> CaseResult {
     let spmc = ctx.session.spmc_id;
     check!(spmc != 0xffff, "FFA_SPM_ID_GET failed at boot: the SPMC's ID is unknown");
-    refused(ctx, Variant::Request, spmc, REFUSALS, "direct request to the SPMC's ID")
+    spmc_refused(ctx, Variant::Request, spmc, REFUSALS, "direct request to the SPMC's ID")
 }
 misbehaviour_case!(
     NESTED_UNKNOWN,

@@ -8,6 +8,7 @@ mod partition_info;
 mod rx_release;
 mod rxtx_map;
 mod rxtx_unmap;
+mod secondary_ep_register;
 mod smc64_variants;
 mod smccc;
 mod sp_view;

@@ -13,7 +13,7 @@ use ffa_harness::{check, check_eq, check_error, check_mbz, Case, CaseResult, Ctx
 const ABIS: &[FuncId] = &[FuncId::RXTX_MAP_64, FuncId::RXTX_UNMAP];
 
 /// Checks that a mapping call was refused and nothing got mapped (a later unmap must fail).
-fn refused(ctx: &mut Ctx, r: Regs, want: FfaError, what: &str) -> CaseResult {
+fn refused_nothing_mapped(ctx: &mut Ctx, r: Regs, want: FfaError, what: &str) -> CaseResult {
     check_error!(r, want, "{what}");
     let unmap = ctx.ffa.rxtx_unmap();
     check!(unmap.error().is_some(), "{what} was refused, yet FFA_RXTX_UNMAP then succeeded: something was mapped");
@@ -81,7 +81,7 @@ static ZERO_PAGES: Case = Case::new("setup.rxtx_map.zero_pages_invalid", RXTX_MA
 fn zero_pages(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 0);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with 0 pages")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with 0 pages")
     })
 }
 
@@ -97,7 +97,7 @@ fn page_count_mbz(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
         let r = ctx.ffa.call(Regs::call(FuncId::RXTX_MAP_64).with(1, tx).with(2, rx).with(3, 1 | 1 << 6));
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with w3 = 0x41 (bit 6 reserved)")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with w3 = 0x41 (bit 6 reserved)")
     })
 }
 
@@ -115,7 +115,7 @@ fn page_count_bit5(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
         let r = ctx.ffa.rxtx_map(tx, rx, 33);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP of overlapping 33-page buffers")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP of overlapping 33-page buffers")
     })
 }
 
@@ -128,7 +128,7 @@ static MISALIGNED_TX: Case = Case::new("setup.rxtx_map.misaligned_tx_invalid", R
 fn misaligned_tx(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr() + 0x10, ctx.pages.spare[2].addr(), 1);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at page + 0x10")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at page + 0x10")
     })
 }
 
@@ -140,7 +140,7 @@ static MISALIGNED_RX: Case = Case::new("setup.rxtx_map.misaligned_rx_invalid", R
 fn misaligned_rx(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[2].addr() + 0x800, 1);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with RX at page + 0x800")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with RX at page + 0x800")
     })
 }
 
@@ -154,7 +154,7 @@ fn same(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let page = ctx.pages.spare[0].addr();
         let r = ctx.ffa.rxtx_map(page, page, 1);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX == RX")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX == RX")
     })
 }
 
@@ -166,7 +166,7 @@ static OVERLAP: Case = Case::new("setup.rxtx_map.overlapping_buffers_invalid", R
 fn overlap(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 2);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with overlapping 2-page buffers")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with overlapping 2-page buffers")
     })
 }
 
@@ -180,7 +180,7 @@ fn secure(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let s = ctx.machine.secure_ram;
         let r = ctx.ffa.rxtx_map(s, s + 0x1000, 1);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP of secure DRAM")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP of secure DRAM")
     })
 }
 
@@ -192,7 +192,7 @@ static NULL: Case = Case::new("setup.rxtx_map.null_address_invalid", RXTX_MAP, n
 fn null(ctx: &mut Ctx) -> CaseResult {
     with_rxtx_unmapped(ctx, |ctx| {
         let r = ctx.ffa.rxtx_map(0, ctx.pages.spare[0].addr(), 1);
-        refused(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at address 0")
+        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at address 0")
     })
 }
 
