@@ -182,6 +182,23 @@ pub struct Command {
     pub run: fn(&mut SpCtx, &Request) -> Reply,
 }
 
+/// Declares one sp command and registers it in [`COMMANDS`]: its ID, a name for logs, and
+/// the handler, in the file of the cases that use it.
+///
+/// ```ignore
+/// command!(ECHO, "echo", |_, req| Reply::ok(core::array::from_fn(|i| req.arg(i))));
+/// ```
+#[macro_export]
+macro_rules! command {
+    ($id:expr, $name:literal, $run:expr $(,)?) => {
+        const _: () = {
+            #[$crate::linkme::distributed_slice($crate::command::COMMANDS)]
+            #[linkme(crate = $crate::linkme)]
+            static COMMAND: $crate::command::Command = $crate::command::Command { id: $id, name: $name, run: $run };
+        };
+    };
+}
+
 /// The command with `id`, if registered.
 pub fn find(id: u16) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.id == id)
