@@ -6,7 +6,7 @@
 use crate::atomic_write::write_atomically;
 use crate::boot_loop::RunObserver;
 use crate::junit;
-use crate::results::RunResults;
+use crate::results::{CaseRecord, RunResults};
 use ffa_harness::event::{LavaLine, Text};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -60,6 +60,12 @@ pub fn progress_line(results: &RunResults, index: usize) -> String {
     line
 }
 
+/// The LAVA line of a case whose outcome the runner decided; the image printed the others.
+fn runner_lava_line(case: &CaseRecord) -> Option<String> {
+    let outcome = case.outcome.filter(|_| case.by_runner)?;
+    Some(LavaLine { id: Text::new(&case.id), outcome, micros: case.duration_us }.to_string())
+}
+
 /// `41 us`, `12 ms`, `10.3 s`.
 fn duration_text(us: u64) -> String {
     match us {
@@ -81,9 +87,8 @@ impl RunObserver for Recorder {
 
     fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String> {
         eprintln!("{}", progress_line(results, index));
-        let case = &results.cases[index];
-        if let (Some(outcome), true) = (case.outcome, case.by_runner) {
-            println!("{}", LavaLine { id: Text::new(&case.id), outcome, micros: case.duration_us });
+        if let Some(line) = runner_lava_line(&results.cases[index]) {
+            println!("{line}");
         }
         self.write_results(results)
     }
@@ -101,7 +106,6 @@ impl RunObserver for Recorder {
 mod tests {
     use super::*;
     use crate::results::tests::{ending, identity};
-    use crate::results::CaseRecord;
     use ffa_harness::Outcome;
 
     #[test]
@@ -115,5 +119,13 @@ mod tests {
         r.record(4, ending(Outcome::Timeout, 10_300_000, "", "no end", 1));
         assert_eq!(progress_line(&r, 4), "[ 2/12] c.04 ... timeout (10.3 s): no end");
         assert_eq!(duration_text(12_345), "12 ms");
+        assert_eq!(runner_lava_line(&r.cases[4]), None, "the image printed its own");
+        let mut hung = ending(Outcome::Timeout, 10_300_000, "", "no end", 1);
+        hung.by_runner = true;
+        r.record(5, hung);
+        assert_eq!(
+            runner_lava_line(&r.cases[5]).as_deref(),
+            Some("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=c__05 RESULT=unknown UNITS=us MEASUREMENT=10300000>")
+        );
     }
 }
