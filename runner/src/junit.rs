@@ -27,6 +27,12 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Text for an attribute value: [`escape`], and line breaks and tabs as character
+/// references, which attribute-value normalisation would otherwise turn into spaces.
+pub fn attribute(text: &str) -> String {
+    escape(text).replace('\n', "&#10;").replace('\r', "&#13;").replace('\t', "&#9;")
+}
+
 /// The `tests failures errors skipped` attributes of `counts`.
 fn count_attributes(counts: &Counts) -> String {
     let errors = counts.get(Outcome::Timeout) + counts.get(Outcome::Crash) + counts.get(Outcome::NotRun);
@@ -54,7 +60,7 @@ fn testcase(xml: &mut String, results: &RunResults, case: &CaseRecord) {
     let _ =
         write!(xml, r#"    <testcase classname="{}" name="{}" time="{time:.6}""#, escape(&classname), escape(&case.id));
     let detail = escape(&location_and_message(case));
-    let message = escape(&case.message);
+    let message = attribute(&case.message);
     let verdict = match case.outcome {
         Some(Outcome::Pass) => String::new(),
         Some(Outcome::Fail) => format!("      <failure message=\"{message}\" type=\"fail\">{detail}</failure>\n"),
@@ -62,8 +68,12 @@ fn testcase(xml: &mut String, results: &RunResults, case: &CaseRecord) {
             format!("      <error message=\"{message}\" type=\"{o}\">{detail}</error>\n")
         }
         Some(Outcome::NotSupported) => {
-            let text = escape(&format!("NOT_SUPPORTED: {}", case.message));
-            format!("      <skipped type=\"not-supported\" message=\"{text}\">{text}</skipped>\n")
+            let text = format!("NOT_SUPPORTED: {}", case.message);
+            format!(
+                "      <skipped type=\"not-supported\" message=\"{}\">{}</skipped>\n",
+                attribute(&text),
+                escape(&text)
+            )
         }
         Some(Outcome::Skip) => format!("      <skipped type=\"skip\" message=\"{message}\">{detail}</skipped>\n"),
         None => "      <error message=\"the case has no outcome yet\" type=\"none\"/>\n".to_owned(),
@@ -112,7 +122,7 @@ pub fn render(results: &RunResults) -> String {
     ];
     for (name, value) in properties {
         if let Some(value) = value {
-            let _ = writeln!(xml, r#"      <property name="{name}" value="{}"/>"#, escape(value));
+            let _ = writeln!(xml, r#"      <property name="{name}" value="{}"/>"#, attribute(value));
         }
     }
     xml.push_str("    </properties>\n");
@@ -131,5 +141,6 @@ mod tests {
     fn escapes_markup_quotes_and_control_characters() {
         assert_eq!(escape(r#"a<b>&"c" 'd'"#), "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;");
         assert_eq!(escape("x\u{1}y\tz"), "x\u{fffd}y\tz");
+        assert_eq!(attribute("a\nb\t<"), "a&#10;b&#9;&lt;");
     }
 }

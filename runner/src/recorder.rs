@@ -55,7 +55,7 @@ pub fn progress_line(results: &RunResults, index: usize) -> String {
     );
     if !case.message.is_empty() {
         line.push_str(": ");
-        line.push_str(&case.message);
+        line.push_str(&crate::summary::one_line(&case.message));
     }
     line
 }

@@ -11,6 +11,11 @@ pub fn totals_line(counts: &Counts) -> String {
     format!("{} passed, {} failed, {} skipped", counts.passed(), counts.failed(), counts.skipped())
 }
 
+/// A message on one terminal line (a panic message holds line breaks).
+pub fn one_line(message: &str) -> String {
+    message.split(['\n', '\r']).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" / ")
+}
+
 /// The whole summary; its last line is [`totals_line`].
 pub fn render(results: &RunResults, dir: &Path) -> String {
     let counts = results.counts();
@@ -31,10 +36,11 @@ pub fn render(results: &RunResults, dir: &Path) -> String {
         }
         let outcome = case.outcome.map_or("none", Outcome::as_str);
         let at = if case.at.is_empty() { String::new() } else { format!(" at {}", case.at) };
-        let _ = writeln!(text, "  {outcome:<8} {}{at}: {}", case.id, case.message);
+        let _ = writeln!(text, "  {outcome:<8} {}{at}: {}", case.id, one_line(&case.message));
     }
     for (outcome, message, n) in groups {
-        let _ = writeln!(text, "  {:<8} {n} case{}: {message}", outcome.as_str(), if n == 1 { "" } else { "s" });
+        let plural = if n == 1 { "" } else { "s" };
+        let _ = writeln!(text, "  {:<8} {n} case{plural}: {}", outcome.as_str(), one_line(message));
     }
     let _ = writeln!(text, "results: {}", dir.display());
     text.push_str(&totals_line(&counts));
@@ -121,5 +127,6 @@ mod tests {
         let r = results();
         insta::assert_snapshot!("summary", render(&r, Path::new("results/runs/x")));
         insta::assert_snapshot!("junit", crate::junit::render(&r));
+        assert_eq!(one_line("panicked at a.rs:3:\ndeliberate\r\n"), "panicked at a.rs:3: / deliberate");
     }
 }
