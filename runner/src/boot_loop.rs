@@ -155,7 +155,7 @@ impl Running {
     fn take_console(&mut self) -> Vec<String> {
         let mut console = std::mem::take(&mut self.console);
         if self.dropped > 0 {
-            console.push(format!("[ffa-cts: {} more lines in events.log]", self.dropped));
+            console.push(format!("[... {} more lines in events.log]", self.dropped));
         }
         console
     }

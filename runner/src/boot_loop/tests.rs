@@ -344,3 +344,16 @@ fn a_lost_plan_line_keeps_the_case_and_marks_the_run_incomplete() {
     );
     assert!(!end.results.is_complete());
 }
+
+#[test]
+fn a_case_keeps_a_bounded_console() {
+    let mut case =
+        Running { id: "a".into(), timeout: Duration::ZERO, started: Instant::now(), console: Vec::new(), dropped: 0 };
+    for i in 0..MAX_CASE_LINES + 5 {
+        case.keep(&format!("line {i}\r"));
+    }
+    let console = case.take_console();
+    assert_eq!(console.len(), MAX_CASE_LINES + 1);
+    assert_eq!(console[0], "line 0");
+    assert_eq!(console[MAX_CASE_LINES], "[... 5 more lines in events.log]");
+}
