@@ -20,19 +20,20 @@ pub const SCHEMA: u32 = 2;
 #[derive(Clone, Copy)]
 pub struct Text<'a> {
     raw: &'a str,
-    escaped: bool,
+    /// `raw` is the escaped form, as read from a line.
+    from_line: bool,
 }
 
 impl<'a> Text<'a> {
     /// Plain text, to be written.
     pub const fn new(text: &'a str) -> Self {
-        Self { raw: text, escaped: false }
+        Self { raw: text, from_line: false }
     }
 
     /// The escaped form of a value as it appears in a line; `None` when it holds a byte no
     /// writer puts there (a space, `=`, a control character, non-ASCII).
     fn parse(raw: &'a str) -> Option<Self> {
-        raw.bytes().all(|b| b.is_ascii_graphic() && b != b'=').then_some(Self { raw, escaped: true })
+        raw.bytes().all(|b| b.is_ascii_graphic() && b != b'=').then_some(Self { raw, from_line: true })
     }
 
     /// True for the empty text.
@@ -43,7 +44,12 @@ impl<'a> Text<'a> {
     /// The characters of the text. Escapes that do not decode (a line cut inside one) stand
     /// for themselves; bytes that are no UTF-8 come out as U+FFFD.
     pub fn chars(&self) -> Chars<'a> {
-        Chars { bytes: Bytes { raw: self.raw.as_bytes(), escaped: self.escaped } }
+        Chars { bytes: self.bytes() }
+    }
+
+    /// The UTF-8 bytes of the text.
+    fn bytes(&self) -> Bytes<'a> {
+        Bytes { raw: self.raw.as_bytes(), escaped: self.from_line }
     }
 
     /// The text in its escaped form, for a line.
@@ -68,7 +74,7 @@ impl Eq for Text<'_> {}
 
 impl fmt::Display for Text<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.escaped {
+        if !self.from_line {
             return f.write_str(self.raw);
         }
         self.chars().try_for_each(|c| f.write_char(c))
@@ -384,7 +390,7 @@ impl fmt::Display for LavaLine<'_> {
             }
         } else {
             f.write_char('_')?;
-            for b in (Bytes { raw: self.id.raw.as_bytes(), escaped: self.id.escaped }) {
+            for b in self.id.bytes() {
                 write!(f, "{b:02x}")?;
             }
         }

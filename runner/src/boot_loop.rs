@@ -9,7 +9,6 @@
 use crate::boot::{BootSession, Booter, Output, Spawned};
 use crate::image_args::ImageArgs;
 use crate::results::{CaseRecord, Ending, RunResults};
-use ffa_harness::event::Text;
 use ffa_harness::event::{Event, SCHEMA};
 use ffa_harness::Outcome;
 use std::time::{Duration, Instant};
@@ -344,7 +343,7 @@ impl BootLoop<'_> {
                     by_runner: false,
                     console,
                 };
-                self.record(state, id, ending)?;
+                self.record(state, &id.to_string(), ending)?;
             }
             Event::Note { msg } => {
                 let msg = msg.to_string();
@@ -367,19 +366,18 @@ impl BootLoop<'_> {
         let console = case.take_console();
         let ending =
             Ending { outcome, duration_us, at: String::new(), message, boot: state.boot, by_runner: true, console };
-        self.record(state, Text::new(&case.id), ending)
+        self.record(state, &case.id, ending)
     }
 
-    fn record(&mut self, state: &mut BootState, id: Text<'_>, ending: Ending) -> Result<(), String> {
-        let id = id.to_string();
-        let index = match self.results.index_of(&id) {
+    fn record(&mut self, state: &mut BootState, id: &str, ending: Ending) -> Result<(), String> {
+        let index = match self.results.index_of(id) {
             Some(index) => index,
             // `hello` announced more cases than plans arrived: this is one whose plan was lost.
             None if self.results.missing() > 0 => {
                 self.observer.warn(&format!("`{id}` ended without a `plan` line; recorded it without section or ABIs"));
-                self.results.plan(CaseRecord::planned(&id, "", "", ""));
-                self.results.selection.unplanned.push(id.clone());
-                match self.results.index_of(&id) {
+                self.results.plan(CaseRecord::planned(id, "", "", ""));
+                self.results.selection.unplanned.push(id.to_owned());
+                match self.results.index_of(id) {
                     Some(index) => index,
                     None => return Ok(()),
                 }

@@ -164,9 +164,9 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// True when the selection took every case of the image.
+    /// True when the selection took every case of the image (whatever `--only` said).
     pub fn is_whole(&self) -> bool {
-        self.only.is_none() && self.total.is_some() && self.total == self.selected
+        self.total.is_some() && self.total == self.selected
     }
 }
 
