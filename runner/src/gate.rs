@@ -233,6 +233,14 @@ mod tests {
     }
 
     #[test]
+    fn not_run_is_compared_like_any_outcome() {
+        let r = run(&[("a.x", Outcome::NotRun)]);
+        let c = compare(&r, &baseline(&[("a.x", Outcome::Pass, None)]));
+        assert_eq!(c.mismatches, ["a.x: expected pass, got not-run (at a.rs:3: w0 0x1)"]);
+        assert_eq!(compare(&r, &baseline(&[("a.x", Outcome::NotRun, None)])).matched, 1);
+    }
+
+    #[test]
     fn update_keeps_reasons_of_unchanged_cases() {
         let r = run(&[
             ("a.x", Outcome::Fail),
