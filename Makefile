@@ -16,7 +16,7 @@ RUNNER   := target/release/ffa-cts
 CARGO    := cargo
 BASELINE  = results/baselines/$(STACK)$(if $(filter-out 1.1,$(FFA_VERSION)),-ffa$(FFA_VERSION)).json
 RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) \
-            --describe "$$desc" $(if $(ONLY),--only '$(ONLY)')
+            --describe "$$desc" --stack-key "$${out\#\#*/}" $(if $(ONLY),--only '$(ONLY)')
 
 .PHONY: help setup image image-selftest stack firmware runner run test bench check list matrix clean FORCE
 
@@ -68,7 +68,7 @@ runner:
 # A full run is then gated against the stack's baseline, when there is one: the exit status
 # says whether every case ended as expected (known SPMC deviations are expected `fail`s).
 run: firmware runner
-	@desc=$$(cat "$$(scripts/build-stack.sh $(STACK))/description") || exit 2; \
+	@out="$$(scripts/build-stack.sh $(STACK))" && desc=$$(cat "$$out/description") || exit 2; \
 	$(RUNNER) run $(RUN_ARGS); rc=$$?; \
 	if [ $$rc -le 1 ] && [ -z "$(ONLY)" ] && [ -f $(BASELINE) ]; then \
 		$(RUNNER) gate --stack $(STACK) --baseline $(BASELINE); \

@@ -58,16 +58,16 @@ make -s runner image image-selftest || { echo "build failed"; echo "0 passed, 1 
 for stack in "${STACKS[@]}"; do
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
 		|| { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
-	desc=$(cat "$(scripts/build-stack.sh "$stack")/description")
+	out=$(scripts/build-stack.sh "$stack"); desc=$(cat "$out/description"); key=${out##*/}
 	for ver in 1.1 1.0; do
 		base=results/baselines/$stack.json
 		[ "$ver" = 1.1 ] || base=results/baselines/$stack-ffa$ver.json
 		echo "== $stack, FF-A $ver"
-		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" \
+		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" --stack-key "$key" \
 			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"
 	done
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
-	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" \
+	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" --stack-key "$key" \
 		--only 'selftest.;setup.id_get' --case-timeout-s 3 \
 		&& tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-selftest.json"
 done

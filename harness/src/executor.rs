@@ -35,7 +35,7 @@ static ENV: SetOnce<Env> = SetOnce::new();
 const NONE: usize = usize::MAX;
 static CURRENT: AtomicUsize = AtomicUsize::new(NONE);
 static STARTED_US: AtomicU64 = AtomicU64::new(0);
-static COUNTS: [AtomicU32; 6] = [const { AtomicU32::new(0) }; 6];
+static COUNTS: [AtomicU32; Outcome::ALL.len()] = [const { AtomicU32::new(0) }; Outcome::ALL.len()];
 
 type Message = FixedText<400>;
 
@@ -56,19 +56,25 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, cmdline: &'stat
         Err(e) => {
             emit(
                 platform,
-                Event::Note { msg: FixedText::<200>::format(format_args!("case registry is broken: {e:?}")).as_str() },
+                Event::Note {
+                    msg: FixedText::<200>::format(format_args!("case registry is broken: {e:?}")).as_str().into(),
+                },
             );
             platform.exit(2)
         }
     };
     let selected = cases[..count].iter().flatten().filter(|c| args.selects(c.id)).count();
-    emit(platform, Event::Hello { schema: SCHEMA, image, total: count as u32, selected: selected as u32 });
+    emit(
+        platform,
+        Event::Hello { schema: SCHEMA, image: image.into(), total: count as u32, selected: selected as u32 },
+    );
     if let Some(word) = args.unknown {
         emit(
             platform,
             Event::Note {
                 msg: FixedText::<200>::format(format_args!("unknown argument '{word}' (known: version= only= after=)"))
-                    .as_str(),
+                    .as_str()
+                    .into(),
             },
         );
         platform.exit(2);
@@ -76,7 +82,7 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, cmdline: &'stat
     let session = match negotiate(ffa, args.version) {
         Ok(s) => s,
         Err(why) => {
-            emit(platform, Event::Note { msg: why.as_str() });
+            emit(platform, Event::Note { msg: why.as_str().into() });
             platform.exit(3)
         }
     };
@@ -97,7 +103,12 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, cmdline: &'stat
         }
         emit(
             platform,
-            Event::Plan { id: case.id, section: case.section, abis: abis.as_str(), since: case.min_version },
+            Event::Plan {
+                id: case.id.into(),
+                section: case.section.into(),
+                abis: abis.as_str().into(),
+                since: case.min_version,
+            },
         );
     }
     ENV.set(Env { platform, ffa, session, args, cases, count });
@@ -166,19 +177,14 @@ pub fn run_from(next: usize) -> ! {
             run_one(env, i, case);
         }
     }
-    let mut counts = Counts::default();
-    for o in Outcome::ALL {
-        for _ in 0..COUNTS[o as usize].load(Ordering::Relaxed) {
-            counts.add(o);
-        }
-    }
+    let counts = Counts(core::array::from_fn(|i| COUNTS[i].load(Ordering::Relaxed)));
     emit(env.platform, Event::Done { counts });
     env.platform.exit(if counts.failed() == 0 { 0 } else { 1 })
 }
 
 fn run_one(env: &Env, index: usize, case: &'static Case) {
     CURRENT.store(index, Ordering::Relaxed);
-    emit(env.platform, Event::Start { id: case.id, timeout_ms: case.timeout_ms });
+    emit(env.platform, Event::Start { id: case.id.into(), timeout_ms: case.timeout_ms });
     STARTED_US.store(env.platform.now_us(), Ordering::Relaxed);
     if let Some((outcome, why)) = unmet_need(env, case) {
         finish(env, case, outcome, "", why.as_str(), false);
@@ -251,8 +257,8 @@ fn feature_verdict(r: crate::ffa::Regs, what: fmt::Arguments<'_>) -> Option<(Out
 
 fn finish(env: &Env, case: &Case, outcome: Outcome, at: &str, msg: &str, ran_body: bool) {
     let micros = env.platform.now_us().saturating_sub(STARTED_US.load(Ordering::Relaxed));
-    emit(env.platform, Event::End { id: case.id, outcome, micros, at, msg });
-    emit(env.platform, LavaLine { id: case.id, outcome });
+    emit(env.platform, Event::End { id: case.id.into(), outcome, micros, at: at.into(), msg: msg.into() });
+    emit(env.platform, LavaLine { id: case.id.into(), outcome, micros });
     let slot = &COUNTS[outcome as usize];
     slot.store(slot.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     if ran_body && outcome != Outcome::Pass {
@@ -306,7 +312,8 @@ fn restore_baseline(env: &Env) {
             env.platform,
             Event::Note {
                 msg: FixedText::<200>::format(format_args!("could not restore the RX/TX mapping: {}", map.summary()))
-                    .as_str(),
+                    .as_str()
+                    .into(),
             },
         );
     }
@@ -330,7 +337,8 @@ pub fn abort(platform: &'static dyn Platform, outcome: Outcome, what: fmt::Argum
                 platform,
                 Event::Note {
                     msg: FixedText::<460>::format(format_args!("{outcome} outside any case: {}", msg.as_str()))
-                        .as_str(),
+                        .as_str()
+                        .into(),
                 },
             );
             platform.exit(4)

@@ -1,6 +1,7 @@
 //! The outcome of one case, and the counts of a run. Only `pass` and `not-supported` are
 //! green; `not-supported` means the SPMC said (FFA_FEATURES) that it does not implement an
-//! ABI the case needs, `skip` that the case does not apply to this setup.
+//! ABI the case needs, `skip` that the case does not apply to this setup. The image decides
+//! every outcome but `not-run`, which only the runner gives (a run that stopped early).
 
 /// How one case ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,11 +18,15 @@ pub enum Outcome {
     Timeout,
     /// The case faulted (an exception or a panic).
     Crash,
+    /// The case never started: the run stopped before it (out of boots, a boot that made no
+    /// progress, an image that reported `done` without it).
+    NotRun,
 }
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 6] = [Self::Pass, Self::Fail, Self::NotSupported, Self::Skip, Self::Timeout, Self::Crash];
+    pub const ALL: [Outcome; 7] =
+        [Self::Pass, Self::Fail, Self::NotSupported, Self::Skip, Self::Timeout, Self::Crash, Self::NotRun];
 
     /// The name used in events, JSON, baselines and the matrix.
     pub const fn as_str(self) -> &'static str {
@@ -32,6 +37,7 @@ impl Outcome {
             Self::Skip => "skip",
             Self::Timeout => "timeout",
             Self::Crash => "crash",
+            Self::NotRun => "not-run",
         }
     }
 
@@ -45,13 +51,14 @@ impl Outcome {
         matches!(self, Self::Pass | Self::NotSupported)
     }
 
-    /// The LAVA result word (pass | fail | skip | unknown).
+    /// The LAVA result word (pass | fail | skip | unknown): `unknown` for the cases whose
+    /// verdict nobody saw (timeout, crash, not-run).
     pub const fn lava(self) -> &'static str {
         match self {
             Self::Pass => "pass",
             Self::Fail => "fail",
             Self::NotSupported | Self::Skip => "skip",
-            Self::Timeout | Self::Crash => "unknown",
+            Self::Timeout | Self::Crash | Self::NotRun => "unknown",
         }
     }
 
@@ -68,12 +75,17 @@ impl core::fmt::Display for Outcome {
 
 /// How many cases ended with each outcome.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts(pub [u32; 6]);
+pub struct Counts(pub [u32; Outcome::ALL.len()]);
 
 impl Counts {
     /// Counts one more `outcome`.
     pub fn add(&mut self, outcome: Outcome) {
         self.0[outcome.index()] += 1;
+    }
+
+    /// Sets the count of `outcome`.
+    pub fn set(&mut self, outcome: Outcome, count: u32) {
+        self.0[outcome.index()] = count;
     }
 
     /// The count of `outcome`.
@@ -91,12 +103,13 @@ impl Counts {
         self.get(Outcome::Pass)
     }
 
-    /// Cases that failed, timed out or crashed.
+    /// Cases that failed, timed out, crashed or never ran: every case that is neither green
+    /// nor skipped.
     pub const fn failed(&self) -> u32 {
-        self.get(Outcome::Fail) + self.get(Outcome::Timeout) + self.get(Outcome::Crash)
+        self.get(Outcome::Fail) + self.get(Outcome::Timeout) + self.get(Outcome::Crash) + self.get(Outcome::NotRun)
     }
 
-    /// Cases not run: not supported or skipped.
+    /// Cases the image passed over: not supported or skipped.
     pub const fn skipped(&self) -> u32 {
         self.get(Outcome::NotSupported) + self.get(Outcome::Skip)
     }
@@ -114,7 +127,9 @@ mod tests {
             c.add(o);
         }
         c.add(Outcome::Pass);
-        assert_eq!((c.passed(), c.failed(), c.skipped(), c.total()), (2, 3, 2, 7));
+        assert_eq!((c.passed(), c.failed(), c.skipped(), c.total()), (2, 4, 2, 8));
+        c.set(Outcome::NotRun, 5);
+        assert_eq!((c.get(Outcome::NotRun), c.failed(), c.total()), (5, 8, 12));
         assert_eq!(Outcome::parse("bogus"), None);
     }
 }

@@ -2,7 +2,9 @@
 //! a wedged firmware with a watchdog, records the case that hung (`timeout`) or took QEMU
 //! down (`crash`), and boots again after that case, until a boot reaches `done`, every
 //! planned case has an outcome, or the boot budget is spent. Every planned case ends up with
-//! exactly one outcome.
+//! exactly one outcome (`not-run` when the run stopped before it). It also keeps each case's
+//! console lines, and checks the plans against the `hello` count, so that a lost `plan` line
+//! neither drops a case nor goes unnoticed.
 
 use crate::boot::{BootSession, Booter, Output, Spawned};
 use crate::image_args::ImageArgs;
@@ -27,13 +29,16 @@ pub struct Limits {
     pub max_boots: u32,
 }
 
+/// The most console lines kept per case for junit.xml; events.log keeps every line.
+const MAX_CASE_LINES: usize = 1000;
+
 /// Where the loop reports what happens, as it happens.
 pub trait RunObserver {
     /// A boot started with this command line.
     fn boot_started(&mut self, boot: u32, command: &str) -> Result<(), String>;
     /// One raw console line of the current boot.
     fn line(&mut self, line: &str) -> Result<(), String>;
-    /// `results.cases[index]` just got its outcome.
+    /// `results.cases[index]` just got its outcome (from the image or from the runner).
     fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String>;
     /// The image's `note` event.
     fn note(&mut self, message: &str);
@@ -58,14 +63,31 @@ pub fn run_boots(
     results: RunResults,
 ) -> LoopEnd {
     let mut run = BootLoop { booter, observer, limits, results, started: Instant::now(), plan_boot: None };
-    let (not_run_because, error) = match run.boot_until_complete(&args) {
+    let (not_run_because, mut error) = match run.boot_until_complete(&args) {
         Ok(Stop::Complete) => (String::from("the image reported `done` without running it"), None),
         Ok(Stop::OutOfBoots) => (format!("the run stopped after {} boots (--max-boots)", limits.max_boots), None),
         Err(error) => (error.clone(), Some(error)),
     };
-    if run.results.mark_not_run(&format!("not run: {not_run_because}")) > 0 || error.is_some() {
-        run.results.stopped = Some(not_run_because);
+    let pending = run.results.pending();
+    if !pending.is_empty() || error.is_some() {
+        run.results.stopped = Some(not_run_because.clone());
     }
+    for index in pending {
+        let ending = Ending {
+            outcome: Outcome::NotRun,
+            duration_us: 0,
+            at: String::new(),
+            message: format!("not run: {not_run_because}"),
+            boot: run.results.boots,
+            by_runner: true,
+            console: Vec::new(),
+        };
+        run.results.record(index, ending);
+        if let Err(e) = run.observer.case_ended(&run.results, index) {
+            error.get_or_insert(e);
+        }
+    }
+    run.check_plans();
     run.results.wall_s = run.started.elapsed().as_secs_f64();
     LoopEnd { results: run.results, error }
 }
@@ -114,6 +136,28 @@ struct Running {
     id: String,
     timeout: Duration,
     started: Instant,
+    /// Its console lines so far (at most `MAX_CASE_LINES`), and how many more there were.
+    console: Vec<String>,
+    dropped: usize,
+}
+
+impl Running {
+    fn keep(&mut self, line: &str) {
+        if self.console.len() < MAX_CASE_LINES {
+            self.console.push(line.trim_end_matches('\r').to_owned());
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// The kept lines, with a last line saying how many were left out.
+    fn take_console(&mut self) -> Vec<String> {
+        let mut console = std::mem::take(&mut self.console);
+        if self.dropped > 0 {
+            console.push(format!("[... {} more lines in events.log]", self.dropped));
+        }
+        console
+    }
 }
 
 /// The state of the boot in progress.
@@ -142,7 +186,7 @@ impl BootLoop<'_> {
         let mut boots_without_hello = 0;
         for boot in 1..=self.limits.max_boots {
             let report = self.boot_once(boot, &args)?;
-            let log = format!("boot-{boot}.log");
+            let log = format!("boot {boot} in events.log");
             if let BootEnd::Exited(Some(code @ 2..=4)) = report.end {
                 return Err(format!(
                     "the image stopped with exit code {code} ({}) before `done`; see its notes and {log}",
@@ -191,6 +235,7 @@ impl BootLoop<'_> {
         self.observer.boot_started(boot, &command)?;
         self.results.boots = boot;
         self.results.boot_ms.push(None);
+        self.results.boot_after.push(args.after.clone());
         let spawned = Instant::now();
         let mut state = BootState { boot, spawned, last_event: spawned, hello: false, current: None, progress: false };
         let end = loop {
@@ -200,7 +245,13 @@ impl BootLoop<'_> {
             match output {
                 Output::Line(line) => {
                     self.observer.line(&line)?;
-                    let Some(event) = Event::parse(&line) else {
+                    let event = Event::parse(&line);
+                    if !matches!(event, Some(Event::Start { .. } | Event::End { .. })) {
+                        if let Some(case) = &mut state.current {
+                            case.keep(&line);
+                        }
+                    }
+                    let Some(event) = event else {
                         continue;
                     };
                     state.last_event = Instant::now();
@@ -223,7 +274,7 @@ impl BootLoop<'_> {
                 Output::Exited(code) => {
                     if let Some(case) = state.current.take() {
                         let message = format!(
-                            "{} before the case ended (see boot-{boot}.log and uart1-{boot}.log)",
+                            "{} before the case ended (see boot {boot} in events.log and uart1-{boot}.log)",
                             exited(code)
                         );
                         self.record_runner_outcome(&mut state, case, Outcome::Crash, message)?;
@@ -246,13 +297,18 @@ impl BootLoop<'_> {
     /// Follows one event. Returns true on `done`.
     fn on_event(&mut self, state: &mut BootState, event: Event<'_>) -> Result<bool, String> {
         match event {
-            Event::Hello { schema, .. } => {
+            Event::Hello { schema, total, selected, .. } => {
                 if schema != SCHEMA {
                     return Err(format!(
                         "the image speaks event schema {schema} and this runner schema {SCHEMA}: build the image and ffa-cts from the same commit"
                     ));
                 }
                 state.hello = true;
+                let selection = &mut self.results.selection;
+                if selection.selected.is_none() {
+                    selection.total = Some(total);
+                    selection.selected = Some(selected);
+                }
                 if let Some(ms) = self.results.boot_ms.last_mut() {
                     *ms = Some(state.spawned.elapsed().as_millis() as u64);
                 }
@@ -267,27 +323,32 @@ impl BootLoop<'_> {
             }
             Event::Plan { id, section, abis, since } => {
                 if *self.plan_boot.get_or_insert(state.boot) == state.boot {
-                    self.results.plan(CaseRecord::planned(id, section, abis, &since.to_string()));
+                    let (id, section, abis) = (id.to_string(), section.to_string(), abis.to_string());
+                    self.results.plan(CaseRecord::planned(&id, &section, &abis, &since.to_string()));
                 }
             }
             Event::Start { id, timeout_ms } => {
                 let timeout = Duration::from_millis(timeout_ms.into());
-                state.current = Some(Running { id: id.to_owned(), timeout, started: Instant::now() });
+                let id = id.to_string();
+                state.current = Some(Running { id, timeout, started: Instant::now(), console: Vec::new(), dropped: 0 });
             }
             Event::End { id, outcome, micros, at, msg } => {
-                state.current = None;
+                let console = state.current.take().map(|mut case| case.take_console()).unwrap_or_default();
                 let ending = Ending {
                     outcome,
                     duration_us: micros,
-                    at: at.to_owned(),
-                    message: msg.to_owned(),
+                    at: at.to_string(),
+                    message: msg.to_string(),
                     boot: state.boot,
+                    by_runner: false,
+                    console,
                 };
-                self.record(state, id, ending)?;
+                self.record(state, &id.to_string(), ending)?;
             }
             Event::Note { msg } => {
-                self.results.notes.push(msg.to_owned());
-                self.observer.note(msg);
+                let msg = msg.to_string();
+                self.observer.note(&msg);
+                self.results.notes.push(msg);
             }
             Event::Done { .. } => return Ok(true),
         }
@@ -297,19 +358,34 @@ impl BootLoop<'_> {
     fn record_runner_outcome(
         &mut self,
         state: &mut BootState,
-        case: Running,
+        mut case: Running,
         outcome: Outcome,
         message: String,
     ) -> Result<(), String> {
         let duration_us = case.started.elapsed().as_micros() as u64;
-        let ending = Ending { outcome, duration_us, at: String::new(), message, boot: state.boot };
+        let console = case.take_console();
+        let ending =
+            Ending { outcome, duration_us, at: String::new(), message, boot: state.boot, by_runner: true, console };
         self.record(state, &case.id, ending)
     }
 
     fn record(&mut self, state: &mut BootState, id: &str, ending: Ending) -> Result<(), String> {
-        let Some(index) = self.results.index_of(id) else {
-            self.observer.warn(&format!("ignored the end of `{id}`: no boot planned it"));
-            return Ok(());
+        let index = match self.results.index_of(id) {
+            Some(index) => index,
+            // `hello` announced more cases than plans arrived: this is one whose plan was lost.
+            None if self.results.missing() > 0 => {
+                self.observer.warn(&format!("`{id}` ended without a `plan` line; recorded it without section or ABIs"));
+                self.results.plan(CaseRecord::planned(id, "", "", ""));
+                self.results.selection.unplanned.push(id.to_owned());
+                match self.results.index_of(id) {
+                    Some(index) => index,
+                    None => return Ok(()),
+                }
+            }
+            None => {
+                self.observer.warn(&format!("ignored the end of `{id}`: no boot planned it"));
+                return Ok(());
+            }
         };
         if !self.results.record(index, ending) {
             self.observer.warn(&format!("ignored a second end of `{id}`; kept the first"));
@@ -318,6 +394,25 @@ impl BootLoop<'_> {
         state.progress = true;
         self.results.wall_s = self.started.elapsed().as_secs_f64();
         self.observer.case_ended(&self.results, index)
+    }
+
+    /// Says when the plans did not match `hello`'s count; a case lost without a trace makes
+    /// the run incomplete.
+    fn check_plans(&mut self) {
+        let results = &mut self.results;
+        if !results.selection.unplanned.is_empty() {
+            let ids = results.selection.unplanned.join(", ");
+            self.observer.warn(&format!("the `plan` line of {ids} was lost; the run is not complete"));
+        }
+        let missing = results.missing();
+        if missing > 0 {
+            let why = format!(
+                "`hello` selected {} cases, but {missing} of them never appeared in a `plan`, `start` or `end` line (see events.log)",
+                results.selection.selected.unwrap_or_default()
+            );
+            self.observer.warn(&why);
+            results.stopped.get_or_insert(why);
+        }
     }
 
     /// After `done` the image exits QEMU itself; give it `exit_grace`, then kill it.

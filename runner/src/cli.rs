@@ -11,11 +11,12 @@ pub const USAGE: &str = "\
 usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 10] [--boot-timeout-s 60] [--max-boots 20]
-              [--platform qemu-virt] [--describe TEXT] [--qemu PATH]
+              [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
-      QEMU command line. PREFIXES: case id prefixes separated by ';'.
+      QEMU command line. PREFIXES: case id prefixes separated by ';'. KEY: the stack's
+      cache key (the folder name under <cache>/stacks/<stack>/), recorded in results.json.
       Exit: 0 all green, 1 some case failed, 2 the run could not be completed.
   ffa-cts list [--only PREFIXES]
       Prints the registered cases.
@@ -55,6 +56,7 @@ pub struct RunOptions {
     pub max_boots: u32,
     pub platform: String,
     pub describe: Option<String>,
+    pub stack_key: Option<String>,
     pub qemu: PathBuf,
 }
 
@@ -196,6 +198,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--max-boots",
         "--platform",
         "--describe",
+        "--stack-key",
         "--qemu",
     ];
     let given = Given::read("run", words, &valued, &[])?;
@@ -214,6 +217,10 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         max_boots: given.number("--max-boots", 20)?,
         platform: given.name("--platform", Some("qemu-virt"))?.to_owned(),
         describe: given.text("--describe").map(str::to_owned),
+        stack_key: match given.text("--stack-key") {
+            Some(_) => Some(given.name("--stack-key", None)?.to_owned()),
+            None => None,
+        },
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
     }))
 }
@@ -264,10 +271,10 @@ mod tests {
             (Some("results/runs"), 10, 60, 20)
         );
         assert_eq!(
-            (o.platform.as_str(), o.describe, o.qemu.to_str()),
-            ("qemu-virt", None, Some("qemu-system-aarch64"))
+            (o.platform.as_str(), o.describe, o.stack_key, o.qemu.to_str()),
+            ("qemu-virt", None, None, Some("qemu-system-aarch64"))
         );
-        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 3 --max-boots=2 --describe x --qemu /q")
+        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 3 --max-boots=2 --describe x --stack-key a7f3 --qemu /q")
         else {
             panic!()
         };
@@ -275,7 +282,10 @@ mod tests {
             (o.ffa_version, o.only.as_deref(), o.case_timeout.as_secs(), o.max_boots),
             (Version::V1_2, Some("a.b;c"), 3, 2)
         );
-        assert_eq!((o.describe.as_deref(), o.qemu.to_str()), (Some("x"), Some("/q")));
+        assert_eq!(
+            (o.describe.as_deref(), o.stack_key.as_deref(), o.qemu.to_str()),
+            (Some("x"), Some("a7f3"), Some("/q"))
+        );
     }
 
     #[test]
@@ -335,6 +345,10 @@ mod tests {
             "`ffa-cts run`: `--stack` takes letters, digits, '-' and '_' only, not `a/b`"
         );
         assert_eq!(error("run --stack s --stack t --firmware f"), "`ffa-cts run`: `--stack` given twice");
+        assert_eq!(
+            error("run --stack s --firmware f --stack-key ../x"),
+            "`ffa-cts run`: `--stack-key` takes letters, digits, '-' and '_' only, not `../x`"
+        );
         assert_eq!(error("gate --stack s --update=yes"), "`ffa-cts gate`: unknown option `--update=yes`");
     }
 }

@@ -181,26 +181,16 @@ pub fn updated(old: Option<&Baseline>, run: &RunResults) -> (Baseline, Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{Ending, RunIdentity};
+    use crate::results::tests::{ending, identity};
 
     fn run(cases: &[(&str, Outcome)]) -> RunResults {
-        let identity = RunIdentity {
-            stack: "optee".into(),
-            stack_description: None,
-            platform: "qemu-virt".into(),
-            requested_version: "1.1".into(),
-            started: "t".into(),
-        };
-        let mut r = RunResults::new(identity);
+        let mut r = RunResults::new(identity("optee", "1.1", "t"));
         for (id, _) in cases {
             r.plan(CaseRecord::planned(id, "1", "", "1.0"));
         }
         for (id, outcome) in cases {
             let index = r.index_of(id).unwrap();
-            r.record(
-                index,
-                Ending { outcome: *outcome, duration_us: 1, at: "a.rs:3".into(), message: "w0 0x1".into(), boot: 1 },
-            );
+            r.record(index, ending(*outcome, 1, "a.rs:3", "w0 0x1", 1));
         }
         r
     }
@@ -240,6 +230,14 @@ mod tests {
             ]
         );
         assert_eq!(c.totals_line(), "1 passed, 3 failed");
+    }
+
+    #[test]
+    fn not_run_is_compared_like_any_outcome() {
+        let r = run(&[("a.x", Outcome::NotRun)]);
+        let c = compare(&r, &baseline(&[("a.x", Outcome::Pass, None)]));
+        assert_eq!(c.mismatches, ["a.x: expected pass, got not-run (at a.rs:3: w0 0x1)"]);
+        assert_eq!(compare(&r, &baseline(&[("a.x", Outcome::NotRun, None)])).matched, 1);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! `junit.xml`, derived from the run results for CI viewers: one suite per platform and
-//! stack, one test case per FF-A case. `fail` is a failure, `timeout` and `crash` are
-//! errors, `not-supported` and `skip` are skipped.
+//! stack, one test case per FF-A case with its console lines in `<system-out>`. `fail` is a
+//! failure; `timeout`, `crash` and `not-run` are errors (the last: the run stopped before the
+//! case, which is no verdict on it but must not look green); `not-supported` and `skip` are
+//! skipped. The `timestamp` has the Ant schema's form (local time without a zone; here
+//! UTC).
 
 use crate::results::{CaseRecord, RunResults};
 use ffa_harness::{Counts, Outcome};
@@ -24,9 +27,15 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Text for an attribute value: [`escape`], and line breaks and tabs as character
+/// references, which attribute-value normalisation would otherwise turn into spaces.
+pub fn attribute(text: &str) -> String {
+    escape(text).replace('\n', "&#10;").replace('\r', "&#13;").replace('\t', "&#9;")
+}
+
 /// The `tests failures errors skipped` attributes of `counts`.
 fn count_attributes(counts: &Counts) -> String {
-    let errors = counts.get(Outcome::Timeout) + counts.get(Outcome::Crash);
+    let errors = counts.get(Outcome::Timeout) + counts.get(Outcome::Crash) + counts.get(Outcome::NotRun);
     format!(
         r#"tests="{}" failures="{}" errors="{errors}" skipped="{}""#,
         counts.total(),
@@ -51,27 +60,33 @@ fn testcase(xml: &mut String, results: &RunResults, case: &CaseRecord) {
     let _ =
         write!(xml, r#"    <testcase classname="{}" name="{}" time="{time:.6}""#, escape(&classname), escape(&case.id));
     let detail = escape(&location_and_message(case));
-    let message = escape(&case.message);
-    let _ = match case.outcome {
-        Some(Outcome::Pass) => writeln!(xml, "/>"),
-        Some(Outcome::Fail) => {
-            writeln!(xml, ">\n      <failure message=\"{message}\" type=\"fail\">{detail}</failure>\n    </testcase>")
-        }
-        Some(o @ (Outcome::Timeout | Outcome::Crash)) => {
-            writeln!(xml, ">\n      <error message=\"{message}\" type=\"{o}\">{detail}</error>\n    </testcase>")
+    let message = attribute(&case.message);
+    let verdict = match case.outcome {
+        Some(Outcome::Pass) => String::new(),
+        Some(Outcome::Fail) => format!("      <failure message=\"{message}\" type=\"fail\">{detail}</failure>\n"),
+        Some(o @ (Outcome::Timeout | Outcome::Crash | Outcome::NotRun)) => {
+            format!("      <error message=\"{message}\" type=\"{o}\">{detail}</error>\n")
         }
         Some(Outcome::NotSupported) => {
-            let text = escape(&format!("NOT_SUPPORTED: {}", case.message));
-            writeln!(
-                xml,
-                ">\n      <skipped type=\"not-supported\" message=\"{text}\">{text}</skipped>\n    </testcase>"
+            let text = format!("NOT_SUPPORTED: {}", case.message);
+            format!(
+                "      <skipped type=\"not-supported\" message=\"{}\">{}</skipped>\n",
+                attribute(&text),
+                escape(&text)
             )
         }
-        Some(Outcome::Skip) => {
-            writeln!(xml, ">\n      <skipped type=\"skip\" message=\"{message}\">{detail}</skipped>\n    </testcase>")
-        }
-        None => writeln!(xml, ">\n      <error message=\"the case has no outcome\" type=\"none\"/>\n    </testcase>"),
+        Some(Outcome::Skip) => format!("      <skipped type=\"skip\" message=\"{message}\">{detail}</skipped>\n"),
+        None => "      <error message=\"the case has no outcome yet\" type=\"none\"/>\n".to_owned(),
     };
+    if verdict.is_empty() && case.console.is_empty() {
+        let _ = writeln!(xml, "/>");
+        return;
+    }
+    let _ = write!(xml, ">\n{verdict}");
+    if !case.console.is_empty() {
+        let _ = writeln!(xml, "      <system-out>{}</system-out>", escape(&(case.console.join("\n") + "\n")));
+    }
+    let _ = writeln!(xml, "    </testcase>");
 }
 
 /// The whole `junit.xml`.
@@ -84,15 +99,21 @@ pub fn render(results: &RunResults) -> String {
     let suite = format!("{}.{}", results.platform, results.stack);
     let _ = writeln!(
         xml,
-        r#"  <testsuite name="{}" {attributes} time="{time}" timestamp="{}">"#,
+        r#"  <testsuite name="{}" {attributes} time="{time}" timestamp="{}" hostname="{}">"#,
         escape(&suite),
-        escape(&results.started)
+        escape(results.started.trim_end_matches('Z')),
+        escape(&results.hostname)
     );
     xml.push_str("    <properties>\n");
     let properties = [
         ("stack", Some(&results.stack)),
         ("stack_description", results.stack_description.as_ref()),
         ("platform", Some(&results.platform)),
+        ("suite_commit", Some(&results.build.suite_commit)),
+        ("firmware_sha256", Some(&results.build.firmware_sha256)),
+        ("stack_key", results.build.stack_key.as_ref()),
+        ("qemu_version", results.build.qemu_version.as_ref()),
+        ("only", results.selection.only.as_ref()),
         ("requested_version", Some(&results.requested_version)),
         ("negotiated_version", results.negotiated_version.as_ref()),
         ("returned_version", results.returned_version.as_ref()),
@@ -101,7 +122,7 @@ pub fn render(results: &RunResults) -> String {
     ];
     for (name, value) in properties {
         if let Some(value) = value {
-            let _ = writeln!(xml, r#"      <property name="{name}" value="{}"/>"#, escape(value));
+            let _ = writeln!(xml, r#"      <property name="{name}" value="{}"/>"#, attribute(value));
         }
     }
     xml.push_str("    </properties>\n");
@@ -120,5 +141,6 @@ mod tests {
     fn escapes_markup_quotes_and_control_characters() {
         assert_eq!(escape(r#"a<b>&"c" 'd'"#), "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;");
         assert_eq!(escape("x\u{1}y\tz"), "x\u{fffd}y\tz");
+        assert_eq!(attribute("a\nb\t<"), "a&#10;b&#9;&lt;");
     }
 }

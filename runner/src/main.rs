@@ -18,6 +18,7 @@ mod list;
 mod markdown;
 mod matrix;
 mod outcome_serde;
+mod provenance;
 mod qemu;
 mod recorder;
 mod results;

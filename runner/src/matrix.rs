@@ -94,20 +94,22 @@ pub fn icon(outcome: Outcome) -> &'static str {
         Outcome::Skip => "·",
         Outcome::Timeout => "⏱\u{FE0F}",
         Outcome::Crash => "💥",
+        Outcome::NotRun => "⛔",
     }
 }
 
 /// Outcomes that need an explanation: the case did not hold up.
 fn is_failure(outcome: Outcome) -> bool {
-    matches!(outcome, Outcome::Fail | Outcome::Timeout | Outcome::Crash)
+    matches!(outcome, Outcome::Fail | Outcome::Timeout | Outcome::Crash | Outcome::NotRun)
 }
 
 /// How bad a failure is, for the icon of an ABI's roll-up.
 fn severity(outcome: Outcome) -> u8 {
     match outcome {
-        Outcome::Crash => 3,
-        Outcome::Timeout => 2,
-        Outcome::Fail => 1,
+        Outcome::Crash => 4,
+        Outcome::Timeout => 3,
+        Outcome::Fail => 2,
+        Outcome::NotRun => 1,
         _ => 0,
     }
 }
@@ -197,13 +199,14 @@ impl<'a> Column<'a> {
     }
 }
 
-const LEGEND: [(Outcome, &str); 6] = [
+const LEGEND: [(Outcome, &str); Outcome::ALL.len()] = [
     (Outcome::Pass, "every check held"),
     (Outcome::Fail, "a check did not hold; `F3` is the column's third failure, listed under Failures"),
     (Outcome::NotSupported, "the SPMC says (FFA_FEATURES) it does not implement an ABI the case needs: green"),
     (Outcome::Skip, "the case does not apply (a version below its minimum, a partition absent)"),
     (Outcome::Timeout, "the case ran past its timeout, or the firmware stopped answering; listed under Failures"),
     (Outcome::Crash, "the case faulted or panicked; listed under Failures"),
+    (Outcome::NotRun, "the run stopped before the case (such runs are passed over, so it shows only here)"),
 ];
 
 /// The whole matrix of `runs` (in column order).
@@ -230,7 +233,19 @@ fn introduction(text: &mut String, columns: &[Column]) {
     );
     for column in columns {
         let r = &column.run.results;
-        let _ = writeln!(text, "- `{}`: run `{}`, started {}, {}", column.title, column.run.folder, r.started, r.tool);
+        let b = &r.build;
+        let _ = writeln!(
+            text,
+            "- `{}`: run `{}`, started {}, {}, suite {}; firmware sha256 {}, stack key {}; {}",
+            column.title,
+            column.run.folder,
+            r.started,
+            r.tool,
+            code(&b.suite_commit),
+            code(b.firmware_sha256.get(..16).unwrap_or(&b.firmware_sha256)),
+            code(b.stack_key.as_deref().unwrap_or("?")),
+            b.qemu_version.as_deref().unwrap_or("QEMU version unknown")
+        );
     }
     text.push('\n');
     let legend = Table {
@@ -370,7 +385,7 @@ mod tests {
             ("setup.version.z", "FFA_VERSION", FAIL, "w0 `0x1`"),
             ("notif.bind", "FFA_NOTIFICATION_BIND", NS, ""),
         ];
-        write_run(runs, "20260102-000000-a-ffa1.1", &results("a", "1.1", "2026-01-02T00:00:00Z", &a11), None);
+        write_run(runs, "20260102-000000-a-ffa1.1", &results("a", "1.1", "2026-01-02T00:00:00Z", &a11));
         let a10 = [
             ("mem.share", "FFA_MEM_SHARE_64,FFA_FEATURES", SKIP, ""),
             ("setup.features.x", "FFA_FEATURES", PASS, ""),
@@ -378,13 +393,13 @@ mod tests {
             ("setup.version.z", "FFA_VERSION", PASS, ""),
             ("notif.bind", "FFA_NOTIFICATION_BIND", SKIP, ""),
         ];
-        write_run(runs, "20260102-000001-a-ffa1.0", &results("a", "1.0", "2026-01-02T00:00:01Z", &a10), None);
+        write_run(runs, "20260102-000001-a-ffa1.0", &results("a", "1.0", "2026-01-02T00:00:01Z", &a10));
         let b11 = [
             ("setup.features.x", "FFA_FEATURES", Some(Outcome::Crash), "data abort"),
             ("setup.version.y", "FFA_VERSION", PASS, ""),
             ("setup.version.z", "FFA_VERSION", PASS, ""),
         ];
-        write_run(runs, "20260102-000002-b-ffa1.1", &results("b", "1.1", "2026-01-02T00:00:02Z", &b11), None);
+        write_run(runs, "20260102-000002-b-ffa1.1", &results("b", "1.1", "2026-01-02T00:00:02Z", &b11));
     }
 
     #[test]
@@ -435,7 +450,7 @@ mod tests {
             ("setup.version.y", "FFA_VERSION", PASS, ""),
             ("setup.version.z", "FFA_VERSION", PASS, ""),
         ];
-        write_run(&runs, "20260103-000000-b-ffa1.1", &results("b", "1.1", "2026-01-03T00:00:00Z", &b11), None);
+        write_run(&runs, "20260103-000000-b-ffa1.1", &results("b", "1.1", "2026-01-03T00:00:00Z", &b11));
         assert_eq!(matrix(&options(true)), Ok(1));
         let hint = check(&out, Some(&written), &render(&run_set::collect(&runs).unwrap().runs)).unwrap_err();
         assert!(hint.contains("line(s) differ, the first at line 9\n"), "{hint}");

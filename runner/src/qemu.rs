@@ -1,10 +1,12 @@
 //! Booting the image for real: the QEMU `virt` command line (secure world, GICv3, the stack's
 //! flash image as `-bios`, the image arguments through semihosting), and a session that
-//! reads QEMU's output on background threads so the boot loop can wait with a timeout.
+//! reads QEMU's output on background threads so the boot loop can wait with a timeout. A
+//! line longer than [`MAX_LINE`] arrives in pieces of that size, so that output without
+//! newlines cannot grow the runner's memory.
 
 use crate::boot::{BootSession, Booter, Output, Spawned};
 use crate::image_args::ImageArgs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -100,21 +102,46 @@ impl Booter for QemuBooter {
     }
 }
 
-/// Sends each line of `pipe` (lossy UTF-8, line ending removed) until it closes.
-fn forward_lines(pipe: impl Read + Send + 'static, sender: Sender<String>) {
-    thread::spawn(move || {
-        let mut reader = BufReader::new(pipe);
-        let mut bytes = Vec::new();
-        while matches!(reader.read_until(b'\n', &mut bytes), Ok(n) if n > 0) {
-            if bytes.ends_with(b"\n") {
-                bytes.pop();
+/// The longest line the reader holds; a longer one is passed on in pieces of this size.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Passes each line of `reader` (lossy UTF-8, `\n` removed; at most `max` bytes, longer
+/// lines in pieces) to `send` until the input ends, a read fails, or `send` returns false.
+fn split_lines(mut reader: impl BufRead, max: usize, mut send: impl FnMut(String) -> bool) {
+    let mut line = Vec::new();
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok([]) => break,
+            Ok(buf) => buf,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        let room = max - line.len();
+        let window = &buf[..buf.len().min(room)];
+        let (take, ends) = match window.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (window.len(), false),
+        };
+        line.extend_from_slice(&window[..take]);
+        reader.consume(take);
+        if ends || line.len() == max {
+            if ends {
+                line.pop();
             }
-            if sender.send(String::from_utf8_lossy(&bytes).into_owned()).is_err() {
+            if !send(String::from_utf8_lossy(&line).into_owned()) {
                 return;
             }
-            bytes.clear();
+            line.clear();
         }
-    });
+    }
+    if !line.is_empty() {
+        send(String::from_utf8_lossy(&line).into_owned());
+    }
+}
+
+/// Sends each line of `pipe` until it closes.
+fn forward_lines(pipe: impl Read + Send + 'static, sender: Sender<String>) {
+    thread::spawn(move || split_lines(BufReader::new(pipe), MAX_LINE, |line| sender.send(line).is_ok()));
 }
 
 /// One running QEMU.
@@ -204,6 +231,29 @@ mod tests {
         let error = booter("/fw/a,b.bin").arguments(&args, 1).unwrap_err();
         assert!(error.contains("--firmware path /fw/a,b.bin contains ','"), "{error}");
         assert_eq!(shown(Path::new("q"), &["a b".into(), "x;y".into(), "c".into()]), "q 'a b' 'x;y' c");
+    }
+
+    #[test]
+    fn long_lines_come_in_pieces_and_nothing_is_lost() {
+        let input = format!("ab\n{}\n\nlast", "x".repeat(10));
+        let mut lines = Vec::new();
+        split_lines(std::io::BufReader::with_capacity(3, input.as_bytes()), 4, |l| {
+            lines.push(l);
+            true
+        });
+        assert_eq!(lines, ["ab", "xxxx", "xxxx", "xx", "", "last"]);
+        // A newline-free flood: memory stays at one piece.
+        let flood = std::io::repeat(b'y').take(10 * MAX_LINE as u64 + 5);
+        let mut sizes = Vec::new();
+        split_lines(std::io::BufReader::new(flood), MAX_LINE, |l| {
+            sizes.push(l.len());
+            true
+        });
+        assert_eq!(sizes.len(), 11);
+        assert!(sizes[..10].iter().all(|&n| n == MAX_LINE) && sizes[10] == 5);
+        let mut first = None;
+        split_lines("a\nb\n".as_bytes(), 8, |l| first.replace(l).is_none());
+        assert_eq!(first.as_deref(), Some("b"), "stops when send says so, after the second line");
     }
 
     fn shell(script: &str) -> QemuSession {

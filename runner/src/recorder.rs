@@ -1,10 +1,13 @@
-//! What `run` keeps while the boot loop works: `events.log` (every raw line of the run, a
-//! `# boot N:` line before each boot), `boot-N.log` per boot, `results.json` rewritten after
-//! every case, and a progress line on stderr per case.
+//! What `run` keeps while the boot loop works: `events.log` (every raw console line of the
+//! run, once, with a `# boot N:` line before each boot), `results.json` and `junit.xml`
+//! rewritten after every case, a progress line on stderr per case, and on stdout a LAVA line
+//! for each outcome the runner decided (the image prints its own on the console).
 
 use crate::atomic_write::write_atomically;
 use crate::boot_loop::RunObserver;
-use crate::results::RunResults;
+use crate::junit;
+use crate::results::{CaseRecord, RunResults};
+use ffa_harness::event::{LavaLine, Text};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,7 +16,6 @@ use std::path::{Path, PathBuf};
 pub struct Recorder {
     dir: PathBuf,
     events: File,
-    boot_log: Option<(PathBuf, File)>,
 }
 
 impl Recorder {
@@ -25,12 +27,13 @@ impl Recorder {
             .append(true)
             .open(&path)
             .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        Ok(Self { dir: dir.to_owned(), events, boot_log: None })
+        Ok(Self { dir: dir.to_owned(), events })
     }
 
-    /// Rewrites `results.json`.
+    /// Rewrites `results.json` and `junit.xml`.
     pub fn write_results(&self, results: &RunResults) -> Result<(), String> {
-        write_atomically(&self.dir.join("results.json"), &results.to_json())
+        write_atomically(&self.dir.join("results.json"), &results.to_json())?;
+        write_atomically(&self.dir.join("junit.xml"), &junit::render(results))
     }
 }
 
@@ -52,9 +55,15 @@ pub fn progress_line(results: &RunResults, index: usize) -> String {
     );
     if !case.message.is_empty() {
         line.push_str(": ");
-        line.push_str(&case.message);
+        line.push_str(&crate::summary::one_line(&case.message));
     }
     line
+}
+
+/// The LAVA line of a case whose outcome the runner decided; the image printed the others.
+fn runner_lava_line(case: &CaseRecord) -> Option<String> {
+    let outcome = case.outcome.filter(|_| case.by_runner)?;
+    Some(LavaLine { id: Text::new(&case.id), outcome, micros: case.duration_us }.to_string())
 }
 
 /// `41 us`, `12 ms`, `10.3 s`.
@@ -68,22 +77,19 @@ fn duration_text(us: u64) -> String {
 
 impl RunObserver for Recorder {
     fn boot_started(&mut self, boot: u32, command: &str) -> Result<(), String> {
-        let path = self.dir.join(format!("boot-{boot}.log"));
-        let file = File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        self.boot_log = Some((path, file));
         eprintln!("boot {boot}: {command}");
         append(&mut self.events, &self.dir.join("events.log"), &format!("# boot {boot}: {command}"))
     }
 
     fn line(&mut self, line: &str) -> Result<(), String> {
-        if let Some((path, file)) = &mut self.boot_log {
-            append(file, path, line)?;
-        }
         append(&mut self.events, &self.dir.join("events.log"), line)
     }
 
     fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String> {
         eprintln!("{}", progress_line(results, index));
+        if let Some(line) = runner_lava_line(&results.cases[index]) {
+            println!("{line}");
+        }
         self.write_results(results)
     }
 
@@ -99,38 +105,27 @@ impl RunObserver for Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{CaseRecord, Ending, RunIdentity};
+    use crate::results::tests::{ending, identity};
     use ffa_harness::Outcome;
 
     #[test]
     fn progress() {
-        let identity = RunIdentity {
-            stack: "s".into(),
-            stack_description: None,
-            platform: "p".into(),
-            requested_version: "1.1".into(),
-            started: "t".into(),
-        };
-        let mut r = RunResults::new(identity);
+        let mut r = RunResults::new(identity("s", "1.1", "t"));
         for i in 0..12 {
             r.plan(CaseRecord::planned(&format!("c.{i:02}"), "1", "", "1.0"));
         }
-        r.record(
-            3,
-            Ending { outcome: Outcome::Pass, duration_us: 41, at: String::new(), message: String::new(), boot: 1 },
-        );
+        r.record(3, ending(Outcome::Pass, 41, "", "", 1));
         assert_eq!(progress_line(&r, 3), "[ 1/12] c.03 ... pass (41 us)");
-        r.record(
-            4,
-            Ending {
-                outcome: Outcome::Timeout,
-                duration_us: 10_300_000,
-                at: String::new(),
-                message: "no end".into(),
-                boot: 1,
-            },
-        );
+        r.record(4, ending(Outcome::Timeout, 10_300_000, "", "no end", 1));
         assert_eq!(progress_line(&r, 4), "[ 2/12] c.04 ... timeout (10.3 s): no end");
         assert_eq!(duration_text(12_345), "12 ms");
+        assert_eq!(runner_lava_line(&r.cases[4]), None, "the image printed its own");
+        let mut hung = ending(Outcome::Timeout, 10_300_000, "", "no end", 1);
+        hung.by_runner = true;
+        r.record(5, hung);
+        assert_eq!(
+            runner_lava_line(&r.cases[5]).as_deref(),
+            Some("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=c__05 RESULT=unknown UNITS=us MEASUREMENT=10300000>")
+        );
     }
 }

@@ -1,13 +1,14 @@
-//! The results of one run, as written to `results.json` (schema 1): the stack and FF-A
-//! session, the boots, the image's notes, and one record per planned case in id order.
-//! `junit.xml`, the terminal summary and the gate are all derived from this.
+//! The results of one run, as written to `results.json` (schema 2): what ran (suite commit,
+//! firmware and its hash, stack cache key, QEMU version, the selection), the FF-A session,
+//! the boots, the image's notes, and one record per planned case in id order. `junit.xml`,
+//! the terminal summary, the gate and the matrix are all derived from this.
 
 use crate::outcome_serde;
 use ffa_harness::{Counts, Outcome};
 use serde::{Deserialize, Serialize};
 
 /// The `schema` of `results.json`.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// Everything known about a run.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -18,7 +19,10 @@ pub struct RunResults {
     pub stack: String,
     pub stack_description: Option<String>,
     pub platform: String,
+    /// What was booted and with what.
+    pub build: Build,
     pub requested_version: String,
+    pub selection: Selection,
     /// From the image's `session` event; `None` until one arrived.
     pub negotiated_version: Option<String>,
     /// FFA_VERSION's return value, `0x10002`.
@@ -27,16 +31,19 @@ pub struct RunResults {
     pub spmc_id: Option<String>,
     /// RFC 3339 UTC.
     pub started: String,
+    /// The machine the runner ran on.
+    pub hostname: String,
     pub wall_s: f64,
     pub boots: u32,
     /// Milliseconds from spawn to `hello`, per boot (`None`: no `hello`).
     pub boot_ms: Vec<Option<u64>>,
+    /// The case id each boot resumed after (`None`: it started from the first case).
+    pub boot_after: Vec<Option<String>>,
     pub summary: Summary,
     pub notes: Vec<String>,
-    /// Why the run ended before every planned case ran (those cases are `timeout` with a
-    /// "not run" message); `None` for a complete run. Baselines and the matrix take complete
-    /// runs only.
-    #[serde(default)]
+    /// Why the run ended before every selected case ran (those cases are `not-run`), or why
+    /// some case is missing; `None` for a complete run. Baselines and the matrix take
+    /// complete runs only.
     pub stopped: Option<String>,
     /// Sorted by id.
     pub cases: Vec<CaseRecord>,
@@ -53,6 +60,8 @@ pub struct Summary {
     pub skip: u32,
     pub timeout: u32,
     pub crash: u32,
+    #[serde(rename = "not-run")]
+    pub not_run: u32,
 }
 
 impl From<Counts> for Summary {
@@ -65,6 +74,7 @@ impl From<Counts> for Summary {
             skip: c.get(Outcome::Skip),
             timeout: c.get(Outcome::Timeout),
             crash: c.get(Outcome::Crash),
+            not_run: c.get(Outcome::NotRun),
         }
     }
 }
@@ -86,6 +96,12 @@ pub struct CaseRecord {
     pub at: String,
     /// The boot the case ended in (0 while it has not).
     pub boot: u32,
+    /// True when the runner gave the outcome (a hang, QEMU exiting, not-run), not the image.
+    pub by_runner: bool,
+    /// The console lines between the case's `start` and `end` (for junit.xml; events.log
+    /// has them all).
+    #[serde(skip)]
+    pub console: Vec<String>,
 }
 
 impl CaseRecord {
@@ -101,6 +117,8 @@ impl CaseRecord {
             message: String::new(),
             at: String::new(),
             boot: 0,
+            by_runner: false,
+            console: Vec::new(),
         }
     }
 }
@@ -113,6 +131,43 @@ pub struct Ending {
     pub at: String,
     pub message: String,
     pub boot: u32,
+    pub by_runner: bool,
+    pub console: Vec<String>,
+}
+
+/// What was booted: the suite's commit, the firmware and the tools.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    /// `git rev-parse HEAD` of the suite, `+dirty` when the tree has changes; `unknown`
+    /// outside git.
+    pub suite_commit: String,
+    /// The flash image booted, and its SHA-256 (hex).
+    pub firmware: String,
+    pub firmware_sha256: String,
+    /// The stack's cache key (`<cache>/stacks/<stack>/<key>`), when the caller gave it.
+    pub stack_key: Option<String>,
+    /// The first line of `qemu-system-aarch64 --version`.
+    pub qemu_version: Option<String>,
+}
+
+/// Which cases the run was asked for, and what the image made of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// `--only` id prefixes; `None` for every case.
+    pub only: Option<String>,
+    /// From the first `hello`: the cases in the image, and how many the selection took.
+    pub total: Option<u32>,
+    pub selected: Option<u32>,
+    /// Cases whose `plan` line never arrived, recorded from their `start` or `end` (their
+    /// section and ABIs are unknown).
+    pub unplanned: Vec<String>,
+}
+
+impl Selection {
+    /// True when the selection took every case of the image (whatever `--only` said).
+    pub fn is_whole(&self) -> bool {
+        self.total.is_some() && self.total == self.selected
+    }
 }
 
 /// What a run is of, known before it starts.
@@ -120,8 +175,11 @@ pub struct RunIdentity {
     pub stack: String,
     pub stack_description: Option<String>,
     pub platform: String,
+    pub build: Build,
     pub requested_version: String,
+    pub only: Option<String>,
     pub started: String,
+    pub hostname: String,
 }
 
 impl RunResults {
@@ -133,15 +191,19 @@ impl RunResults {
             stack: identity.stack,
             stack_description: identity.stack_description,
             platform: identity.platform,
+            build: identity.build,
             requested_version: identity.requested_version,
+            selection: Selection { only: identity.only, ..Selection::default() },
             negotiated_version: None,
             returned_version: None,
             own_id: None,
             spmc_id: None,
             started: identity.started,
+            hostname: identity.hostname,
             wall_s: 0.0,
             boots: 0,
             boot_ms: Vec::new(),
+            boot_after: Vec::new(),
             summary: Summary::default(),
             notes: Vec::new(),
             stopped: None,
@@ -173,31 +235,30 @@ impl RunResults {
         case.at = ending.at;
         case.message = ending.message;
         case.boot = ending.boot;
+        case.by_runner = ending.by_runner;
+        case.console = ending.console;
         self.summary = self.counts().into();
         true
     }
 
-    /// Gives every case without an outcome the outcome `timeout` with `message`.
-    /// Returns how many cases it marked.
-    pub fn mark_not_run(&mut self, message: &str) -> usize {
-        let boot = self.boots;
-        let marked = self.cases.iter().filter(|c| c.outcome.is_none()).count();
-        for index in 0..self.cases.len() {
-            let ending = Ending {
-                outcome: Outcome::Timeout,
-                duration_us: 0,
-                at: String::new(),
-                message: message.to_owned(),
-                boot,
-            };
-            self.record(index, ending);
-        }
-        marked
+    /// The cases without an outcome, in id order.
+    pub fn pending(&self) -> Vec<usize> {
+        (0..self.cases.len()).filter(|&i| self.cases[i].outcome.is_none()).collect()
     }
 
-    /// True when every planned case ran (nothing stopped the run early).
+    /// How many selected cases no `plan`, `start` or `end` ever named: lost without a trace.
+    pub fn missing(&self) -> usize {
+        self.selection.selected.map_or(0, |n| (n as usize).saturating_sub(self.cases.len()))
+    }
+
+    /// True when every selected case ran with its plan known (nothing stopped the run early,
+    /// no event was lost).
     pub fn is_complete(&self) -> bool {
-        self.stopped.is_none() && !self.cases.is_empty() && self.cases.iter().all(|c| c.outcome.is_some())
+        self.stopped.is_none()
+            && !self.cases.is_empty()
+            && self.cases.iter().all(|c| c.outcome.is_some())
+            && self.selection.unplanned.is_empty()
+            && self.missing() == 0
     }
 
     /// The counts of the cases that ended.
@@ -237,34 +298,81 @@ impl RunResults {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+
+    /// A run of `stack` at `version` started at `started`, of every case.
+    pub fn identity(stack: &str, version: &str, started: &str) -> RunIdentity {
+        RunIdentity {
+            stack: stack.into(),
+            stack_description: None,
+            platform: "qemu-virt".into(),
+            build: Build {
+                suite_commit: "0123abc".into(),
+                firmware: "/fw/flash.bin".into(),
+                firmware_sha256: "00ff".into(),
+                stack_key: Some("a75734ab0a0984c0".into()),
+                qemu_version: Some("QEMU emulator version 10.0.2".into()),
+            },
+            requested_version: version.into(),
+            only: None,
+            started: started.into(),
+            hostname: "host".into(),
+        }
+    }
+
+    /// An ending the image reported.
+    pub fn ending(outcome: Outcome, duration_us: u64, at: &str, message: &str, boot: u32) -> Ending {
+        Ending {
+            outcome,
+            duration_us,
+            at: at.into(),
+            message: message.into(),
+            boot,
+            by_runner: false,
+            console: Vec::new(),
+        }
+    }
 
     #[test]
     fn keeps_id_order_first_outcome_and_round_trips() {
-        let identity = RunIdentity {
-            stack: "s".into(),
-            stack_description: None,
-            platform: "qemu-virt".into(),
-            requested_version: "1.1".into(),
-            started: "x".into(),
-        };
-        let mut r = RunResults::new(identity);
+        let mut r = RunResults::new(identity("s", "1.1", "x"));
+        r.selection.total = Some(2);
+        r.selection.selected = Some(2);
         r.plan(CaseRecord::planned("b.x", "1", "FFA_VERSION,FFA_ID_GET", "1.0"));
         r.plan(CaseRecord::planned("a.y", "2", "", "1.1"));
         r.plan(CaseRecord::planned("a.y", "9", "", "1.1"));
         assert_eq!(r.cases.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["a.y", "b.x"]);
         assert_eq!(r.cases[1].abis, ["FFA_VERSION", "FFA_ID_GET"]);
         assert!(r.cases[0].abis.is_empty());
-        let pass =
-            Ending { outcome: Outcome::Pass, duration_us: 3, at: String::new(), message: String::new(), boot: 1 };
+        let pass = ending(Outcome::Pass, 3, "", "", 1);
         assert!(r.record(0, pass.clone()));
         assert!(!r.record(0, Ending { outcome: Outcome::Fail, ..pass }));
         assert_eq!(r.last_ended_id(), Some("a.y"));
-        r.mark_not_run("not run: test");
-        assert_eq!(r.summary, Summary { total: 2, pass: 1, timeout: 1, ..Summary::default() });
+        assert_eq!(r.pending(), [1]);
+        assert!(!r.is_complete());
+        r.record(1, ending(Outcome::NotRun, 0, "", "not run: test", 1));
+        assert_eq!(r.summary, Summary { total: 2, pass: 1, not_run: 1, ..Summary::default() });
         let back = RunResults::from_json(&r.to_json()).unwrap();
         assert_eq!(back.cases, r.cases);
-        assert!(r.to_json().contains("\"not-supported\": 0"));
+        assert_eq!((back.build, back.selection), (r.build.clone(), r.selection.clone()));
+        assert!(r.to_json().contains("\"not-run\": 1"));
+        assert!(r.is_complete(), "every case has an outcome; only `stopped` says the run was cut");
+    }
+
+    #[test]
+    fn a_lost_plan_makes_the_run_incomplete() {
+        let mut r = RunResults::new(identity("s", "1.1", "x"));
+        r.selection.total = Some(3);
+        r.selection.selected = Some(2);
+        r.plan(CaseRecord::planned("a.x", "1", "", "1.0"));
+        r.record(0, ending(Outcome::Pass, 1, "", "", 1));
+        assert_eq!(r.missing(), 1);
+        assert!(!r.is_complete());
+        assert!(!r.selection.is_whole());
+        r.selection.selected = Some(1);
+        assert!(r.is_complete());
+        r.selection.unplanned.push("a.x".into());
+        assert!(!r.is_complete());
     }
 }

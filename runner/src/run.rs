@@ -1,16 +1,16 @@
-//! `ffa-cts run`: creates the run folder, boots the image in QEMU through the boot loop,
-//! writes `results.json` and `junit.xml`, and prints the summary. Exit code 0 when no case
+//! `ffa-cts run`: creates the run folder, records what the run is made with, boots the image
+//! in QEMU through the boot loop (which keeps `results.json` and `junit.xml` current), and
+//! prints the summary. Exit code 0 when no case
 //! failed, 1 when some did, 2 when the run could not be completed.
 
-use crate::atomic_write::write_atomically;
 use crate::boot_loop::{run_boots, Limits, LoopEnd};
 use crate::cli::RunOptions;
 use crate::image_args::ImageArgs;
 use crate::qemu::QemuBooter;
 use crate::recorder::Recorder;
-use crate::results::{RunIdentity, RunResults};
+use crate::results::{Build, RunIdentity, RunResults};
 use crate::time::UtcTime;
-use crate::{junit, run_dir, summary};
+use crate::{provenance, run_dir, summary};
 use std::time::Duration;
 
 /// How long QEMU may take to exit after the image reported `done`.
@@ -26,6 +26,13 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     }
     let firmware = std::fs::canonicalize(&options.firmware)
         .map_err(|e| format!("cannot resolve --firmware {}: {e}", options.firmware.display()))?;
+    let build = Build {
+        suite_commit: provenance::suite_commit(),
+        firmware: firmware.display().to_string(),
+        firmware_sha256: provenance::sha256(&firmware)?,
+        stack_key: options.stack_key.clone(),
+        qemu_version: provenance::qemu_version(&options.qemu),
+    };
     let now = UtcTime::now();
     let version = options.ffa_version.to_string();
     let dir = run_dir::create(&options.out, &now.compact(), &options.stack, &version)?;
@@ -41,8 +48,11 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
         stack: options.stack.clone(),
         stack_description: options.describe.clone(),
         platform: options.platform.clone(),
+        build,
         requested_version: version,
+        only: options.only.clone(),
         started: now.rfc3339(),
+        hostname: provenance::hostname(),
     };
     let limits = Limits {
         case_margin: options.case_timeout,
@@ -54,7 +64,6 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     let LoopEnd { results, mut error } = run_boots(&mut booter, &mut recorder, limits, args, RunResults::new(identity));
 
     recorder.write_results(&results)?;
-    write_atomically(&dir.join("junit.xml"), &junit::render(&results))?;
     if error.is_none() && results.cases.is_empty() {
         let selection = options.only.as_deref().map_or(String::new(), |only| format!(" (--only {only})"));
         error = Some(format!("the image planned no case{selection}; see `ffa-cts list` for the case ids"));

@@ -1,11 +1,11 @@
 //! The runs a compatibility matrix is made of: for each (stack, requested FF-A version) the
 //! newest complete run of the normal image under a results folder. Self-test runs (a case id
-//! starting with `selftest.`), runs cut short (a case without an outcome) and `--only` runs
-//! (the image's `hello` event in `events.log` selected fewer cases than it has) are passed
-//! over, and so are folders without a readable `results.json`.
+//! starting with `selftest.`), runs cut short or with a lost event (see
+//! `RunResults::is_complete`) and `--only` runs (a selection that did not take every case of
+//! the image, as `results.json` records it) are passed over, and so are folders without a
+//! readable `results.json`.
 
 use crate::results::RunResults;
-use ffa_harness::event::Event;
 use ffa_harness::ffa::Version;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -61,23 +61,17 @@ impl RunSet {
 }
 
 /// Why a run is not a candidate, or `None` when it is one.
-fn pass_over(results: &RunResults, events_log: Option<&str>) -> Option<Skipped> {
+fn pass_over(results: &RunResults) -> Option<Skipped> {
     if results.cases.iter().any(|c| c.id.starts_with("selftest.")) {
         return Some(Skipped::SelfTest);
     }
     if !results.is_complete() {
         return Some(Skipped::Incomplete);
     }
-    let hello = events_log.and_then(|log| {
-        log.lines().find_map(|line| match Event::parse(line) {
-            Some(Event::Hello { total, selected, .. }) => Some((total, selected)),
-            _ => None,
-        })
-    });
-    match hello {
-        Some((total, selected)) if selected < total => Some(Skipped::Partial),
-        _ => None,
+    if !results.selection.is_whole() {
+        return Some(Skipped::Partial);
     }
+    None
 }
 
 enum Skipped {
@@ -132,8 +126,7 @@ pub fn collect(runs: &Path) -> Result<RunSet, String> {
                 continue;
             }
         };
-        let events = std::fs::read_to_string(dir.join("events.log")).ok();
-        match pass_over(&results, events.as_deref()) {
+        match pass_over(&results) {
             Some(Skipped::SelfTest) => set.self_test += 1,
             Some(Skipped::Incomplete) => set.incomplete += 1,
             Some(Skipped::Partial) => set.partial += 1,
@@ -171,7 +164,8 @@ pub fn collect(runs: &Path) -> Result<RunSet, String> {
 #[cfg(test)]
 pub mod tests {
     use super::*;
-    use crate::results::{CaseRecord, Ending, RunIdentity};
+    use crate::results::tests::{ending, identity};
+    use crate::results::CaseRecord;
     use ffa_harness::Outcome;
     use std::path::PathBuf;
 
@@ -191,14 +185,10 @@ pub mod tests {
         started: &str,
         cases: &[(&str, &str, Option<Outcome>, &str)],
     ) -> RunResults {
-        let identity = RunIdentity {
-            stack: stack.into(),
-            stack_description: Some(format!("{stack} | described")),
-            platform: "qemu-virt".into(),
-            requested_version: version.into(),
-            started: started.into(),
-        };
-        let mut r = RunResults::new(identity);
+        let mut r = RunResults::new(identity(stack, version, started));
+        r.stack_description = Some(format!("{stack} | described"));
+        r.selection.total = Some(cases.len() as u32);
+        r.selection.selected = Some(cases.len() as u32);
         r.returned_version = Some("0x10002".into());
         r.spmc_id = Some("0x8000".into());
         for (id, abis, _, _) in cases {
@@ -207,27 +197,17 @@ pub mod tests {
         for (id, _, outcome, message) in cases {
             if let Some(outcome) = outcome {
                 let index = r.index_of(id).unwrap();
-                let ending = Ending {
-                    outcome: *outcome,
-                    duration_us: 1,
-                    at: "cases/src/x.rs:1".into(),
-                    message: message.to_string(),
-                    boot: 1,
-                };
-                r.record(index, ending);
+                r.record(index, ending(*outcome, 1, "cases/src/x.rs:1", message, 1));
             }
         }
         r
     }
 
-    /// Writes `results` (and `events`, when given, as `events.log`) into `runs/folder`.
-    pub fn write_run(runs: &Path, folder: &str, results: &RunResults, events: Option<&str>) {
+    /// Writes `results` into `runs/folder`.
+    pub fn write_run(runs: &Path, folder: &str, results: &RunResults) {
         let dir = runs.join(folder);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("results.json"), results.to_json()).unwrap();
-        if let Some(events) = events {
-            std::fs::write(dir.join("events.log"), events).unwrap();
-        }
     }
 
     #[test]
@@ -238,39 +218,19 @@ pub mod tests {
         let a = [("setup.a", "FFA_VERSION", pass, "")];
         // optee 1.1: an old complete run, a newer one, then a newer self-test, a newer
         // incomplete run and a newer --only run: the newer complete one is chosen.
-        write_run(&runs, "20260101-000000-optee-ffa1.1", &results("optee", "1.1", "2026-01-01T00:00:00Z", &a), None);
+        write_run(&runs, "20260101-000000-optee-ffa1.1", &results("optee", "1.1", "2026-01-01T00:00:00Z", &a));
         let newer = [("setup.a", "FFA_VERSION", fail, "w0 0x1")];
-        let hello = "boot\nffa-cts: hello schema=1 image=ns total=1 selected=1\n";
-        write_run(
-            &runs,
-            "20260102-000000-optee-ffa1.1",
-            &results("optee", "1.1", "2026-01-02T00:00:00Z", &newer),
-            Some(hello),
-        );
+        write_run(&runs, "20260102-000000-optee-ffa1.1", &results("optee", "1.1", "2026-01-02T00:00:00Z", &newer));
         let selftest = [("selftest.crash", "", Some(Outcome::Crash), "boom"), ("setup.a", "FFA_VERSION", pass, "")];
-        write_run(
-            &runs,
-            "20260103-000000-optee-ffa1.1",
-            &results("optee", "1.1", "2026-01-03T00:00:00Z", &selftest),
-            None,
-        );
+        write_run(&runs, "20260103-000000-optee-ffa1.1", &results("optee", "1.1", "2026-01-03T00:00:00Z", &selftest));
         let cut = [("setup.a", "FFA_VERSION", pass, ""), ("setup.b", "FFA_VERSION", None, "")];
-        write_run(&runs, "20260104-000000-optee-ffa1.1", &results("optee", "1.1", "2026-01-04T00:00:00Z", &cut), None);
-        let only = "ffa-cts: hello schema=1 image=ns total=2 selected=1\n";
-        write_run(
-            &runs,
-            "20260105-000000-optee-ffa1.1",
-            &results("optee", "1.1", "2026-01-05T00:00:00Z", &a),
-            Some(only),
-        );
+        write_run(&runs, "20260104-000000-optee-ffa1.1", &results("optee", "1.1", "2026-01-04T00:00:00Z", &cut));
+        let mut only = results("optee", "1.1", "2026-01-05T00:00:00Z", &a);
+        only.selection.total = Some(2);
+        write_run(&runs, "20260105-000000-optee-ffa1.1", &only);
         // Other columns, and things that are no run.
-        write_run(&runs, "20260101-000000-optee-ffa1.0", &results("optee", "1.0", "2026-01-01T00:00:00Z", &a), None);
-        write_run(
-            &runs,
-            "20260101-000000-hafnium-ffa1.2",
-            &results("hafnium", "1.2", "2026-01-01T00:00:00Z", &a),
-            None,
-        );
+        write_run(&runs, "20260101-000000-optee-ffa1.0", &results("optee", "1.0", "2026-01-01T00:00:00Z", &a));
+        write_run(&runs, "20260101-000000-hafnium-ffa1.2", &results("hafnium", "1.2", "2026-01-01T00:00:00Z", &a));
         std::fs::create_dir_all(runs.join("20260106-000000-optee-ffa1.1")).unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink("20260105-000000-optee-ffa1.1", runs.join("latest")).unwrap();

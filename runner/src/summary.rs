@@ -11,29 +11,36 @@ pub fn totals_line(counts: &Counts) -> String {
     format!("{} passed, {} failed, {} skipped", counts.passed(), counts.failed(), counts.skipped())
 }
 
+/// A message on one terminal line (a panic message holds line breaks).
+pub fn one_line(message: &str) -> String {
+    message.split(['\n', '\r']).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" / ")
+}
+
 /// The whole summary; its last line is [`totals_line`].
 pub fn render(results: &RunResults, dir: &Path) -> String {
     let counts = results.counts();
     let mut text = String::new();
     let per_outcome: Vec<String> = Outcome::ALL.iter().map(|&o| format!("{o} {}", counts.get(o))).collect();
     let _ = writeln!(text, "{} cases: {}", counts.total(), per_outcome.join(", "));
-    // Skips are grouped by reason (a stack without a partition skips a whole family); every
-    // other case that is not green is listed with where and why.
-    let mut skips: Vec<(&str, usize)> = Vec::new();
+    // Skips and not-runs are grouped by reason (a stack without a partition skips a whole
+    // family, a run cut short leaves every later case not run); every other case that is not
+    // green is listed with where and why.
+    let mut groups: Vec<(Outcome, &str, usize)> = Vec::new();
     for case in results.cases.iter().filter(|c| !c.outcome.is_some_and(Outcome::is_green)) {
-        if case.outcome == Some(Outcome::Skip) {
-            match skips.iter_mut().find(|(m, _)| *m == case.message) {
-                Some((_, n)) => *n += 1,
-                None => skips.push((&case.message, 1)),
+        if let Some(outcome @ (Outcome::Skip | Outcome::NotRun)) = case.outcome {
+            match groups.iter_mut().find(|(o, m, _)| *o == outcome && *m == case.message) {
+                Some((_, _, n)) => *n += 1,
+                None => groups.push((outcome, &case.message, 1)),
             }
             continue;
         }
         let outcome = case.outcome.map_or("none", Outcome::as_str);
         let at = if case.at.is_empty() { String::new() } else { format!(" at {}", case.at) };
-        let _ = writeln!(text, "  {outcome:<8} {}{at}: {}", case.id, case.message);
+        let _ = writeln!(text, "  {outcome:<8} {}{at}: {}", case.id, one_line(&case.message));
     }
-    for (message, n) in skips {
-        let _ = writeln!(text, "  skip     {n} case{}: {message}", if n == 1 { "" } else { "s" });
+    for (outcome, message, n) in groups {
+        let plural = if n == 1 { "" } else { "s" };
+        let _ = writeln!(text, "  {:<8} {n} case{plural}: {}", outcome.as_str(), one_line(message));
     }
     let _ = writeln!(text, "results: {}", dir.display());
     text.push_str(&totals_line(&counts));
@@ -43,17 +50,12 @@ pub fn render(results: &RunResults, dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{CaseRecord, Ending, RunIdentity, Summary};
+    use crate::results::tests::{ending, identity};
+    use crate::results::{CaseRecord, Summary};
 
     fn results() -> RunResults {
-        let identity = RunIdentity {
-            stack: "optee".into(),
-            stack_description: Some("OP-TEE <S-EL1> & TF-A".into()),
-            platform: "qemu-virt".into(),
-            requested_version: "1.1".into(),
-            started: "2025-11-26T11:56:00Z".into(),
-        };
-        let mut r = RunResults::new(identity);
+        let mut r = RunResults::new(identity("optee", "1.1", "2025-11-26T11:56:00Z"));
+        r.stack_description = Some("OP-TEE <S-EL1> & TF-A".into());
         let outcomes = [
             Outcome::Pass,
             Outcome::Pass,
@@ -63,16 +65,15 @@ mod tests {
             Outcome::Timeout,
             Outcome::Crash,
             Outcome::Crash,
+            Outcome::NotRun,
         ];
         for (i, outcome) in outcomes.into_iter().enumerate() {
             r.plan(CaseRecord::planned(&format!("setup.c{i}"), "13.2", "FFA_VERSION", "1.0"));
-            let ending = Ending {
-                outcome,
-                duration_us: 5,
-                at: "cases/src/a.rs:3".into(),
-                message: "got <1> & \"2\"".into(),
-                boot: 1,
-            };
+            let mut ending = ending(outcome, 5, "cases/src/a.rs:3", "got <1> & \"2\"", 1);
+            if outcome == Outcome::Fail {
+                ending.console = vec!["sp: answered <0x1>".into(), "I/TC: log & more".into()];
+            }
+            ending.by_runner = outcome == Outcome::NotRun;
             r.record(i, ending);
         }
         r
@@ -88,30 +89,33 @@ mod tests {
     fn summary_results_and_junit_agree() {
         let r = results();
         let summary = render(&r, Path::new("results/runs/x"));
-        assert_eq!(summary.lines().last(), Some("2 passed, 4 failed, 2 skipped"));
+        assert_eq!(summary.lines().last(), Some("2 passed, 5 failed, 2 skipped"));
         assert!(summary.contains("  fail     setup.c2 at cases/src/a.rs:3: got <1> & \"2\""), "{summary}");
         assert!(!summary.contains("setup.c3"), "not-supported is green: {summary}");
 
         let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         let s = &json["summary"];
-        assert_eq!(r.summary, Summary { total: 8, pass: 2, fail: 1, not_supported: 1, skip: 1, timeout: 1, crash: 2 });
         assert_eq!(
-            (s["total"].as_u64(), s["not-supported"].as_u64(), s["crash"].as_u64()),
-            (Some(8), Some(1), Some(2))
+            r.summary,
+            Summary { total: 9, pass: 2, fail: 1, not_supported: 1, skip: 1, timeout: 1, crash: 2, not_run: 1 }
+        );
+        assert_eq!(
+            (s["total"].as_u64(), s["not-supported"].as_u64(), s["crash"].as_u64(), s["not-run"].as_u64()),
+            (Some(9), Some(1), Some(2), Some(1))
         );
 
         let xml = crate::junit::render(&r);
         let suites = xml.lines().find(|l| l.starts_with("<testsuites")).unwrap();
         let suite = xml.lines().find(|l| l.contains("<testsuite ")).unwrap();
         for head in [suites, suite] {
-            assert_eq!(attribute(head, "tests"), 8);
+            assert_eq!(attribute(head, "tests"), 9);
             assert_eq!(attribute(head, "failures"), 1);
-            assert_eq!(attribute(head, "errors"), 3);
+            assert_eq!(attribute(head, "errors"), 4);
             assert_eq!(attribute(head, "skipped"), 2);
         }
-        assert_eq!(xml.matches("<testcase ").count(), 8);
+        assert_eq!(xml.matches("<testcase ").count(), 9);
         assert_eq!(xml.matches("<failure ").count(), 1);
-        assert_eq!(xml.matches("<error ").count(), 3);
+        assert_eq!(xml.matches("<error ").count(), 4);
         assert_eq!(xml.matches("<skipped ").count(), 2);
         let counts = r.counts();
         assert_eq!(attribute(suites, "failures") + attribute(suites, "errors"), counts.failed());
@@ -119,21 +123,10 @@ mod tests {
     }
 
     #[test]
-    fn junit_shape_and_escaping() {
-        let xml = crate::junit::render(&results());
-        assert!(xml.contains(r#"<testsuite name="qemu-virt.optee" tests="8""#), "{xml}");
-        assert!(
-            xml.contains(r#"<property name="stack_description" value="OP-TEE &lt;S-EL1&gt; &amp; TF-A"/>"#),
-            "{xml}"
-        );
-        assert!(
-            xml.contains(r#"<testcase classname="ffa_cts.qemu-virt_optee.setup" name="setup.c0" time="0.000005"/>"#),
-            "{xml}"
-        );
-        assert!(xml.contains(r#"<failure message="got &lt;1&gt; &amp; &quot;2&quot;" type="fail">cases/src/a.rs:3: got &lt;1&gt; &amp; &quot;2&quot;</failure>"#), "{xml}");
-        assert!(xml.contains(r#"<skipped type="not-supported" message="NOT_SUPPORTED: got &lt;1&gt;"#), "{xml}");
-        assert!(xml.contains(r#"<error message="got &lt;1&gt; &amp; &quot;2&quot;" type="timeout">"#), "{xml}");
-        assert!(xml.contains(r#"type="crash""#), "{xml}");
-        assert!(!xml.contains("<1>") && !xml.contains("& \"2"), "{xml}");
+    fn golden_summary_and_junit() {
+        let r = results();
+        insta::assert_snapshot!("summary", render(&r, Path::new("results/runs/x")));
+        insta::assert_snapshot!("junit", crate::junit::render(&r));
+        assert_eq!(one_line("panicked at a.rs:3:\ndeliberate\r\n"), "panicked at a.rs:3: / deliberate");
     }
 }

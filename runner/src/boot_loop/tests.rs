@@ -1,7 +1,7 @@
 //! Event streams replayed through the boot loop with a scripted booter: no QEMU involved.
 
 use super::*;
-use crate::results::RunIdentity;
+use crate::results::tests::identity;
 use std::collections::VecDeque;
 
 /// One scripted boot: its outputs in order; when they run out the boot hangs (`Silent`).
@@ -69,11 +69,11 @@ fn line(text: &str) -> Output {
 fn preamble(ids: &[&str]) -> Vec<Output> {
     let mut out = vec![
         line("NOTICE:  Booting Trusted Firmware"),
-        line(&format!("ffa-cts: hello schema=1 image=ns total=3 selected={}", ids.len())),
+        line(&format!("ffa-cts: hello schema=2 image=ns total=3 selected={}", ids.len())),
         line("ffa-cts: session requested=1.1 returned=0x10002 negotiated=1.1 own_id=0x0 spmc_id=0x8000"),
     ];
     for id in ids {
-        out.push(line(&format!("ffa-cts: plan id={id} section=13.2 since=1.0 abis=FFA_VERSION")));
+        out.push(line(&format!("ffa-cts: plan id={id} section=13.2+FFA_VERSION since=1.0 abis=FFA_VERSION")));
     }
     out
 }
@@ -82,12 +82,15 @@ fn case(id: &str, outcome: &str) -> Vec<Output> {
     vec![
         line(&format!("ffa-cts: start id={id} timeout_ms=1")),
         line(&format!("ffa-cts: end id={id} outcome={outcome} us=41")),
-        line(&format!("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID={id} RESULT={outcome}>")),
+        line(&format!("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID={id} RESULT={outcome} UNITS=us MEASUREMENT=41>")),
     ]
 }
 
 fn done(exit: i32) -> Vec<Output> {
-    vec![line("ffa-cts: done pass=3 fail=0 not-supported=0 skip=0 timeout=0 crash=0"), Output::Exited(Some(exit))]
+    vec![
+        line("ffa-cts: done pass=3 fail=0 not-supported=0 skip=0 timeout=0 crash=0 not-run=0"),
+        Output::Exited(Some(exit)),
+    ]
 }
 
 fn run(boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Recording) {
@@ -104,14 +107,7 @@ fn run_with(max_boots: u32, boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Re
         max_boots,
     };
     let args = ImageArgs { version: ffa_harness::ffa::Version::V1_1, only: None, after: None };
-    let identity = RunIdentity {
-        stack: "fake".into(),
-        stack_description: None,
-        platform: "qemu-virt".into(),
-        requested_version: "1.1".into(),
-        started: "now".into(),
-    };
-    let end = run_boots(&mut booter, &mut observer, limits, args, RunResults::new(identity));
+    let end = run_boots(&mut booter, &mut observer, limits, args, RunResults::new(identity("fake", "1.1", "now")));
     (end, booter, observer)
 }
 
@@ -132,6 +128,9 @@ fn clean_run() {
     assert_eq!(end.results.spmc_id.as_deref(), Some("0x8000"));
     assert!(end.results.boot_ms[0].is_some());
     assert_eq!(end.results.cases[0].duration_us, 41);
+    assert_eq!(end.results.cases[0].section, "13.2 FFA_VERSION");
+    assert_eq!((end.results.selection.total, end.results.selection.selected), (Some(3), Some(3)));
+    assert_eq!(end.results.boot_after, [None]);
     assert_eq!(observer.ended, IDS);
     assert!(observer.warnings.is_empty(), "{:?}", observer.warnings);
     assert!(end.results.is_complete());
@@ -141,8 +140,8 @@ fn clean_run() {
 fn a_crash_reported_by_the_image_does_not_stop_the_run() {
     let crash = vec![
         line("ffa-cts: start id=b.two timeout_ms=1"),
-        line("ffa-cts: note msg=synchronous exception at 0x1234"),
-        line("ffa-cts: end id=b.two outcome=crash us=9 msg=data abort ESR=0x96000045"),
+        line("ffa-cts: note msg=synchronous+exception+at+0x1234"),
+        line("ffa-cts: end id=b.two outcome=crash us=9 msg=data+abort+ESR%3D0x96000045"),
     ];
     let boot = [preamble(&IDS), case(IDS[0], "pass"), crash, case(IDS[2], "pass"), done(1)].concat();
     let (end, booter, observer) = run(vec![boot]);
@@ -152,6 +151,8 @@ fn a_crash_reported_by_the_image_does_not_stop_the_run() {
         [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Crash)), ("c.three", Some(Outcome::Pass))]
     );
     assert_eq!(end.results.cases[1].message, "data abort ESR=0x96000045");
+    assert_eq!(end.results.cases[1].console, ["ffa-cts: note msg=synchronous+exception+at+0x1234"]);
+    assert!(!end.results.cases[1].by_runner);
     assert_eq!(booter.args.len(), 1);
     assert_eq!(observer.notes, ["synchronous exception at 0x1234"]);
     assert_eq!(end.results.notes, observer.notes);
@@ -159,7 +160,8 @@ fn a_crash_reported_by_the_image_does_not_stop_the_run() {
 
 #[test]
 fn a_hang_is_killed_recorded_as_timeout_and_resumed_after() {
-    let first = [preamble(&IDS), case(IDS[0], "pass"), vec![line("ffa-cts: start id=b.two timeout_ms=1")]].concat();
+    let hang = vec![line("ffa-cts: start id=b.two timeout_ms=1"), line("sp: serving\r")];
+    let first = [preamble(&IDS), case(IDS[0], "pass"), hang].concat();
     let second = [preamble(&IDS[2..]), case(IDS[2], "pass"), done(0)].concat();
     let (end, booter, observer) = run(vec![first, second]);
     assert_eq!(end.error, None);
@@ -174,6 +176,9 @@ fn a_hang_is_killed_recorded_as_timeout_and_resumed_after() {
         hung.message
     );
     assert_eq!(hung.boot, 1);
+    assert!(hung.by_runner);
+    assert_eq!(hung.console, ["sp: serving"]);
+    assert_eq!(end.results.boot_after, [None, Some("b.two".into())]);
     assert_eq!(end.results.cases[2].boot, 2);
     assert_eq!(booter.args[1].after.as_deref(), Some("b.two"));
     assert_eq!(end.results.boots, 2);
@@ -201,7 +206,7 @@ fn no_hello_twice_is_an_infrastructure_error() {
     let exits = vec![line("qemu-system-aarch64: -bios x: could not load"), Output::Exited(Some(1))];
     let (end, booter, observer) = run(vec![silent, exits]);
     let error = end.error.expect("an infrastructure error");
-    assert!(error.contains("boot 2 printed no `hello`") && error.contains("boot-2.log"), "{error}");
+    assert!(error.contains("boot 2 printed no `hello`") && error.contains("boot 2 in events.log"), "{error}");
     assert_eq!(booter.args.len(), 2);
     assert_eq!(observer.warnings.len(), 1);
     assert!(end.results.cases.is_empty());
@@ -220,8 +225,8 @@ fn one_boot_without_hello_is_retried() {
 #[test]
 fn harness_error_exit_stops_the_run_and_marks_the_rest_not_run() {
     let boot = vec![
-        line("ffa-cts: hello schema=1 image=ns total=3 selected=3"),
-        line("ffa-cts: note msg=FFA_VERSION returned NOT_SUPPORTED"),
+        line("ffa-cts: hello schema=2 image=ns total=3 selected=3"),
+        line("ffa-cts: note msg=FFA_VERSION+returned+NOT_SUPPORTED"),
         Output::Exited(Some(3)),
     ];
     let (end, _, _) = run(vec![boot]);
@@ -237,7 +242,11 @@ fn out_of_boots_marks_the_rest_not_run() {
     let (end, booter, _) = run_with(2, vec![first, second]);
     assert_eq!(end.error, None);
     assert_eq!(booter.args.len(), 2);
-    assert_eq!(outcomes(&end), IDS.map(|id| (id, Some(Outcome::Timeout))));
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Timeout)), ("b.two", Some(Outcome::Timeout)), ("c.three", Some(Outcome::NotRun))]
+    );
+    assert!(end.results.cases[2].by_runner);
     assert_eq!(end.results.cases[2].message, "not run: the run stopped after 2 boots (--max-boots)");
     // Every case has an outcome, yet the run is not complete: baselines and the matrix skip it.
     assert_eq!(end.results.stopped.as_deref(), Some("the run stopped after 2 boots (--max-boots)"));
@@ -251,27 +260,27 @@ fn a_boot_without_progress_stops_the_run() {
     let second = preamble(&IDS[2..]);
     let (end, booter, _) = run(vec![first, second]);
     let error = end.error.expect("an infrastructure error");
-    assert_eq!(error, "boot 2 printed no event for 0.005 s and was killed before any case ended, so booting again would do the same; see boot-2.log and uart1-2.log");
+    assert_eq!(error, "boot 2 printed no event for 0.005 s and was killed before any case ended, so booting again would do the same; see boot 2 in events.log and uart1-2.log");
     assert_eq!(booter.args.len(), 2);
     let third = &end.results.cases[2];
-    assert_eq!(third.outcome, Some(Outcome::Timeout));
+    assert_eq!(third.outcome, Some(Outcome::NotRun));
     assert_eq!(third.message, format!("not run: {error}"));
 }
 
 #[test]
 fn noise_partial_lines_and_duplicates_are_tolerated() {
     let boot = [
-        vec![line("NOTICE:  BL31: v2.12 ffa-cts: hello schema=1 image=ns total=3 selected=3\r")],
+        vec![line("NOTICE:  BL31: v2.12 ffa-cts: hello schema=2 image=ns total=3 selected=3\r")],
         vec![line("ffa-cts: session requested=1.1 returned=0x10002 negotiated=1.1 own_id=0x0 spmc_id=0x8000")],
-        IDS.iter().map(|id| line(&format!("I/TC: SPMC ffa-cts: plan id={id} section=5 since=1.1 abis=-\r"))).collect(),
+        IDS.iter().map(|id| line(&format!("I/TC: SPMC ffa-cts: plan id={id} section=5 since=1.1 abis=\r"))).collect(),
         vec![line("ffa-cts: sta"), line("rt id=a.one timeout_ms=1"), line("\u{fffd}\u{fffd}garbage"), line("")],
         case(IDS[0], "pass"),
-        vec![line("ffa-cts: end id=a.one outcome=fail us=1 msg=late duplicate")],
+        vec![line("ffa-cts: end id=a.one outcome=fail us=1 msg=late+duplicate")],
         vec![line("ffa-cts: end id=zzz.unplanned outcome=pass us=1")],
         case(IDS[1], "not-supported"),
         vec![
             line("VERBOSE: ffa-cts: start id=c.three timeout_ms=1"),
-            line("ffa-cts: end id=c.three outcome=skip us=0 msg=needs a partition\r"),
+            line("xxffa-cts: ffa-cts: end id=c.three outcome=skip us=0 msg=needs+a+partition\r"),
         ],
         done(0),
     ]
@@ -293,6 +302,58 @@ fn done_with_cases_missing_marks_them_not_run() {
     let boot = [preamble(&IDS), case(IDS[0], "pass"), done(0)].concat();
     let (end, _, _) = run(vec![boot]);
     assert_eq!(end.error, None);
-    assert_eq!(end.results.cases[1].outcome, Some(Outcome::Timeout));
+    assert_eq!(end.results.cases[1].outcome, Some(Outcome::NotRun));
     assert_eq!(end.results.cases[1].message, "not run: the image reported `done` without running it");
+    assert_eq!(end.results.stopped.as_deref(), Some("the image reported `done` without running it"));
+}
+
+#[test]
+fn an_image_of_another_schema_is_refused() {
+    let boot = vec![line("ffa-cts: hello schema=1 image=ns total=3 selected=3"), Output::Exited(Some(0))];
+    let (end, _, _) = run(vec![boot]);
+    let error = end.error.expect("a schema error");
+    assert!(error.contains("event schema 1 and this runner schema 2"), "{error}");
+}
+
+#[test]
+fn a_lost_plan_line_keeps_the_case_and_marks_the_run_incomplete() {
+    // The plan of b.two is lost; its start and end still arrive.
+    let mut boot = preamble(&IDS);
+    boot.retain(|o| !matches!(o, Output::Line(l) if l.contains("plan id=b.two")));
+    let boot = [boot, case(IDS[0], "pass"), case(IDS[1], "fail"), case(IDS[2], "pass"), done(1)].concat();
+    let (end, _, observer) = run(vec![boot]);
+    assert_eq!(end.error, None);
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Fail)), ("c.three", Some(Outcome::Pass))]
+    );
+    assert_eq!(end.results.selection.unplanned, ["b.two"]);
+    assert_eq!(end.results.cases[1].section, "");
+    assert!(!end.results.is_complete());
+    assert!(observer.warnings.iter().any(|w| w.contains("`plan` line of b.two was lost")), "{:?}", observer.warnings);
+
+    // Plan, start and end of b.two all lost: the run says a case is missing.
+    let mut boot = preamble(&IDS);
+    boot.retain(|o| !matches!(o, Output::Line(l) if l.contains("plan id=b.two")));
+    let boot = [boot, case(IDS[0], "pass"), case(IDS[2], "pass"), done(0)].concat();
+    let (end, _, _) = run(vec![boot]);
+    assert_eq!(end.results.cases.len(), 2);
+    assert_eq!(
+        end.results.stopped.as_deref(),
+        Some("`hello` selected 3 cases, but 1 of them never appeared in a `plan`, `start` or `end` line (see events.log)")
+    );
+    assert!(!end.results.is_complete());
+}
+
+#[test]
+fn a_case_keeps_a_bounded_console() {
+    let mut case =
+        Running { id: "a".into(), timeout: Duration::ZERO, started: Instant::now(), console: Vec::new(), dropped: 0 };
+    for i in 0..MAX_CASE_LINES + 5 {
+        case.keep(&format!("line {i}\r"));
+    }
+    let console = case.take_console();
+    assert_eq!(console.len(), MAX_CASE_LINES + 1);
+    assert_eq!(console[0], "line 0");
+    assert_eq!(console[MAX_CASE_LINES], "[... 5 more lines in events.log]");
 }
