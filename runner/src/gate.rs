@@ -155,7 +155,13 @@ pub fn updated(old: Option<&Baseline>, run: &RunResults) -> (Baseline, Vec<Strin
         let expectation = match previous {
             Some(p) if p.outcome == outcome => p.clone(),
             _ => {
-                let reason = (outcome != Outcome::Pass).then(|| "TODO: explain".to_owned());
+                // A skip or not-supported says why itself (the precondition that did not
+                // hold); an expected failure needs a person to name the deviation.
+                let reason = match outcome {
+                    Outcome::Pass => None,
+                    Outcome::Skip | Outcome::NotSupported if !case.message.is_empty() => Some(case.message.clone()),
+                    _ => Some("TODO: explain".to_owned()),
+                };
                 match previous {
                     Some(p) => changes.push(format!("{}: {} -> {outcome}", case.id, p.outcome)),
                     None => changes.push(format!("{}: added as {outcome}", case.id)),
@@ -257,7 +263,7 @@ mod tests {
         let (new, changes) = updated(Some(&old), &r);
         assert_eq!(new.cases["a.x"].reason.as_deref(), Some("SPMC returns DENIED"));
         assert_eq!(new.cases["b.y"], Expectation { outcome: Outcome::Pass, reason: None });
-        assert_eq!(new.cases["c.z"].reason.as_deref(), Some("TODO: explain"));
+        assert_eq!(new.cases["c.z"].reason.as_deref(), Some("w0 0x1"), "a new not-supported keeps the run's reason");
         assert_eq!(new.cases["d.w"], Expectation { outcome: Outcome::Timeout, reason: Some("TODO: explain".into()) });
         assert!(!new.cases.contains_key("e.v"));
         assert_eq!(
