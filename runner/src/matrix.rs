@@ -160,6 +160,14 @@ impl RollUp {
     }
 }
 
+/// The family of cases that check a partition's own protocol over FF-A, not FF-A's rules:
+/// the matrix shows them apart, and they count for no ABI.
+const INTEROP: &str = "interop.";
+
+fn is_interop(id: &str) -> bool {
+    id.starts_with(INTEROP)
+}
+
 /// A column: a run, and the number of each of its failures (1, 2, ... in case id order).
 struct Column<'a> {
     title: String,
@@ -191,7 +199,8 @@ impl<'a> Column<'a> {
 
     /// The roll-up of `abi`, or empty when no case of the run lists it.
     fn abi_cell(&self, abi: &str) -> String {
-        let mut cases = self.cases.values().copied().filter(|c| c.abis.iter().any(|a| a == abi)).peekable();
+        let mut cases =
+            self.cases.values().copied().filter(|c| !is_interop(&c.id) && c.abis.iter().any(|a| a == abi)).peekable();
         if cases.peek().is_none() {
             return String::new();
         }
@@ -259,17 +268,27 @@ fn introduction(text: &mut String, columns: &[Column]) {
 /// One row per column: what ran, and how many cases ended each way.
 fn summary(text: &mut String, columns: &[Column]) {
     let _ = writeln!(text, "\n## Summary\n");
+    let _ = writeln!(
+        text,
+        "Counts are of the conformance cases; `interop` rolls up the `interop.*` cases, which check a\n\
+         partition's own protocol over FF-A (OP-TEE's), not FF-A's rules.\n"
+    );
     let mut header: Vec<String> =
         ["column", "stack", "platform", "SPMC ID", "FFA_VERSION returned", "negotiated", "cases"]
             .map(String::from)
             .into();
     header.extend(Outcome::ALL.iter().map(|&o| icon(o).to_owned()));
+    header.push("interop".into());
     let unknown = |v: &Option<String>| cell(v.as_deref().unwrap_or("?"));
     let rows = columns
         .iter()
         .map(|c| {
             let r = &c.run.results;
-            let counts = r.counts();
+            let mut counts = ffa_harness::Counts::default();
+            for outcome in r.cases.iter().filter(|c| !is_interop(&c.id)).filter_map(|c| c.outcome) {
+                counts.add(outcome);
+            }
+            let interop = RollUp::of(c.cases.values().copied().filter(|c| is_interop(&c.id)));
             let mut row = vec![
                 c.title.clone(),
                 unknown(&r.stack_description),
@@ -277,9 +296,10 @@ fn summary(text: &mut String, columns: &[Column]) {
                 unknown(&r.spmc_id),
                 unknown(&r.returned_version),
                 unknown(&r.negotiated_version),
-                r.cases.len().to_string(),
+                counts.total().to_string(),
             ];
             row.extend(Outcome::ALL.iter().map(|&o| counts.get(o).to_string()));
+            row.push(interop.text());
             row
         })
         .collect();
@@ -311,13 +331,19 @@ fn abi_table(text: &mut String, columns: &[Column]) {
 
 /// One row per case id of any column.
 fn case_table(text: &mut String, columns: &[Column]) {
-    let _ = writeln!(text, "\n## Cases\n");
     let ids: BTreeSet<&str> = columns.iter().flat_map(|c| c.cases.keys().copied()).collect();
-    let rows = ids
-        .iter()
-        .map(|id| std::iter::once((*id).to_owned()).chain(columns.iter().map(|c| c.case_cell(id))).collect())
-        .collect();
-    text.push_str(&Table { header: column_header("case", columns), rows }.render());
+    let (interop, conformance): (Vec<&str>, Vec<&str>) = ids.into_iter().partition(|id| is_interop(id));
+    for (title, ids) in [("Cases", conformance), ("Interoperability (not FF-A rules)", interop)] {
+        if ids.is_empty() {
+            continue;
+        }
+        let _ = writeln!(text, "\n## {title}\n");
+        let rows = ids
+            .iter()
+            .map(|id| std::iter::once((*id).to_owned()).chain(columns.iter().map(|c| c.case_cell(id))).collect())
+            .collect();
+        text.push_str(&Table { header: column_header("case", columns), rows }.render());
+    }
 }
 
 /// Per column, each failure's marker, case and message.
@@ -395,6 +421,7 @@ mod tests {
         ];
         write_run(runs, "20260102-000001-a-ffa1.0", &results("a", "1.0", "2026-01-02T00:00:01Z", &a10));
         let b11 = [
+            ("interop.optee.x", "FFA_FEATURES", PASS, ""),
             ("setup.features.x", "FFA_FEATURES", Some(Outcome::Crash), "data abort"),
             ("setup.version.y", "FFA_VERSION", PASS, ""),
             ("setup.version.z", "FFA_VERSION", PASS, ""),
@@ -421,6 +448,10 @@ mod tests {
         assert!(text.contains("| mem.share        | ·     | ❌ F1 |       |"), "{text}");
         assert!(text.contains("| setup.version.z  | ✅    | ❌ F2 | ✅    |"), "{text}");
         assert!(text.contains("| setup.features.x | ✅    | ✅    | 💥 F1 |"), "{text}");
+        // interop.* counts for no ABI (b's FFA_FEATURES is still 0/1) and has its own table.
+        let interop = &text[text.find("## Interoperability").unwrap()..text.find("## Failures").unwrap()];
+        assert!(interop.contains("| interop.optee.x |"), "{text}");
+        assert!(!text[..text.find("## Interoperability").unwrap()].contains("| interop.optee.x"), "{text}");
         let failures = &text[text.find("## Failures").unwrap()..];
         assert_eq!(
             failures,
