@@ -245,6 +245,8 @@ fn finish(env: &Env, case: &Case, outcome: Outcome, at: &str, msg: &str, ran_bod
 /// by the producer, and the harness's RX/TX pair mapped. Run after a case that did not pass,
 /// since it may have stopped half-way through changing that state.
 fn restore_baseline(env: &Env) {
+    // Re-requesting the version in force: a callee that locks the version after the first
+    // other call (v1.2, Hafnium) accepts it, one that lets callers renegotiate goes back to it.
     env.ffa.version(env.session.negotiated);
     env.ffa.rx_release();
     env.ffa.rxtx_unmap();

@@ -11,3 +11,4 @@ mod rxtx_unmap;
 mod smc64_variants;
 mod sp_view;
 mod version;
+mod version_lock;
