@@ -5,6 +5,7 @@ mod features;
 mod features_consistency;
 mod id;
 mod partition_info;
+mod partition_info_get_regs;
 mod rx_release;
 mod rxtx_map;
 mod rxtx_unmap;

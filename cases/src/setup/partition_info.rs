@@ -11,7 +11,7 @@ use ffa_harness::desc::{PartitionInfo, PartitionProps, Uuid};
 use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
 use ffa_harness::linkme::distributed_slice;
 use ffa_harness::pages::PAGE_SIZE;
-use ffa_harness::spec::{PARTITION_INFO_GET, PARTITION_INFO_GET_REGS, SMC32_UPPER_BITS};
+use ffa_harness::spec::{PARTITION_INFO_GET, SMC32_UPPER_BITS};
 use ffa_harness::{check, check_eq, check_error, check_mbz, check_success, fail, Case, CaseResult, Ctx, Need, CASES};
 
 const ABIS: &[FuncId] = &[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE];
@@ -317,29 +317,5 @@ fn optee(ctx: &mut Ctx) -> CaseResult {
     if ctx.version() >= Version::V1_1 {
         check!(p.properties.has(PartitionProps::AARCH64), "OP-TEE {:#x} does not declare AArch64", p.id);
     }
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static REGS: Case = Case::new("setup.partition_info_get_regs.matches_rx_listing", PARTITION_INFO_GET_REGS, regs)
-    .abis(&[FuncId::PARTITION_INFO_GET_REGS_64, FuncId::PARTITION_INFO_GET])
-    .since(Version::V1_2)
-    .needs(&[Need::Abi(FuncId::PARTITION_INFO_GET_REGS_64)]);
-
-/// FFA_PARTITION_INFO_GET_REGS (v1.2) returns the same partitions in registers: x2 holds the
-/// last index of the whole list in [15:0], the last index of this batch in [31:16] and the
-/// descriptor size (24) in [63:48]; x3.. carry ID, contexts and properties per partition, up to
-/// five per batch.
-fn regs(ctx: &mut Ctx) -> CaseResult {
-    let all = ctx.partitions(Uuid::NIL)?;
-    let r = ctx.ffa.call(Regs::call(FuncId::PARTITION_INFO_GET_REGS_64));
-    check_eq!(r.func(), FuncId::SUCCESS_64, "FFA_PARTITION_INFO_GET_REGS function");
-    check_eq!(r.x(2) >> 48, 24, "descriptor size in x2[63:48]");
-    let (last, current) = ((r.x(2) & 0xffff) as usize, ((r.x(2) >> 16) & 0xffff) as usize);
-    check_eq!(last + 1, all.count, "partitions in the whole list (x2[15:0] + 1)");
-    check_eq!(current + 1, all.count.min(5), "partitions in the first batch (x2[31:16] + 1)");
-    let first = all.iter().next().map(|p| p.id).unwrap_or_default();
-    check_eq!(r.x(3) as u16, first, "first partition ID in x3[15:0]");
     Ok(())
 }
