@@ -3,6 +3,7 @@
 
 mod direct_req;
 mod direct_req2;
+mod extended_registers;
 mod optee;
 mod secure_only;
 mod sp_misbehaviour;
