@@ -1,8 +1,8 @@
 //! Reading the partition list: FFA_PARTITION_INFO_GET into the caller's RX buffer, the
 //! descriptors decoded in the layout of the caller's version (DEN0077A v1.1 13.8: v1.1 and up
 //! step by the size in w3, which may be larger than the v1.1 layout; v1.0 has 8-byte
-//! descriptors), and RX released again. Both images
-//! and every case read partitions through this one function.
+//! descriptors), and RX released again. Both images and every case read partitions through
+//! this one function.
 
 use crate::desc::{PartitionInfo, Uuid};
 use crate::ffa::{Ffa, Regs, Version};

@@ -99,8 +99,7 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Sessio
 fn serve(mut r: Regs) -> ! {
     let Some(s) = SERVER.get() else { panic!("serve before start") };
     loop {
-        let direct = [FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_REQ2_64];
-        if !direct.contains(&r.func()) {
+        if !r.func().is_direct_request() {
             log(s.platform, format_args!("not a direct request: {}; waiting again", r.summary()));
             r = s.ffa.call(Regs::call(FuncId::MSG_WAIT));
             continue;

@@ -23,7 +23,8 @@ const NEEDS_REQ2: &[Need] = &[Need::Abi(REQ2)];
 const NEEDS_REQ2_AND_SP: &[Need] = &[Need::Abi(REQ2), Need::Partition(SP_UUID)];
 
 /// CROSSED_RESPONSE: the sp answers the request with the other kind of response (RESP_64 to a
-/// REQ2, RESP2 to a REQ), then reports x4 = w0 and x5 = w2 of what the SPMC answered it.
+/// REQ2, RESP2 to a REQ), then reports w0 and w2 of what the SPMC answered it as its first two
+/// results (x4/x5 of a RESP, x5/x6 of a RESP2).
 const CROSSED_RESPONSE: u16 = 30;
 /// What a REQ2 carries in x9..x17, past the command's arguments.
 const TAIL: u64 = 0x5a5a_0000_0000_a5a5;
@@ -36,7 +37,7 @@ fn crossed(ctx: &mut SpCtx, req: &Request) -> Reply {
     let func = if req.regs.func() == REQ2 { FuncId::MSG_SEND_DIRECT_RESP_64 } else { FuncId::MSG_SEND_DIRECT_RESP2_64 };
     let w1 = u64::from(ctx.session.own_id) << 16 | u64::from(req.source());
     let r = ctx.ffa.call(Regs::call(func).with(1, w1));
-    if [FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_REQ_64, REQ2].contains(&r.func()) {
+    if r.func().is_direct_request() {
         // The SPMC delivered the crossed response and this is the next request.
         ctx.next = Some(r);
         return Reply::status(Status::Ok);

@@ -29,7 +29,7 @@ fn junk_extended_response(ctx: &mut SpCtx, req: &Request) -> Reply {
     let mut resp = req.response(Reply::ok([1, 0, 0, 0]));
     resp.0[8..].fill(JUNK);
     let r = ctx.ffa.call(resp);
-    if [FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_REQ_64].contains(&r.func()) {
+    if r.func().is_direct_request() {
         // The SPMC delivered the response and this is the next request.
         ctx.next = Some(r);
         return Reply::status(Status::Ok);

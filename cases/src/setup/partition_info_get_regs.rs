@@ -66,7 +66,7 @@ static MATCHES_RX: Case =
 
 /// The register listing of every partition (nil UUID), walked batch by batch, is the RX
 /// listing: the same partitions in the same order with the same ID, execution contexts,
-/// properties and UUID (x4/x5 of each descriptor).
+/// properties and UUID (the second and third register of each descriptor).
 fn matches_rx(ctx: &mut Ctx) -> CaseResult {
     let rx = ctx.partitions(Uuid::NIL)?;
     let count = walk(ctx, Uuid::NIL, |i, d| {
@@ -112,18 +112,15 @@ fn start_index(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static START_OUT_OF_RANGE: Case = Case::new(
-    "setup.partition_info_get_regs.start_index_past_last_invalid",
-    PARTITION_INFO_GET_REGS,
-    start_out_of_range,
-)
-.abis(ABIS)
-.since(Version::V1_2)
-.needs(NEEDS);
+static PAST_LAST: Case =
+    Case::new("setup.partition_info_get_regs.start_past_last_invalid", PARTITION_INFO_GET_REGS, past_last)
+        .abis(ABIS)
+        .since(Version::V1_2)
+        .needs(NEEDS);
 
 /// A start index past the last partition is INVALID_PARAMETERS (Hafnium: "start_index must be
 /// less than entries_count"; TF-A's SPMD for its logical partitions).
-fn start_out_of_range(ctx: &mut Ctx) -> CaseResult {
+fn past_last(ctx: &mut Ctx) -> CaseResult {
     let (_, b) = batch(ctx, Uuid::NIL, 0, 0)?;
     let Some(past) = b.last.checked_add(1) else { fail!("the list already ends at index 0xffff") };
     check_error!(
