@@ -110,7 +110,8 @@ fn negotiate(ffa: &Ffa, requested: Version) -> Result<Session, Message> {
     let returned = r.w(0);
     let Some(spmc) = Version::from_u32(returned) else {
         return Err(Message::format(format_args!(
-            "FFA_VERSION({requested}) returned {returned:#x}: no FF-A SPMC answered"
+            "FFA_VERSION({requested}) returned {returned:#x}: no FF-A SPMC answered, or it refuses {requested} (Hafnium \
+             refuses a minor above its own: ask for a lower version)"
         )));
     };
     let negotiated = if spmc.serves(requested) {
