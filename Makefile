@@ -14,7 +14,7 @@ OBJCOPY  := aarch64-linux-gnu-objcopy
 IMAGES   := target/images
 RUNNER   := target/release/ffa-cts
 CARGO    := cargo
-BASELINE  = results/baselines/$(STACK)$(if $(filter-out 1.1,$(FFA_VERSION)),-ffa$(FFA_VERSION)).json
+BASELINE  = $(shell scripts/baseline-path.sh $(STACK) $(FFA_VERSION))
 RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) \
             --describe "$$desc" --stack-key "$${out\#\#*/}" $(if $(ONLY),--only '$(ONLY)')
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: host tests, then for each stack the suite on the real firmware gated against
-# its baseline, at FF-A v1.1 and v1.0, and the self-test build (cases that crash, panic and
+# its baseline, at FF-A v1.2, v1.1 and v1.0, and the self-test build (cases that crash, panic and
 # hang on purpose) gated against its own. Ends with one `N passed, N failed` line that sums
 # the host tests and every gate (a gate counts a case as passed when its outcome is the one
 # the baseline expects). With UPDATE_BASELINES=1 the gates rewrite the baselines from these
@@ -59,9 +59,8 @@ for stack in "${STACKS[@]}"; do
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
 		|| { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
 	out=$(scripts/build-stack.sh "$stack"); desc=$(cat "$out/description"); key=${out##*/}
-	for ver in 1.1 1.0; do
-		base=results/baselines/$stack.json
-		[ "$ver" = 1.1 ] || base=results/baselines/$stack-ffa$ver.json
+	for ver in 1.2 1.1 1.0; do
+		base=$(scripts/baseline-path.sh "$stack" "$ver")
 		echo "== $stack, FF-A $ver"
 		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" --stack-key "$key" \
 			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"

@@ -9,6 +9,10 @@
 //! - w3 = [`Status`];
 //! - x4..x7 = the command's results.
 //!
+//! In FFA_MSG_SEND_DIRECT_REQ2 and RESP2 (v1.2) x2/x3 hold the UUID (reserved in RESP2), so
+//! everything moves up one register: the command word or status in w4, arguments and results
+//! in x5..x8.
+//!
 //! Commands register in the [`COMMANDS`] slice next to the cases that use them, so a case's
 //! secure half lives beside it. IDs are stable numbers; the SP refuses to serve when two
 //! commands share one.
@@ -88,9 +92,14 @@ pub struct Request {
 }
 
 impl Request {
-    /// True for a 64-bit direct request.
+    /// True for a 64-bit direct request (REQ2 is 64-bit only).
     pub fn is_64(&self) -> bool {
-        self.regs.func() == FuncId::MSG_SEND_DIRECT_REQ_64
+        self.regs.func() == FuncId::MSG_SEND_DIRECT_REQ_64 || self.regs.func() == FuncId::MSG_SEND_DIRECT_REQ2_64
+    }
+
+    /// The command word (w3, or w4 in a REQ2).
+    pub fn word(&self) -> u32 {
+        self.regs.w(word_register(self.regs.func()))
     }
 
     /// The sender's endpoint ID (w1[31:16]).
@@ -105,7 +114,7 @@ impl Request {
 
     /// Argument `i` (0..4), from x4.., truncated to 32 bits in a 32-bit request.
     pub fn arg(&self, i: usize) -> u64 {
-        let v = self.regs.x(4 + i);
+        let v = self.regs.x(word_register(self.regs.func()) + 1 + i);
         if self.is_64() {
             v
         } else {
@@ -113,14 +122,16 @@ impl Request {
         }
     }
 
-    /// The direct response that answers this request with `reply`: same width, source and
-    /// destination swapped, w2 zero.
+    /// The direct response that answers this request with `reply`: same width (RESP2 for a
+    /// REQ2), source and destination swapped, w2 zero.
     pub fn response(&self, reply: Reply) -> Regs {
-        let mut r = Regs::call(self.regs.func().direct_response())
+        let func = self.regs.func().direct_response();
+        let status = word_register(func);
+        let mut r = Regs::call(func)
             .with(1, (u64::from(self.destination()) << 16) | u64::from(self.source()))
-            .with(3, reply.status.code().into());
+            .with(status, reply.status.code().into());
         for (i, v) in reply.values.iter().enumerate() {
-            r.0[4 + i] = if self.is_64() { *v } else { *v & 0xffff_ffff };
+            r.0[status + 1 + i] = if self.is_64() { *v } else { *v & 0xffff_ffff };
         }
         r
     }
@@ -151,9 +162,20 @@ impl Reply {
         Self { status: Status::CallFailed, values: [r.w(0).into(), r.w(2).into(), 0, 0] }
     }
 
-    /// Decodes a direct response's w3 and x4..x7.
+    /// Decodes a direct response's w3 and x4..x7 (w4 and x5..x8 of a RESP2).
     pub fn from_response(r: &Regs) -> Option<Self> {
-        Some(Self { status: Status::from_code(r.w(3))?, values: [r.x(4), r.x(5), r.x(6), r.x(7)] })
+        let at = word_register(r.func());
+        Some(Self { status: Status::from_code(r.w(at))?, values: core::array::from_fn(|i| r.x(at + 1 + i)) })
+    }
+}
+
+/// The register of the command word or status in a message `func`: w4 in REQ2/RESP2, whose
+/// x2/x3 carry the UUID, w3 otherwise.
+pub fn word_register(func: FuncId) -> usize {
+    if func == FuncId::MSG_SEND_DIRECT_REQ2_64 || func == FuncId::MSG_SEND_DIRECT_RESP2_64 {
+        4
+    } else {
+        3
     }
 }
 
@@ -238,6 +260,12 @@ mod tests {
         assert_eq!(r.x(1), 0x8001_0000);
         assert_eq!(r.x(4), 0xffff_ffff);
         assert_eq!(Reply::from_response(&r), Some(Reply::ok([0xffff_ffff, 2, 3, 4])));
+        let req2 =
+            Request { regs: Regs::call(FuncId::MSG_SEND_DIRECT_REQ2_64).with(4, word(1).into()).with(5, u64::MAX) };
+        assert_eq!((req2.word(), req2.arg(0)), (word(1), u64::MAX));
+        let r2 = req2.response(Reply::ok([5, 6, 7, 8]));
+        assert_eq!((r2.func(), r2.x(3), r2.w(4), r2.x(8)), (FuncId::MSG_SEND_DIRECT_RESP2_64, 0, 0, 8));
+        assert_eq!(Reply::from_response(&r2), Some(Reply::ok([5, 6, 7, 8])));
         let wide = Request { regs: req.regs.with(0, FuncId::MSG_SEND_DIRECT_REQ_64.0.into()) };
         assert_eq!(wide.response(Reply::ok([u64::MAX; 4])).x(4), u64::MAX);
         assert_eq!(wide.arg(0), u64::MAX);

@@ -1,7 +1,8 @@
 //! Reading the partition list: FFA_PARTITION_INFO_GET into the caller's RX buffer, the
 //! descriptors decoded in the layout of the caller's version (DEN0077A v1.1 13.8: v1.1 and up
-//! take the size from w3, v1.0 has 8-byte descriptors), and RX released again. Both images
-//! and every case read partitions through this one function.
+//! step by the size in w3, which may be larger than the v1.1 layout; v1.0 has 8-byte
+//! descriptors), and RX released again. Both images and every case read partitions through
+//! this one function.
 
 use crate::desc::{PartitionInfo, Uuid};
 use crate::ffa::{Ffa, Regs, Version};
@@ -33,7 +34,8 @@ impl Listing {
 pub enum ListingError {
     /// FFA_PARTITION_INFO_GET did not return FFA_SUCCESS.
     Call(Regs),
-    /// Descriptor `index` does not decode with size `size`.
+    /// Descriptor `index` does not decode with size `size` (index 0 also when the size in w3
+    /// is smaller than the caller's version's layout).
     Undecodable {
         /// The descriptor's index.
         index: usize,
@@ -51,13 +53,17 @@ pub fn list_partitions(ffa: &Ffa, rx: &Page, version: Version, uuid: Uuid) -> Re
         return Err(ListingError::Call(regs));
     }
     let count = regs.w(2) as usize;
-    let size = if version >= Version::V1_1 { regs.w(3) as usize } else { PartitionInfo::size_for(version) };
+    let stride = PartitionInfo::stride(version, regs.w(3));
+    let size = stride.unwrap_or(regs.w(3) as usize);
     let mut bytes = [0u8; PAGE_SIZE];
     let len = count.saturating_mul(size).min(PAGE_SIZE);
     rx.read(0, &mut bytes[..len]);
     let release = ffa.rx_release();
     if !release.is_success() {
         return Err(ListingError::Release(release));
+    }
+    if stride.is_none() {
+        return Err(ListingError::Undecodable { index: 0, size });
     }
     let mut items = [None; MAX_PARTITIONS];
     for (index, item) in items.iter_mut().enumerate().take(count.min(MAX_PARTITIONS)) {

@@ -121,7 +121,8 @@ fn negotiate(ffa: &Ffa, requested: Version) -> Result<Session, Message> {
     let returned = r.w(0);
     let Some(spmc) = Version::from_u32(returned) else {
         return Err(Message::format(format_args!(
-            "FFA_VERSION({requested}) returned {returned:#x}: no FF-A SPMC answered"
+            "FFA_VERSION({requested}) returned {returned:#x}: no FF-A SPMC answered, or it refuses {requested} (Hafnium \
+             refuses a minor above its own: ask for a lower version)"
         )));
     };
     let negotiated = if spmc.serves(requested) {
@@ -303,6 +304,8 @@ fn check_left_state(env: &Env) -> Option<Message> {
 /// by the producer, and the harness's RX/TX pair mapped. Run after a case that did not pass,
 /// since it may have stopped half-way through changing that state.
 fn restore_baseline(env: &Env) {
+    // Re-requesting the version in force: a callee that locks the version after the first
+    // other call (v1.2, Hafnium) accepts it, one that lets callers renegotiate goes back to it.
     env.ffa.version(env.session.negotiated);
     env.ffa.rx_release();
     env.ffa.rxtx_unmap();

@@ -99,7 +99,7 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Sessio
 fn serve(mut r: Regs) -> ! {
     let Some(s) = SERVER.get() else { panic!("serve before start") };
     loop {
-        if r.func() != FuncId::MSG_SEND_DIRECT_REQ_32 && r.func() != FuncId::MSG_SEND_DIRECT_REQ_64 {
+        if !r.func().is_direct_request() {
             log(s.platform, format_args!("not a direct request: {}; waiting again", r.summary()));
             r = s.ffa.call(Regs::call(FuncId::MSG_WAIT));
             continue;
@@ -124,10 +124,10 @@ fn serve(mut r: Regs) -> ! {
 fn dispatch(s: &Server, req: &Request) -> (Reply, Option<Regs>) {
     let previous = HAS_PREVIOUS.load(Ordering::Relaxed).then(|| Request { regs: PREVIOUS.load() });
     let mut ctx = SpCtx { ffa: s.ffa, session: &s.session, previous, next: None };
-    let reply = match command::id_of(req.regs.w(3)).and_then(command::find) {
+    let reply = match command::id_of(req.word()).and_then(command::find) {
         Some(c) => (c.run)(&mut ctx, req),
         None => {
-            log(s.platform, format_args!("unknown command word {:#x}", req.regs.w(3)));
+            log(s.platform, format_args!("unknown command word {:#x}", req.word()));
             Reply::status(Status::UnknownCommand)
         }
     };

@@ -33,6 +33,11 @@ pub const PARTITION_INFO_GET_REGS: &str = "v1.2 14.9 FFA_PARTITION_INFO_GET_REGS
 pub const DIRECT_REQ: &str = "15.2 FFA_MSG_SEND_DIRECT_REQ";
 /// FFA_MSG_SEND_DIRECT_RESP.
 pub const DIRECT_RESP: &str = "15.3 FFA_MSG_SEND_DIRECT_RESP";
+/// FFA_MSG_SEND_DIRECT_REQ2 (DEN0077A v1.2; the section number is not verified, look it up by
+/// the ABI name).
+pub const DIRECT_REQ2: &str = "v1.2 FFA_MSG_SEND_DIRECT_REQ2";
+/// FFA_MSG_SEND_DIRECT_RESP2 (DEN0077A v1.2; as for DIRECT_REQ2).
+pub const DIRECT_RESP2: &str = "v1.2 FFA_MSG_SEND_DIRECT_RESP2";
 /// FFA_RUN.
 pub const RUN: &str = "14.4 FFA_RUN";
 /// FFA_SECONDARY_EP_REGISTER.

@@ -2,6 +2,8 @@
 //! CPU-cycle ABIs the normal world may or may not call.
 
 mod direct_req;
+mod direct_req2;
+mod extended_registers;
 mod optee;
 mod secure_only;
 mod sp_misbehaviour;

@@ -10,11 +10,14 @@ use crate::common::{with_rxtx_unmapped, OPTEE_UUID, UNKNOWN_UUID, UPPER_JUNK};
 use ffa_harness::desc::{PartitionInfo, PartitionProps, Uuid};
 use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
 use ffa_harness::linkme::distributed_slice;
-use ffa_harness::spec::{PARTITION_INFO_GET, PARTITION_INFO_GET_REGS, SMC32_UPPER_BITS};
+use ffa_harness::pages::PAGE_SIZE;
+use ffa_harness::spec::{PARTITION_INFO_GET, SMC32_UPPER_BITS};
 use ffa_harness::{check, check_eq, check_error, check_mbz, check_success, fail, Case, CaseResult, Ctx, Need, CASES};
 
 const ABIS: &[FuncId] = &[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE];
 const COUNT_ONLY: u32 = 1;
+/// What RX holds before a listing, to see which bytes the SPMC wrote.
+const PATTERN: u8 = 0xa5;
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
@@ -59,11 +62,43 @@ fn result_mbz(ctx: &mut Ctx) -> CaseResult {
 static SIZE: Case =
     Case::new("setup.partition_info_get.descriptor_size_follows_version", PARTITION_INFO_GET, size).abis(ABIS);
 
-/// A v1.1 caller gets 24-byte descriptors and w3 = 24 (Table 13.37); a v1.0 caller gets the
-/// 8-byte v1.0 layout.
+/// The descriptor layout follows the caller's version (Table 13.37), as observed in RX, which
+/// is filled with a pattern first. A v1.0 caller gets 8-byte descriptors: each decodes as a
+/// secure partition with an execution context, and the 16 bytes after the last one hold no
+/// UUID, only the pattern or zeros (TF-A's EL3 SPMC clears RX first), where a v1.1 descriptor
+/// would have put its partition's non-nil UUID; w3, reserved at v1.0, is 0
+/// (OP-TEE, TF-A's EL3 SPMC) or the 8-byte size (Hafnium). A v1.1+ caller gets w3 >= 24 (more
+/// for a later layout, Hafnium's 48) and descriptors w3 bytes apart that decode the same way.
 fn size(ctx: &mut Ctx) -> CaseResult {
-    let l = ctx.partitions(Uuid::NIL)?;
-    check_eq!(l.size, PartitionInfo::size_for(ctx.version()), "descriptor size for a v{} caller", ctx.version());
+    ctx.pages.rx.fill(PATTERN);
+    let r = ctx.ffa.partition_info_get(Uuid::NIL, 0);
+    check_success!(r, "FFA_PARTITION_INFO_GET(nil)");
+    let mut rx = [0u8; PAGE_SIZE];
+    ctx.pages.rx.read(0, &mut rx);
+    ctx.release_rx()?;
+    let (count, w3) = (r.w(2) as usize, r.w(3));
+    let stride = if ctx.version() >= Version::V1_1 {
+        check!(w3 >= 24, "w3 = {w3} for a v{} caller: below the 24-byte v1.1 layout", ctx.version());
+        w3 as usize
+    } else {
+        check!(w3 == 0 || w3 == 8, "w3 = {w3} for a v1.0 caller: neither 0 (reserved) nor the 8-byte size");
+        let tail = rx.get(8 * count..8 * count + 16).unwrap_or_default();
+        check!(
+            tail.iter().all(|b| *b == PATTERN) || tail.iter().all(|b| *b == 0),
+            "RX bytes {}..{} after {count} v1.0 descriptors hold {tail:02x?}, not the 8-byte layout",
+            8 * count,
+            8 * count + 16
+        );
+        8
+    };
+    for i in 0..count.min(PAGE_SIZE / stride) {
+        let Some(p) = PartitionInfo::decode(&rx, stride, i) else { fail!("descriptor {i} of {stride} bytes") };
+        check!(
+            p.id & 0x8000 != 0 && p.exec_ctx_count >= 1,
+            "descriptor {i} at offset {} is not a partition: {p:?}",
+            i * stride
+        );
+    }
     Ok(())
 }
 
@@ -88,15 +123,13 @@ static PROPS: Case =
     Case::new("setup.partition_info_get.properties_reserved_bits_zero", PARTITION_INFO_GET, props).abis(ABIS);
 
 /// Partition properties bits the negotiated version does not define are reserved (MBZ):
-/// bits [31:9] for v1.1, bits [31:3] for v1.0. The ID type (bits [5:4]) of a partition
-/// listed for discovery is a PE endpoint or an SEPID, not 0b11 (auxiliary).
+/// bits [31:3] for v1.0 (OP-TEE and Hafnium mask the v1.1 bits for a v1.0 caller), [31:9]
+/// for v1.1, [31:11] for v1.2, whose bits 9 and 10 say DIRECT_REQ2 receive and send.
 fn props(ctx: &mut Ctx) -> CaseResult {
     let l = ctx.partitions(Uuid::NIL)?;
-    let reserved =
-        if ctx.version() >= Version::V1_1 { PartitionProps::RESERVED_V1_1 } else { PartitionProps::RESERVED_V1_0 };
+    let reserved = PartitionProps::reserved_for(ctx.version());
     for p in l.iter() {
-        check_eq!(p.properties.0 & reserved, 0, "partition {:#x} reserved property bits", p.id);
-        check!(p.properties.id_type() != 3, "partition {:#x} has the auxiliary ID type", p.id);
+        check_eq!(p.properties.0 & reserved, 0, "partition {:#x} reserved property bits (v{})", p.id, ctx.version());
     }
     Ok(())
 }
@@ -144,13 +177,16 @@ fn by_uuid(ctx: &mut Ctx) -> CaseResult {
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
 static UUID_FIELD: Case =
-    Case::new("setup.partition_info_get.uuid_field_zero_for_specific_uuid", PARTITION_INFO_GET, uuid_field)
+    Case::new("setup.partition_info_get.uuid_field_nil_or_own_for_specific_uuid", PARTITION_INFO_GET, uuid_field)
         .abis(ABIS)
         .since(Version::V1_1);
 
-/// The descriptor's UUID field is filled in for a nil-UUID query only; for a query by UUID it
-/// is zero (Hafnium: "if the ABI has specified an UUID, then do not write it"). OP-TEE 4.10 and
-/// TF-A 2.12's EL3 SPMC fill it in: the implementations disagree here.
+/// For a query by UUID, the descriptor's UUID field is nil or the partition's own UUID, never
+/// another one. Implementations disagree and the suite has no DEN0077A sentence that settles
+/// it, so both readings pass: Hafnium leaves it nil ("if the ABI has specified an UUID, then
+/// do not write it", `api_ffa_fill_partitions_info_array`), OP-TEE 4.10
+/// (`spmc_fill_partition_entry`) and TF-A 2.12's EL3 SPMC (`partition_info_get_handler`)
+/// fill it in.
 fn uuid_field(ctx: &mut Ctx) -> CaseResult {
     let all = ctx.partitions(Uuid::NIL)?;
     let Some(uuid) = all.iter().find_map(|p| p.uuid).filter(|u| *u != Uuid::NIL) else {
@@ -159,7 +195,11 @@ fn uuid_field(ctx: &mut Ctx) -> CaseResult {
     let one = ctx.partitions(uuid)?;
     for p in one.iter() {
         let field = p.uuid.unwrap_or_default();
-        check!(field == Uuid::NIL, "UUID field of partition {:#x} when asked by UUID: {field}, want nil", p.id);
+        check!(
+            field == Uuid::NIL || field == uuid,
+            "UUID field of partition {:#x} when asked by UUID {uuid}: {field}, want nil or {uuid}",
+            p.id
+        );
     }
     Ok(())
 }
@@ -277,29 +317,5 @@ fn optee(ctx: &mut Ctx) -> CaseResult {
     if ctx.version() >= Version::V1_1 {
         check!(p.properties.has(PartitionProps::AARCH64), "OP-TEE {:#x} does not declare AArch64", p.id);
     }
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static REGS: Case = Case::new("setup.partition_info_get_regs.matches_rx_listing", PARTITION_INFO_GET_REGS, regs)
-    .abis(&[FuncId::PARTITION_INFO_GET_REGS_64, FuncId::PARTITION_INFO_GET])
-    .since(Version::V1_2)
-    .needs(&[Need::Abi(FuncId::PARTITION_INFO_GET_REGS_64)]);
-
-/// FFA_PARTITION_INFO_GET_REGS (v1.2) returns the same partitions in registers: x2 holds the
-/// last index of the whole list in [15:0], the last index of this batch in [31:16] and the
-/// descriptor size (24) in [63:48]; x3.. carry ID, contexts and properties per partition, up to
-/// five per batch.
-fn regs(ctx: &mut Ctx) -> CaseResult {
-    let all = ctx.partitions(Uuid::NIL)?;
-    let r = ctx.ffa.call(Regs::call(FuncId::PARTITION_INFO_GET_REGS_64));
-    check_eq!(r.func(), FuncId::SUCCESS_64, "FFA_PARTITION_INFO_GET_REGS function");
-    check_eq!(r.x(2) >> 48, 24, "descriptor size in x2[63:48]");
-    let (last, current) = ((r.x(2) & 0xffff) as usize, ((r.x(2) >> 16) & 0xffff) as usize);
-    check_eq!(last + 1, all.count, "partitions in the whole list (x2[15:0] + 1)");
-    check_eq!(current + 1, all.count.min(5), "partitions in the first batch (x2[31:16] + 1)");
-    let first = all.iter().next().map(|p| p.id).unwrap_or_default();
-    check_eq!(r.x(3) as u16, first, "first partition ID in x3[15:0]");
     Ok(())
 }

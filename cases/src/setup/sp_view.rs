@@ -24,7 +24,7 @@ static PARTITION_INFO_COMMAND: Command = Command { id: PARTITION_INFO, name: "pa
 
 fn partition_info(ctx: &mut SpCtx, req: &Request) -> Reply {
     let (lo, hi) = (req.arg(0), req.arg(1));
-    let uuid = Uuid::from_regs([lo as u32, (lo >> 32) as u32, hi as u32, (hi >> 32) as u32]);
+    let uuid = Uuid::from_u64_pair([lo, hi]);
     match list_partitions(ctx.ffa, &PAGES.rx, ctx.session.negotiated, uuid) {
         Ok(l) => {
             let first = l
@@ -137,8 +137,8 @@ static SP_LISTING: Case = Case::new("setup.sp_view.sp_partition_info_lists_itsel
 /// world sees it: same ID, execution contexts and properties, 24-byte v1.1 descriptors.
 fn sp_listing(ctx: &mut Ctx) -> CaseResult {
     let Some(ns) = ctx.find_partition(SP_UUID)? else { fail!("the sp is not listed") };
-    let w = SP_UUID.to_regs();
-    let args = [u64::from(w[0]) | u64::from(w[1]) << 32, u64::from(w[2]) | u64::from(w[3]) << 32, 0, 0];
+    let [lo, hi] = SP_UUID.to_u64_pair();
+    let args = [lo, hi, 0, 0];
     let v = command(ctx, Width::W64, PARTITION_INFO, args)?;
     check_eq!(v[0], 1, "partitions listed for the sp's own UUID");
     check_eq!(v[1], 24, "descriptor size (w3) for the v1.1 sp");

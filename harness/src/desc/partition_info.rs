@@ -1,7 +1,10 @@
 //! Partition information descriptors written to the RX buffer by FFA_PARTITION_INFO_GET
 //! (DEN0077A v1.1 section 6.2.3, Table 6.1 "Partition information descriptor"; v1.0 Table 5.8).
 //! v1.0 descriptors are 8 bytes; v1.1 adds the UUID for 24 bytes, and the size is returned in
-//! w3. Which layout applies follows the FF-A version the caller negotiated.
+//! w3 so that a caller can step over the fields of a later layout: Hafnium 2.15 already sends
+//! v1.1+ callers its 48-byte v1.3 descriptor (image UUID and partition FF-A version after the
+//! v1.1 fields, `send_versioned_partition_info_descriptors`). Which layout applies follows the
+//! FF-A version the caller negotiated.
 
 use super::Uuid;
 use crate::ffa::Version;
@@ -50,7 +53,8 @@ pub struct PartitionInfo {
 }
 
 impl PartitionInfo {
-    /// The descriptor size the spec defines for a caller of `version`.
+    /// The size of the layout the spec defines for a caller of `version`: the v1.0 descriptor,
+    /// or the v1.1 fields every later descriptor starts with.
     pub fn size_for(version: Version) -> usize {
         if version >= Version::V1_1 {
             core::mem::size_of::<PartitionInfoV1_1>()
@@ -59,35 +63,48 @@ impl PartitionInfo {
         }
     }
 
-    /// Decodes descriptor `index` of an RX buffer holding descriptors of `size` bytes each.
-    /// `None` when the buffer is too short or `size` is neither layout.
-    pub fn decode(rx: &[u8], size: usize, index: usize) -> Option<Self> {
-        let bytes = rx.get(index.checked_mul(size)?..)?;
-        match size {
-            8 => {
-                let (d, _) = PartitionInfoV1_0::read_from_prefix(bytes).ok()?;
-                Some(Self {
-                    id: d.id,
-                    exec_ctx_count: d.exec_ctx_count,
-                    properties: PartitionProps(d.properties),
-                    uuid: None,
-                })
-            }
-            24 => {
-                let (d, _) = PartitionInfoV1_1::read_from_prefix(bytes).ok()?;
-                Some(Self {
-                    id: d.id,
-                    exec_ctx_count: d.exec_ctx_count,
-                    properties: PartitionProps(d.properties),
-                    uuid: Some(d.uuid),
-                })
-            }
-            _ => None,
+    /// How far apart descriptors are for a caller of `version` whose FFA_PARTITION_INFO_GET
+    /// returned `w3`: 8 bytes at v1.0, whose w3 is reserved (OP-TEE and TF-A's EL3 SPMC return
+    /// 0, Hafnium 8); from v1.1 the size in w3, which may exceed the v1.1 layout. `None` when
+    /// w3 is smaller than the layout of `version`.
+    pub fn stride(version: Version, w3: u32) -> Option<usize> {
+        let minimum = Self::size_for(version);
+        if version < Version::V1_1 {
+            Some(minimum)
+        } else {
+            Some(w3 as usize).filter(|&size| size >= minimum)
         }
+    }
+
+    /// Decodes descriptor `index` of an RX buffer holding descriptors `size` bytes apart: the
+    /// v1.0 layout when `size` is 8, the v1.1 fields at the start of each descriptor when it
+    /// is 24 or more. `None` when the buffer is too short or `size` fits neither.
+    pub fn decode(rx: &[u8], size: usize, index: usize) -> Option<Self> {
+        let bytes = rx.get(index.checked_mul(size)?..)?.get(..size)?;
+        if size == core::mem::size_of::<PartitionInfoV1_0>() {
+            let (d, _) = PartitionInfoV1_0::read_from_prefix(bytes).ok()?;
+            return Some(Self {
+                id: d.id,
+                exec_ctx_count: d.exec_ctx_count,
+                properties: PartitionProps(d.properties),
+                uuid: None,
+            });
+        }
+        if size < core::mem::size_of::<PartitionInfoV1_1>() {
+            return None;
+        }
+        let (d, _) = PartitionInfoV1_1::read_from_prefix(bytes).ok()?;
+        Some(Self {
+            id: d.id,
+            exec_ctx_count: d.exec_ctx_count,
+            properties: PartitionProps(d.properties),
+            uuid: Some(d.uuid),
+        })
     }
 }
 
-/// The partition properties word (DEN0077A v1.1 Table 6.2).
+/// The partition properties word (DEN0077A v1.1 Table 6.2; the v1.2 bits as Hafnium's
+/// `FFA_PARTITION_*` and Linux's `arm_ffa.h` define them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PartitionProps(pub u32);
 
@@ -109,10 +126,25 @@ impl PartitionProps {
     pub const VM_DESTROYED: u32 = 1 << 7;
     /// Bit 8: execution state AArch64 (v1.1).
     pub const AARCH64: u32 = 1 << 8;
-    /// Bits 9 and up are reserved in v1.1 (v1.2 gives bits 9 and 10 to direct request 2).
-    pub const RESERVED_V1_1: u32 = !0x1ff;
-    /// Bits 3 and up are reserved in v1.0.
-    pub const RESERVED_V1_0: u32 = !0x7;
+    /// Bit 9: can receive FFA_MSG_SEND_DIRECT_REQ2 (v1.2).
+    pub const DIRECT_REQ2_RECV: u32 = 1 << 9;
+    /// Bit 10: can send FFA_MSG_SEND_DIRECT_REQ2 (v1.2).
+    pub const DIRECT_REQ2_SEND: u32 = 1 << 10;
+
+    /// The bits reserved (MBZ) for a caller of `version`: [31:3] at v1.0, [31:9] at v1.1,
+    /// [31:11] at v1.2, and [31:13] from v1.3, which gives bits 11 and 12 to live activation
+    /// (Hafnium `FFA_PARTITION_LIVE_ACTIVATION`, `FFA_PARTITION_CPU_RENDEZVOUS`,
+    /// `FFA_PARTITION_v1_3_RES_MASK`).
+    pub const fn reserved_for(version: Version) -> u32 {
+        let defined = match version.minor {
+            _ if version.major != 1 => 0x1fff,
+            0 => 0x7,
+            1 => 0x1ff,
+            2 => 0x7ff,
+            _ => 0x1fff,
+        };
+        !defined
+    }
 
     /// The partition ID type, bits [5:4].
     pub const fn id_type(self) -> u32 {
@@ -131,7 +163,7 @@ mod tests {
 
     #[test]
     fn decodes_the_optee_descriptor_seen_on_the_stack() {
-        // RX words after FFA_PARTITION_INFO_GET on TF-A + OP-TEE (shared/recipes/optee-sel1.md).
+        // RX words after FFA_PARTITION_INFO_GET on TF-A + OP-TEE.
         let words: [u32; 6] = [0x00048001, 0x00000103, 0xe0786148, 0xe311f8e7, 0x02005ebc, 0x1bc5d5a5];
         let mut rx = [0u8; 24];
         for (i, w) in words.iter().enumerate() {
@@ -151,5 +183,35 @@ mod tests {
         assert_eq!(PartitionInfo::decode(&rx, 16, 0), None);
         assert_eq!(PartitionInfo::size_for(Version::V1_0), 8);
         assert_eq!(PartitionInfo::size_for(Version::V1_2), 24);
+    }
+
+    #[test]
+    fn steps_over_larger_descriptors_by_the_returned_size() {
+        // Two 48-byte descriptors, as Hafnium 2.15 writes them for a v1.1+ caller.
+        let mut rx = [0u8; 96];
+        for (i, id) in [0x8001u16, 0x8002].iter().enumerate() {
+            rx[48 * i..48 * i + 2].copy_from_slice(&id.to_le_bytes());
+            rx[48 * i + 2] = 1;
+            rx[48 * i + 8] = 0xaa;
+        }
+        assert_eq!(PartitionInfo::stride(Version::V1_2, 48), Some(48));
+        let second = PartitionInfo::decode(&rx, 48, 1).unwrap();
+        assert_eq!((second.id, second.exec_ctx_count), (0x8002, 1));
+        assert_eq!(second.uuid.map(|u| u.0[0]), Some(0xaa));
+        assert_eq!(PartitionInfo::decode(&rx, 48, 2), None);
+        assert_eq!(PartitionInfo::stride(Version::V1_1, 8), None);
+        assert_eq!(PartitionInfo::stride(Version::V1_1, 0), None);
+        assert_eq!(PartitionInfo::stride(Version::V1_0, 0), Some(8));
+        assert_eq!(PartitionInfo::stride(Version::V1_0, 8), Some(8));
+    }
+
+    #[test]
+    fn reserved_properties_follow_the_version() {
+        let req2 = PartitionProps::DIRECT_REQ2_RECV | PartitionProps::DIRECT_REQ2_SEND;
+        assert_eq!(PartitionProps::reserved_for(Version::V1_0), !0x7);
+        assert_ne!(PartitionProps::reserved_for(Version::V1_1) & req2, 0);
+        assert_eq!(PartitionProps::reserved_for(Version::V1_2) & req2, 0);
+        assert_eq!(PartitionProps::reserved_for(Version::V1_2) & (1 << 11), 1 << 11);
+        assert_eq!(PartitionProps::reserved_for(Version::V1_3), !0x1fff);
     }
 }

@@ -53,6 +53,19 @@ impl Uuid {
         w
     }
 
+    /// The encoding in two 64-bit registers (FFA_PARTITION_INFO_GET_REGS, FFA_MSG_SEND_DIRECT_REQ2,
+    /// the sp's command arguments): w1..w4 of [`Uuid::to_regs`] paired low word first, as
+    /// Hafnium's `ffa_uuid_to_u64x2` packs them.
+    pub const fn to_u64_pair(self) -> [u64; 2] {
+        let w = self.to_regs();
+        [(w[1] as u64) << 32 | w[0] as u64, (w[3] as u64) << 32 | w[2] as u64]
+    }
+
+    /// Decodes the two-register encoding of [`Uuid::to_u64_pair`].
+    pub fn from_u64_pair(x: [u64; 2]) -> Uuid {
+        Uuid::from_regs([x[0] as u32, (x[0] >> 32) as u32, x[1] as u32, (x[1] >> 32) as u32])
+    }
+
     /// Decodes w1..w4.
     pub fn from_regs(w: [u32; 4]) -> Uuid {
         let mut b = [0u8; 16];
@@ -92,9 +105,11 @@ mod tests {
 
     #[test]
     fn optee_uuid_register_encoding_matches_the_stack() {
-        // Observed in the RX buffer of OP-TEE 4.10 (shared/recipes/optee-sel1.md, section 4).
+        // Observed in the RX buffer of OP-TEE 4.10.
         assert_eq!(OPTEE.to_regs(), [0xe0786148, 0xe311f8e7, 0x02005ebc, 0x1bc5d5a5]);
         assert_eq!(Uuid::from_regs(OPTEE.to_regs()), OPTEE);
         assert_eq!(OPTEE.to_string(), "486178e0-e7f8-11e3-bc5e-0002a5d5c51b");
+        assert_eq!(OPTEE.to_u64_pair(), [0xe311f8e7_e0786148, 0x1bc5d5a5_02005ebc]);
+        assert_eq!(Uuid::from_u64_pair(OPTEE.to_u64_pair()), OPTEE);
     }
 }

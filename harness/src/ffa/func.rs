@@ -95,10 +95,17 @@ impl FuncId {
         self.0 & (1 << 30) != 0
     }
 
-    /// The direct response that answers this direct request: the 64-bit response for the
-    /// 64-bit request, the 32-bit one otherwise (DEN0077A v1.1 15.3).
+    /// True for a direct request: FFA_MSG_SEND_DIRECT_REQ_32/_64, or REQ2 (v1.2).
+    pub const fn is_direct_request(self) -> bool {
+        matches!(self, Self::MSG_SEND_DIRECT_REQ_32 | Self::MSG_SEND_DIRECT_REQ_64 | Self::MSG_SEND_DIRECT_REQ2_64)
+    }
+
+    /// The direct response that answers this direct request: RESP2 for REQ2 (v1.2), the
+    /// 64-bit response for the 64-bit request, the 32-bit one otherwise (DEN0077A v1.1 15.3).
     pub const fn direct_response(self) -> FuncId {
-        if self.0 == Self::MSG_SEND_DIRECT_REQ_64.0 {
+        if self.0 == Self::MSG_SEND_DIRECT_REQ2_64.0 {
+            Self::MSG_SEND_DIRECT_RESP2_64
+        } else if self.0 == Self::MSG_SEND_DIRECT_REQ_64.0 {
             Self::MSG_SEND_DIRECT_RESP_64
         } else {
             Self::MSG_SEND_DIRECT_RESP_32

@@ -17,6 +17,8 @@ impl Version {
     pub const V1_1: Version = Version::new(1, 1);
     /// FF-A v1.2.
     pub const V1_2: Version = Version::new(1, 2);
+    /// FF-A v1.3.
+    pub const V1_3: Version = Version::new(1, 3);
 
     /// A version from its parts.
     pub const fn new(major: u16, minor: u16) -> Self {
@@ -72,5 +74,7 @@ mod tests {
         assert!(!Version::V1_0.serves(Version::V1_1));
         assert!(!Version::new(2, 0).serves(Version::V1_1));
         assert!(Version::V1_0 < Version::V1_1);
+        assert_eq!(Version::V1_3.to_u32(), 0x0001_0003);
+        assert!(Version::V1_3.serves(Version::V1_2) && !Version::V1_2.serves(Version::V1_3));
     }
 }
