@@ -22,7 +22,7 @@ pub fn init(gicd: usize, gicr: usize, at_el2: bool) {
         return;
     };
     // SAFETY: `gicd` and `gicr` are the platform's GICv3 distributor and redistributor bases,
-    // accessed as device memory (MMU off), and this is the only driver instance in the image.
+    // mapped as Device memory, and this is the only driver instance in the image.
     let gicd = unsafe { UniqueMmioPointer::new(d) };
     // SAFETY: as above, for the redistributor frames.
     let Ok(mut gic) = (unsafe { GicV3::new(gicd, r, 1) }) else {

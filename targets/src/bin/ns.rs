@@ -5,12 +5,12 @@
 #[cfg(target_os = "none")]
 mod image {
     use core::mem::MaybeUninit;
-    use ffa_harness::arch::{install_vectors, set_restart_entry, Smc};
+    use ffa_harness::arch::{install_vectors, mmu, set_restart_entry, Smc};
     use ffa_harness::executor;
     use ffa_harness::ffa::Ffa;
     use ffa_harness::global::SetOnce;
     use ffa_harness::Outcome;
-    use ffa_targets::platform::qemu_virt::MACHINE;
+    use ffa_targets::platform::qemu_virt::{MACHINE, MEMORY_MAP};
     // The cases register themselves; referencing the crate is what links them in.
     use ffa_cases as _;
 
@@ -25,6 +25,11 @@ mod image {
     extern "C" fn image_main(_x0: u64) -> ! {
         install_vectors(on_fault);
         set_restart_entry(executor::run_from);
+        // SAFETY: once, on the boot core with the MMU off as TF-A entered BL33; MEMORY_MAP maps
+        // normal-world DRAM (this image, its stack and shared pages) and the devices.
+        if let Err(e) = unsafe { mmu::enable_identity(MEMORY_MAP) } {
+            on_fault(Outcome::Crash, format_args!("turning the MMU on: {e:?}"));
+        }
         MACHINE.init();
         let mut raw = [MaybeUninit::uninit(); 512];
         let line = MACHINE.command_line(&mut raw);

@@ -37,7 +37,9 @@ mod image {
         set_restart_entry(server::resume_after_fault);
         // SAFETY: once, at S-EL1 with the MMU off as the SPMC entered us; MEMORY_MAP maps
         // secure DRAM (this image) as secure memory, plus the devices and normal-world DRAM.
-        unsafe { mmu::enable_identity(MEMORY_MAP) };
+        if let Err(e) = unsafe { mmu::enable_identity(MEMORY_MAP) } {
+            fail(format_args!("turning the MMU on: {e:?}"));
+        }
         let v = FFA.version(MANIFEST_VERSION);
         let Some(returned) = Version::from_u32(v.w(0)) else {
             fail(format_args!("FFA_VERSION returned {:#x}", v.w(0)))

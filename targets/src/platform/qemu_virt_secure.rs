@@ -16,6 +16,6 @@ pub static MACHINE: BareMetal = BareMetal {
 /// and the image), and normal-world DRAM as non-secure memory.
 pub const MEMORY_MAP: &[Region] = &[
     Region { base: 0x0800_0000, size: 0x0200_0000, memory: Memory::Device },
-    Region { base: 0x0e00_0000, size: 0x0100_0000, memory: Memory::Secure },
+    Region { base: 0x0e00_0000, size: 0x0100_0000, memory: Memory::Own },
     Region { base: 0x4000_0000, size: 0x8000_0000, memory: Memory::NonSecure },
 ];
