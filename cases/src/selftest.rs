@@ -111,3 +111,46 @@ fn sp_hangs(ctx: &mut Ctx) -> CaseResult {
     command(ctx, Width::W32, SP_HANG, [0; 4])?;
     Ok(())
 }
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SECONDARY_FAULTS: Case = Case::new("selftest.h_secondary_core_faults", "-", secondary_faults);
+
+/// A job that faults on core 1 ends the case as `crash` with the core named; core 1 parks
+/// again and the run goes on.
+fn secondary_faults(ctx: &mut Ctx) -> CaseResult {
+    ctx.on_core(1, |_| {
+        // SAFETY: `udf` only raises an undefined-instruction exception, which core 1's vectors
+        // turn into this case's `crash` outcome; no state is touched.
+        unsafe { core::arch::asm!("udf #0", options(nomem, nostack)) };
+        Ok([0; 4])
+    })?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SECONDARY_HANGS: Case = Case::new("selftest.i_secondary_core_hangs", "-", secondary_hangs).timeout_ms(300);
+
+/// A job that never returns on core 2 ends the case as `timeout` with the core named; core 2's
+/// own watchdog stops it and parks the core.
+fn secondary_hangs(ctx: &mut Ctx) -> CaseResult {
+    ctx.on_core(2, |_| loop {
+        core::hint::spin_loop();
+    })?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SECONDARIES_SERVE_AGAIN: Case = Case::new("selftest.j_secondary_cores_serve_again", "-", secondaries_serve);
+
+/// After the fault and the hang above, every core runs a job again.
+fn secondaries_serve(ctx: &mut Ctx) -> CaseResult {
+    let all = ctx.on_all_cores(|ctx| {
+        check_success!(ctx.ffa.id_get(), "FFA_ID_GET");
+        Ok([1, 0, 0, 0])
+    })?;
+    ffa_harness::check_eq!(all.iter().map(|(_, v)| v[0]).sum::<u64>(), ctx.core_count() as u64, "cores that answered");
+    Ok(())
+}

@@ -16,7 +16,7 @@ use aarch64_paging::{MapError, Mapping};
 use core::arch::asm;
 use core::cell::UnsafeCell;
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use spin::Mutex;
 
 /// What a region of the address space is.
@@ -221,6 +221,9 @@ enum IdentityMap {
 }
 
 static MAP: Mutex<Option<IdentityMap>> = Mutex::new(None);
+/// The root table's address, for secondary cores: they read it with their MMU (and so their
+/// caches) still off, so the boot core cleans it to the point of coherency.
+static ROOT: AtomicU64 = AtomicU64::new(0);
 
 fn map_into<R: Regime>(m: &mut Mapping<PoolTranslation, R>, region: &Region) -> Result<(), MmuError> {
     let range = MemoryRegion::new(region.base as usize, (region.base + region.size) as usize);
@@ -235,14 +238,6 @@ fn build<R: Regime>(regions: &[Region]) -> Result<Mapping<PoolTranslation, R>, M
         map_into(&mut m, r)?;
     }
     Ok(m)
-}
-
-/// The root table's address once the map is built.
-fn root() -> Option<u64> {
-    match MAP.lock().as_ref()? {
-        IdentityMap::El2(m) => Some(m.root_address().0 as u64),
-        IdentityMap::El1(m) => Some(m.root_address().0 as u64),
-    }
 }
 
 fn at_el2() -> bool {
@@ -271,6 +266,9 @@ pub unsafe fn enable_identity(regions: &[Region]) -> Result<(), MmuError> {
     *MAP.lock() = Some(map);
     // SAFETY: the tables map what the caller promised (this function's contract).
     unsafe { turn_on(root) };
+    ROOT.store(root, Ordering::Release);
+    // SAFETY: a data-cache clean of one word this image owns; no memory changes.
+    unsafe { asm!("dc cvac, {a}", "dsb ish", a = in(reg) ROOT.as_ptr(), options(nostack)) };
     Ok(())
 }
 
@@ -280,7 +278,10 @@ pub unsafe fn enable_identity(regions: &[Region]) -> Result<(), MmuError> {
 ///
 /// The MMU of this core must be off and its code and stack inside the boot core's map.
 pub unsafe fn enable_secondary() -> Result<(), MmuError> {
-    let root = root().ok_or(MmuError::NotEnabled)?;
+    let root = ROOT.load(Ordering::Acquire);
+    if root == 0 {
+        return Err(MmuError::NotEnabled);
+    }
     // SAFETY: the boot core's tables map every core's code and stack (this function's contract).
     unsafe { turn_on(root) };
     Ok(())

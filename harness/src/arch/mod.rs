@@ -1,9 +1,10 @@
 //! Bare-metal AArch64 support shared by the images: the SMC conduit, exception vectors that
 //! turn faults into case outcomes, the generic-timer watchdog behind the GICv3, the console,
-//! and the [`BareMetal`] platform the executor runs on.
+//! the MMU, the secondary cores, and the [`BareMetal`] platform the executor runs on.
 
 mod conduit;
 mod console;
+mod cores;
 mod fault;
 pub mod mmu;
 mod platform;

@@ -1,6 +1,8 @@
 //! [`BareMetal`]: the executor's platform on real or emulated hardware.
 
-use super::{console::Console, fault, watchdog};
+use super::{console::Console, cores, fault, watchdog};
+use crate::cores::{CoreJob, CoreResults};
+use crate::ctx::Ctx;
 use crate::global::SetOnce;
 use crate::platform::{MachineInfo, Platform};
 use core::arch::asm;
@@ -23,13 +25,15 @@ pub struct BareMetal {
     pub gic: GicBases,
     /// What cases may know about the machine.
     pub info: MachineInfo,
+    /// The MPIDR affinity of each core, the boot core first.
+    pub cores: &'static [u64],
 }
 
 impl BareMetal {
-    /// Sets up the watchdog interrupt.
-    pub fn init(&self) {
-        use aarch64_cpu::registers::{CurrentEL, Readable};
-        watchdog::init(self.gic.gicd, self.gic.gicr, CurrentEL.read(CurrentEL::EL) == 2);
+    /// Sets up the watchdog interrupt and the other cores (powered up on their first job).
+    pub fn init(&'static self) {
+        cores::init(self.cores, self);
+        watchdog::init(self.gic.gicd, self.gic.gicr, cores::count());
     }
 
     /// The semihosting command line, read once into `buf`; empty without semihosting.
@@ -42,11 +46,6 @@ impl BareMetal {
             Console::Pl011(_) => "",
         }
     }
-}
-
-extern "C" {
-    /// Top of the image's stack, from the linker script.
-    static __stack_top: u8;
 }
 
 /// Where [`Platform::restart`] continues: the ns image's executor, or the sp's message loop.
@@ -86,11 +85,18 @@ impl Platform for BareMetal {
         watchdog::disarm();
     }
 
+    fn core_count(&self) -> usize {
+        cores::count()
+    }
+
+    fn run_on_cores(&self, ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
+        cores::run(ctx, cores, job, out);
+    }
+
     fn restart(&self, next: usize) -> ! {
         fault::recovered();
         fault::unmask_serror();
-        // Only the address of the linker-script symbol is taken, never its contents.
-        let top = core::ptr::addr_of!(__stack_top) as usize;
+        let top = fault::reset_stack();
         // SAFETY: everything on the current stack is abandoned: nothing returns into it, and
         // the executor keeps what must survive in statics. ffa_restart_entry never returns.
         unsafe {
@@ -103,7 +109,7 @@ impl Platform for BareMetal {
             Console::Semihosting => semihosting::process::exit(code as i32),
             Console::Pl011(_) => {
                 // PSCI SYSTEM_OFF: the board (or model) powers off; the verdict is on the UART.
-                let _ = crate::ffa::Conduit::call(&super::Smc, crate::ffa::Regs::call(crate::ffa::FuncId(0x8400_0008)));
+                let _ = smccc::psci::system_off::<smccc::Smc>();
                 loop {
                     aarch64_cpu::asm::wfe();
                 }

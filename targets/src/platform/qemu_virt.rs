@@ -11,6 +11,8 @@ pub static MACHINE: BareMetal = BareMetal {
     gic: GicBases { gicd: 0x0800_0000, gicr: 0x080A_0000 },
     // Secure DRAM, where TF-A loads BL32 (BL32_BASE, PLAT=qemu).
     info: MachineInfo { name: "qemu-virt", secure_ram: 0x0e10_0000 },
+    // `-smp 4`: one cluster, Aff0 = 0..3 (TF-A PLAT=qemu, PLATFORM_CORE_COUNT 4).
+    cores: &[0, 1, 2, 3],
 };
 
 /// What the ns image maps: the GIC and UARTs as devices, and normal-world DRAM (the image, its

@@ -10,6 +10,8 @@ pub static MACHINE: BareMetal = BareMetal {
     console: Console::Semihosting,
     gic: GicBases { gicd: 0x0800_0000, gicr: 0x080A_0000 },
     info: MachineInfo { name: "qemu-virt", secure_ram: 0x0e10_0000 },
+    // `-smp 4`: one cluster, Aff0 = 0..3 (TF-A PLAT=qemu, PLATFORM_CORE_COUNT 4).
+    cores: &[0, 1, 2, 3],
 };
 
 /// What the sp maps: the GIC and UARTs, secure SRAM and DRAM (TF-A, the boot information blob
