@@ -157,13 +157,18 @@ impl Reply {
     }
 }
 
-/// What a command gets: the SP's FF-A interface, its session, and the previous request.
+/// What a command gets: the SP's FF-A interface, its session, the execution context serving
+/// it, and the previous request of that context.
 pub struct SpCtx<'a> {
     /// The SP's FF-A call layer.
     pub ffa: &'a Ffa,
     /// The SP's session (its version, ID, the SPMC's ID).
     pub session: &'a Session,
-    /// The request received before this one, if any.
+    /// The index of the execution context (and core) serving the request.
+    pub core: usize,
+    /// MPIDR_EL1 as that context reads it.
+    pub mpidr: u64,
+    /// The request this execution context received before this one, if any.
     pub previous: Option<Request>,
     /// Set by a command whose own call already returned the next message (the SPMC took a
     /// response or FFA_MSG_WAIT the command sent): the loop then answers nothing and serves

@@ -34,6 +34,14 @@ pub trait Platform: Sync {
     fn core_count(&self) -> usize {
         1
     }
+    /// The index of the core running this (0 is the boot core).
+    fn this_core(&self) -> usize {
+        0
+    }
+    /// The running core's MPIDR_EL1.
+    fn mpidr(&self) -> u64 {
+        0
+    }
     /// Runs `job` on every core whose bit is set in `cores` (bit 0 is the boot core, which runs
     /// its share itself with `ctx`'s session), releases them together, and writes what each
     /// returned into `out`. A fault or a hang of the job on another core ends the case as

@@ -1,11 +1,13 @@
-//! The secondary cores of the ns image. The boot core powers a core up on its first job with
-//! PSCI CPU_ON (the `smccc` crate), at [`ffa_secondary_entry`] on a stack of its own; the core
-//! turns its MMU on over the boot core's tables, installs the vectors, routes its own watchdog
-//! interrupt, and parks in a WFE loop until a job is posted. A job runs with the watchdog armed
-//! at the case's deadline; when it faults or its watchdog fires, [`job_ended`] records the
-//! outcome and parks the core again on a fresh stack, and the boot core ends the case as
-//! `crash` or `timeout` with the core named. Cores are known by their MPIDR affinity, in the
-//! order the board lists them (index 0 is the boot core).
+//! The secondary cores. In the ns image the boot core powers a core up on its first job with
+//! PSCI CPU_ON (the `smccc` crate), at `ffa_secondary_entry` on a stack of its own; in the sp
+//! the SPMC enters each further execution context at the entry the sp registered with
+//! FFA_SECONDARY_EP_REGISTER. Either way the core turns its MMU on over the boot core's tables,
+//! installs the vectors and runs the image's secondary main: the ns image's routes its own
+//! watchdog interrupt and parks in a WFE loop until a job is posted; the sp's serves requests.
+//! A job runs with the watchdog armed at the case's deadline; when it faults or its watchdog
+//! fires, [`job_ended`] records the outcome and parks the core again on a fresh stack, and the
+//! boot core ends the case as `crash` or `timeout` with the core named. Cores are known by
+//! their MPIDR affinity, in the order the board lists them (index 0 is the boot core).
 
 use super::{fault, mmu, watchdog};
 use crate::cores::{CoreJob, CoreResults, CoreValue, MAX_CORES};
@@ -36,6 +38,16 @@ static SECONDARY_STACKS: SecondaryStacks = SecondaryStacks(UnsafeCell::new([[0; 
 
 // PSCI CPU_ON enters here with the MMU off and x0 = the core's index (the context ID): stack
 // top = ffa_secondary_stacks + index * STACK_SIZE, kept in TPIDR_ELx as the reset stack.
+// TF-A's EL3 SPMC enters an SP's secondary execution context with the MMU off and the linear
+// core ID in x4 (spmc_el1_sp_setup, implementation defined), which is the index here.
+global_asm!(
+    ".section .text.ffa_spmc_secondary_entry, \"ax\"",
+    ".global ffa_spmc_secondary_entry",
+    "ffa_spmc_secondary_entry:",
+    "mov x0, x4",
+    "b ffa_secondary_entry",
+);
+
 global_asm!(
     ".section .text.ffa_secondary_entry, \"ax\"",
     ".global ffa_secondary_entry",
@@ -58,6 +70,12 @@ global_asm!(
 
 extern "C" {
     fn ffa_secondary_entry();
+    fn ffa_spmc_secondary_entry();
+}
+
+/// The entry point an sp registers with FFA_SECONDARY_EP_REGISTER.
+pub fn spmc_secondary_entry() -> u64 {
+    ffa_spmc_secondary_entry as *const () as u64
 }
 
 const OFF: u8 = 0;
@@ -89,13 +107,15 @@ struct Core {
 static CORES: [Core; MAX_CORES] =
     [const { Core { state: AtomicU8::new(OFF), job: Mutex::new(None), end: Mutex::new(None) } }; MAX_CORES];
 
-/// The cores' MPIDR affinities (index = core index) and the platform jobs report to.
+/// The cores' MPIDR affinities (index = core index) and what a secondary core runs.
 struct Board {
     mpidrs: &'static [u64],
-    platform: &'static dyn Platform,
+    secondary_main: fn(usize) -> !,
 }
 
 static BOARD: SetOnce<Board> = SetOnce::new();
+/// The platform jobs report to, once this image serves jobs (the ns image).
+static JOBS: SetOnce<&'static dyn Platform> = SetOnce::new();
 /// Cores that reached the barrier of the running call, and how many it waits for.
 static ARRIVED: AtomicUsize = AtomicUsize::new(0);
 static EXPECTED: AtomicUsize = AtomicUsize::new(0);
@@ -104,9 +124,23 @@ static FFA: Ffa = Ffa::new(&super::Smc);
 
 const AFFINITY: u64 = 0xff_00ff_ffff;
 
-/// Records the cores (their MPIDR affinities, boot core first) and where jobs report.
-pub fn init(mpidrs: &'static [u64], platform: &'static dyn Platform) {
-    BOARD.set(Board { mpidrs: &mpidrs[..mpidrs.len().min(MAX_CORES)], platform });
+/// Records the cores (their MPIDR affinities, boot core first) and what a secondary core runs
+/// once its MMU and vectors are on.
+pub fn init(mpidrs: &'static [u64], secondary_main: fn(usize) -> !) {
+    BOARD.set(Board { mpidrs: &mpidrs[..mpidrs.len().min(MAX_CORES)], secondary_main });
+}
+
+/// Makes this image serve jobs on its secondary cores (see [`serve_jobs`]), with `platform`
+/// given to their contexts.
+pub fn init_jobs(mpidrs: &'static [u64], platform: &'static dyn Platform) {
+    JOBS.set(platform);
+    init(mpidrs, serve_jobs);
+}
+
+/// Whether a fault on a secondary core ends a job (the ns image) rather than going to the
+/// image's fault handler (the sp, whose contexts serve requests on every core).
+pub(super) fn serves_jobs() -> bool {
+    JOBS.get().is_some()
 }
 
 /// How many cores the board has (1 before [`init`]).
@@ -128,6 +162,15 @@ extern "C" fn ffa_secondary_main(index: usize) -> ! {
         park_forever();
     }
     fault::install_on_this_core();
+    fault::unmask_serror();
+    match BOARD.get() {
+        Some(board) => (board.secondary_main)(index),
+        None => park_forever(),
+    }
+}
+
+/// The ns image's secondary main: routes this core's watchdog interrupt and waits for jobs.
+fn serve_jobs(index: usize) -> ! {
     watchdog::init_core(index);
     CORES[index].state.store(IDLE, Ordering::Release);
     aarch64_cpu::asm::sev();
@@ -154,8 +197,8 @@ fn serve(index: usize) -> ! {
         core.state.store(RUNNING, Ordering::Release);
         watchdog::arm_at(job.deadline);
         arrive_and_wait();
-        let Some(board) = BOARD.get() else { park_forever() };
-        let result = (job.run)(&mut Ctx::new(&FFA, &job.session, board.platform));
+        let Some(platform) = JOBS.get() else { park_forever() };
+        let result = (job.run)(&mut Ctx::new(&FFA, &job.session, *platform));
         watchdog::disarm();
         finish(index, JobEnd::Returned(result));
     }
@@ -239,7 +282,7 @@ fn wait_while(index: usize, deadline: u64, busy: impl Fn(u8) -> bool, what: &str
 
 /// [`Platform::run_on_cores`] on bare metal.
 pub fn run(ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
-    let Some(board) = BOARD.get() else {
+    let (Some(board), true) = (BOARD.get(), serves_jobs()) else {
         if cores & 1 != 0 {
             out[0] = Some(job(&mut Ctx::new(ctx.ffa, ctx.session, ctx.platform)));
         }

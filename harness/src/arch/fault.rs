@@ -160,7 +160,7 @@ pub(super) fn dispatch(outcome: Outcome, what: core::fmt::Arguments<'_>) -> ! {
         // A fault while handling a fault: nothing sensible is left to do.
         semihosting::process::exit(5);
     }
-    if core != 0 {
+    if core != 0 && cores::serves_jobs() {
         cores::job_ended(core, outcome, what)
     }
     match HANDLER.get() {

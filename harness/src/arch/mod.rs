@@ -12,5 +12,6 @@ mod watchdog;
 
 pub use conduit::Smc;
 pub use console::Console;
+pub use cores::spmc_secondary_entry;
 pub use fault::install_vectors;
 pub use platform::{set_restart_entry, BareMetal, GicBases};

@@ -30,10 +30,17 @@ pub struct BareMetal {
 }
 
 impl BareMetal {
-    /// Sets up the watchdog interrupt and the other cores (powered up on their first job).
+    /// Sets up the watchdog interrupt and the other cores, which run jobs (powered up on
+    /// their first one): the ns image.
     pub fn init(&'static self) {
-        cores::init(self.cores, self);
+        cores::init_jobs(self.cores, self);
         watchdog::init(self.gic.gicd, self.gic.gicr, cores::count());
+    }
+
+    /// Names the cores and what each further execution context runs once the SPMC entered
+    /// it at [`super::spmc_secondary_entry`]: the sp.
+    pub fn init_contexts(&'static self, secondary_main: fn(usize) -> !) {
+        cores::init(self.cores, secondary_main);
     }
 
     /// The semihosting command line, read once into `buf`; empty without semihosting.
@@ -87,6 +94,15 @@ impl Platform for BareMetal {
 
     fn core_count(&self) -> usize {
         cores::count()
+    }
+
+    fn this_core(&self) -> usize {
+        cores::this_core()
+    }
+
+    fn mpidr(&self) -> u64 {
+        use aarch64_cpu::registers::{Readable, MPIDR_EL1};
+        MPIDR_EL1.get()
     }
 
     fn run_on_cores(&self, ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {

@@ -1,12 +1,13 @@
 //! The sp image: our secure test partition. The EL3 SPMC enters it at S-EL1 (MMU off); it maps
-//! its memory, negotiates exactly its manifest's FF-A version, maps its RX/TX buffers and
-//! serves the commands the ns driver sends in direct requests.
+//! its memory, negotiates exactly its manifest's FF-A version, registers the entry point of
+//! its further execution contexts, maps its RX/TX buffers and serves the commands the ns
+//! driver sends in direct requests, on every core the normal world powers up.
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
 mod image {
-    use ffa_harness::arch::{install_vectors, mmu, set_restart_entry, Smc};
-    use ffa_harness::ffa::{Ffa, Version};
+    use ffa_harness::arch::{install_vectors, mmu, set_restart_entry, spmc_secondary_entry, Smc};
+    use ffa_harness::ffa::{Ffa, FuncId, Regs, Version};
     use ffa_harness::pages::PAGES;
     use ffa_harness::platform::Platform;
     use ffa_harness::{server, Outcome, Session};
@@ -49,6 +50,17 @@ mod image {
             fail(format_args!("FFA_ID_GET: {}", id.summary()));
         }
         let spm = FFA.spm_id_get();
+        // The SPMC enters this SP's execution context on a further core at this entry when
+        // the normal world powers that core up (TF-A spmc_cpu_on_finish_handler); it may only
+        // be registered during initialisation, before the first FFA_MSG_WAIT.
+        MACHINE.init_contexts(server::start_secondary);
+        let ep = FFA.call(Regs::call(FuncId::SECONDARY_EP_REGISTER_64).with(1, spmc_secondary_entry()));
+        if !ep.is_success() {
+            server::log(
+                &MACHINE,
+                format_args!("FFA_SECONDARY_EP_REGISTER: {}; serving the boot core only", ep.summary()),
+            );
+        }
         let map = FFA.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
         if !map.is_success() {
             fail(format_args!("FFA_RXTX_MAP: {}", map.summary()));
