@@ -154,3 +154,21 @@ fn secondaries_serve(ctx: &mut Ctx) -> CaseResult {
     ffa_harness::check_eq!(all.iter().map(|(_, v)| v[0]).sum::<u64>(), ctx.core_count() as u64, "cores that answered");
     Ok(())
 }
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_FAULTS_ON_SECONDARY: Case =
+    Case::new("selftest.k_sp_faults_on_secondary_core", "-", sp_faults_on_secondary).needs(NEEDS_SP);
+
+/// A command that faults in the sp's execution context on core 3 is answered with `Faulted`
+/// by that context, which then serves the next request on core 3.
+fn sp_faults_on_secondary(ctx: &mut Ctx) -> CaseResult {
+    crate::sp::sp_id(ctx)?;
+    ctx.on_core(3, |ctx| {
+        let (_, reply) = crate::sp::exchange(ctx, Width::W32, SP_FAULT, [0; 4])?;
+        ffa_harness::check_eq!(reply.status, Status::Faulted, "status of the faulting command on core 3");
+        command(ctx, Width::W32, ECHO, [1, 2, 3, 4])?;
+        Ok([0; 4])
+    })?;
+    Ok(())
+}

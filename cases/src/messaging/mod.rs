@@ -3,6 +3,7 @@
 
 mod direct_req;
 mod optee;
+mod per_core;
 mod secure_only;
 mod sp_misbehaviour;
 mod sp_payload;
