@@ -1,5 +1,6 @@
 //! [`BareMetal`]: the executor's platform on real or emulated hardware.
 
+use super::board::{ArgSource, Board};
 use super::{console::Console, cores, fault, watchdog};
 use crate::cores::{CoreJob, CoreResults};
 use crate::ctx::Ctx;
@@ -8,49 +9,42 @@ use crate::platform::{MachineInfo, Platform};
 use core::arch::asm;
 use core::mem::MaybeUninit;
 
-/// GICv3 distributor and redistributor base addresses.
-#[derive(Clone, Copy, Debug)]
-pub struct GicBases {
-    /// GICD.
-    pub gicd: usize,
-    /// GICR of the first core.
-    pub gicr: usize,
-}
-
-/// A bare-metal machine: a console and a GICv3 for the watchdog.
+/// The executor's services on a bare-metal board.
 pub struct BareMetal {
-    /// Where events go.
-    pub console: Console,
-    /// The interrupt controller.
-    pub gic: GicBases,
+    /// The board.
+    pub board: &'static Board,
     /// What cases may know about the machine.
     pub info: MachineInfo,
-    /// The MPIDR affinity of each core, the boot core first.
-    pub cores: &'static [u64],
 }
 
 impl BareMetal {
+    /// The services over `board`.
+    pub const fn new(board: &'static Board) -> Self {
+        Self { board, info: MachineInfo { name: board.name, secure_ram: board.secure_ram } }
+    }
+
     /// Sets up the watchdog interrupt and the other cores, which run jobs (powered up on
     /// their first one): the ns image.
     pub fn init(&'static self) {
-        cores::init_jobs(self.cores, self);
-        watchdog::init(self.gic.gicd, self.gic.gicr, cores::count());
+        cores::init_jobs(self.board.cores, self);
+        watchdog::init(self.board.gic, cores::count());
     }
 
     /// Names the cores and what each further execution context runs once the SPMC entered
     /// it at [`super::spmc_secondary_entry`]: the sp.
     pub fn init_contexts(&'static self, secondary_main: fn(usize) -> !) {
-        cores::init(self.cores, secondary_main);
+        cores::init(self.board.cores, secondary_main);
     }
 
-    /// The semihosting command line, read once into `buf`; empty without semihosting.
+    /// The run's arguments: the semihosting command line, read once into `buf`, or the
+    /// board's fixed ones.
     pub fn command_line<'a>(&self, buf: &'a mut [MaybeUninit<u8>]) -> &'a str {
-        match self.console {
-            Console::Semihosting => match semihosting::sys::arm_compat::sys_get_cmdline_uninit(buf) {
+        match self.board.args {
+            ArgSource::Semihosting => match semihosting::sys::arm_compat::sys_get_cmdline_uninit(buf) {
                 Ok(bytes) => core::str::from_utf8(bytes).unwrap_or(""),
                 Err(_) => "",
             },
-            Console::Pl011(_) => "",
+            ArgSource::Fixed(args) => args,
         }
     }
 }
@@ -77,7 +71,7 @@ impl Platform for BareMetal {
     }
 
     fn emit(&self, line: &str) {
-        self.console.line(line);
+        self.board.console.line(line);
     }
 
     fn now_us(&self) -> u64 {
@@ -121,7 +115,7 @@ impl Platform for BareMetal {
     }
 
     fn exit(&self, code: u32) -> ! {
-        match self.console {
+        match self.board.console {
             Console::Semihosting => semihosting::process::exit(code as i32),
             Console::Pl011(_) => {
                 // PSCI SYSTEM_OFF: the board (or model) powers off; the verdict is on the UART.

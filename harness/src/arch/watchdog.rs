@@ -1,72 +1,25 @@
 //! The per-case watchdog: the EL1 virtual timer (CNTV, PPI 11 = INTID 27), routed as a
-//! Group 1 non-secure interrupt through the GICv3 by the `arm-gic` driver, taken at the
+//! Group 1 non-secure interrupt through the board's GIC ([`super::gic`]), taken at the
 //! image's own exception level. Not the physical timer: TF-A + OP-TEE on QEMU configure its
 //! PPI 30 as secure, so it arrives as an FIQ at EL3 and never reaches the normal world. Each
-//! core has its own timer and redistributor: the boot core sets the driver up, and every core
-//! configures its own PPI and CPU interface.
+//! core has its own timer, and routes its own PPI.
 
-use aarch64_cpu::registers::{
-    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0, CNTV_CTL_EL0, CNTV_CVAL_EL0, HCR_EL2,
-};
-use arm_gic::gicv3::registers::GicdCtlr;
-use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
-use arm_gic::{IntId, UniqueMmioPointer};
-use core::ptr::NonNull;
-use spin::Mutex;
-
-/// The driver, shared by the cores (each touches only its own redistributor).
-static GIC: Mutex<Option<GicV3<'static>>> = Mutex::new(None);
+use super::gic::{self, GicKind};
+use aarch64_cpu::registers::{Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0, CNTV_CTL_EL0, CNTV_CVAL_EL0};
+use arm_gic::IntId;
 
 /// The timer's interrupt.
 pub const TIMER_INTID: IntId = IntId::ppi(11);
 
-/// Sets the driver up for `cores` cores and the timer interrupt on the boot core. The
-/// firmware has already initialised the distributor and woken each core's redistributor (TF-A
-/// does it on CPU_ON); only the timer's own PPI configuration is touched.
-pub fn init(gicd: usize, gicr: usize, cores: usize) {
-    let (Some(d), Some(r)) = (NonNull::new(gicd as *mut _), NonNull::new(gicr as *mut _)) else {
-        return;
-    };
-    // SAFETY: `gicd` and `gicr` are the platform's GICv3 distributor and redistributor bases,
-    // mapped as Device memory, and this is the only driver instance in the image.
-    let gicd = unsafe { UniqueMmioPointer::new(d) };
-    // SAFETY: as above, for the redistributor frames of `cores` cores.
-    let Ok(mut gic) = (unsafe { GicV3::new(gicd, r, cores) }) else {
-        return;
-    };
-    if at_el2() {
-        // TF-A enables only Group 0 and Group 1 Secure at the distributor and leaves Group 1
-        // NS to the normal world (GICD_CTLR reads 0x10 from NS after boot), as Linux does.
-        // In the non-secure view with affinity routing, bit 1 is EnableGrp1A, which is the
-        // bit `arm-gic` names after the secure view's EnableGrp1NS.
-        gic.gicd_set_control(GicdCtlr::EnableGrp1NS);
-    }
-    *GIC.lock() = Some(gic);
+/// Sets the interrupt controller up for `cores` cores and routes the boot core's timer.
+pub fn init(kind: GicKind, cores: usize) {
+    gic::init(kind, cores);
     init_core(0);
 }
 
-fn at_el2() -> bool {
-    use aarch64_cpu::registers::CurrentEL;
-    CurrentEL.read(CurrentEL::EL) == 2
-}
-
-/// Routes the timer interrupt of core `core` (its redistributor index) to this core's CPU
-/// interface, at the image's exception level.
+/// Routes the timer interrupt of core `core` to this core.
 pub fn init_core(core: usize) {
-    if at_el2() {
-        GicCpuInterface::enable_system_register_el2(true);
-        // Physical IRQs target EL1 unless HCR_EL2.IMO is set, and an interrupt that targets
-        // a lower EL is never taken while running at EL2.
-        HCR_EL2.modify(HCR_EL2::IMO::SET);
-    }
-    GicCpuInterface::enable_system_register_el1();
-    if let Some(gic) = GIC.lock().as_mut() {
-        let _ = gic.set_group(TIMER_INTID, Some(core), Group::Group1NS);
-        let _ = gic.set_interrupt_priority(TIMER_INTID, Some(core), 0x80);
-        let _ = gic.enable_interrupt(TIMER_INTID, Some(core), true);
-    }
-    GicCpuInterface::set_priority_mask(0xff);
-    GicCpuInterface::enable_group1(true);
+    gic::init_core(core, TIMER_INTID);
 }
 
 /// Fires the timer interrupt `ms` milliseconds from now and unmasks IRQs. The deadline is
@@ -113,10 +66,9 @@ pub fn now_us() -> u64 {
 
 /// Acknowledges a pending Group 1 interrupt. Returns true when it was the watchdog.
 pub fn acknowledge() -> bool {
-    use arm_gic::InterruptGroup;
-    match GicCpuInterface::get_and_acknowledge_interrupt(InterruptGroup::Group1) {
+    match gic::acknowledge() {
         Some(id) => {
-            GicCpuInterface::end_interrupt(id, InterruptGroup::Group1);
+            gic::end(id);
             if id == TIMER_INTID {
                 CNTV_CTL_EL0.set(0);
                 true

@@ -10,7 +10,7 @@ mod image {
     use ffa_harness::ffa::Ffa;
     use ffa_harness::global::SetOnce;
     use ffa_harness::Outcome;
-    use ffa_targets::platform::qemu_virt::{MACHINE, MEMORY_MAP};
+    use ffa_targets::platform::qemu_virt::MACHINE;
     // The cases register themselves; referencing the crate is what links them in.
     use ffa_cases as _;
 
@@ -25,9 +25,9 @@ mod image {
     extern "C" fn image_main(_x0: u64) -> ! {
         install_vectors(on_fault);
         set_restart_entry(executor::run_from);
-        // SAFETY: once, on the boot core with the MMU off as TF-A entered BL33; MEMORY_MAP maps
+        // SAFETY: once, on the boot core with the MMU off as TF-A entered BL33; the board maps
         // normal-world DRAM (this image, its stack and shared pages) and the devices.
-        if let Err(e) = unsafe { mmu::enable_identity(MEMORY_MAP) } {
+        if let Err(e) = unsafe { mmu::enable_identity(MACHINE.board.ns_memory) } {
             on_fault(Outcome::Crash, format_args!("turning the MMU on: {e:?}"));
         }
         MACHINE.init();

@@ -11,7 +11,7 @@ mod image {
     use ffa_harness::pages::PAGES;
     use ffa_harness::platform::Platform;
     use ffa_harness::{server, Outcome, Session};
-    use ffa_targets::platform::qemu_virt_secure::{MACHINE, MEMORY_MAP};
+    use ffa_targets::platform::qemu_virt_el3_spmc::{MACHINE, MEMORY_MAP};
     // The commands register themselves beside their cases; referencing the crate links them.
     use ffa_cases as _;
 
