@@ -172,3 +172,35 @@ fn sp_faults_on_secondary(ctx: &mut Ctx) -> CaseResult {
     })?;
     Ok(())
 }
+
+/// MAP_PAGE(addr): the sp maps the 4 KiB page at `addr` (x4) at run time as its own Normal
+/// memory and answers the first word there in x4; mapping it a second time must succeed too.
+const SP_MAP_PAGE: u16 = 0xF003;
+
+#[distributed_slice(COMMANDS)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_MAP_PAGE_COMMAND: Command = Command {
+    id: SP_MAP_PAGE,
+    name: "map-page",
+    run: |_, req| {
+        use ffa_harness::arch::mmu::{map_page, Memory};
+        let addr = req.arg(0) & !0xfff;
+        if map_page(addr, Memory::Own).is_err() || map_page(addr, Memory::Own).is_err() {
+            return Reply::status(Status::BadArguments);
+        }
+        // SAFETY: the page was just mapped; a 32-bit read of its first word changes nothing.
+        let word = unsafe { core::ptr::read_volatile(addr as *const u32) };
+        Reply::ok([word.into(), 0, 0, 0])
+    },
+};
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_MAPS_A_PAGE: Case = Case::new("selftest.l_sp_maps_a_page_at_run_time", "-", sp_maps_a_page).needs(NEEDS_SP);
+
+/// The sp maps a 4 KiB page its boot map left out (QEMU virt's secure flash, where BL1 lives)
+/// while its MMU is on, and reads it: the run-time mapping memory sharing will need.
+fn sp_maps_a_page(ctx: &mut Ctx) -> CaseResult {
+    command(ctx, Width::W64, SP_MAP_PAGE, [0x1000, 0, 0, 0])?;
+    Ok(())
+}
