@@ -168,6 +168,9 @@ pub struct SpCtx<'a> {
     pub core: usize,
     /// MPIDR_EL1 as that context reads it.
     pub mpidr: u64,
+    /// The ID the SPMC gave this execution context when it entered it (TF-A's EL3 SPMC: the
+    /// linear core ID in x4).
+    pub vcpu_id: u64,
     /// The request this execution context received before this one, if any.
     pub previous: Option<Request>,
     /// Set by a command whose own call already returned the next message (the SPMC took a

@@ -49,6 +49,7 @@ impl SavedRegs {
 
 /// What one execution context keeps across its requests and faults.
 struct ExecContext {
+    vcpu_id: AtomicU64,
     in_request: AtomicBool,
     has_previous: AtomicBool,
     current: SavedRegs,
@@ -57,6 +58,7 @@ struct ExecContext {
 
 static CONTEXTS: [ExecContext; MAX_CORES] = [const {
     ExecContext {
+        vcpu_id: AtomicU64::new(0),
         in_request: AtomicBool::new(false),
         has_previous: AtomicBool::new(false),
         current: SavedRegs::new(),
@@ -110,9 +112,9 @@ fn mmu_state() -> &'static str {
     ""
 }
 
-/// Starts serving on the boot execution context: checks the command registry, then
-/// FFA_MSG_WAIT. Never returns.
-pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Session) -> ! {
+/// Starts serving on the boot execution context, which the SPMC entered with `vcpu_id`:
+/// checks the command registry, then FFA_MSG_WAIT. Never returns.
+pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Session, vcpu_id: u64) -> ! {
     if let Some(id) = command::duplicate_id() {
         log(platform, format_args!("command ID {id} is registered twice: refusing to serve"));
         halt();
@@ -129,14 +131,18 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Sessio
         ),
     );
     SERVER.set(Server { platform, ffa, session });
+    let Some(s) = SERVER.get() else { halt() };
+    ExecContext::here(s).1.vcpu_id.store(vcpu_id, Ordering::Relaxed);
     serve(ffa.call(Regs::call(FuncId::MSG_WAIT)))
 }
 
-/// Starts serving on a further execution context, which the SPMC entered on core `core` (its
+/// Starts serving on a further execution context, which the SPMC entered with `vcpu_id` (its
 /// FFA_MSG_WAIT ends the context's initialisation). Never returns.
-pub fn start_secondary(core: usize) -> ! {
+pub fn start_secondary(vcpu_id: usize) -> ! {
     let Some(s) = SERVER.get() else { halt() };
-    log(s.platform, format_args!("execution context {core} serving{}", mmu_state()));
+    let (core, here) = ExecContext::here(s);
+    here.vcpu_id.store(vcpu_id as u64, Ordering::Relaxed);
+    log(s.platform, format_args!("execution context {core} (SPMC ID {vcpu_id}) serving{}", mmu_state()));
     serve(s.ffa.call(Regs::call(FuncId::MSG_WAIT)))
 }
 
@@ -175,6 +181,7 @@ fn dispatch(s: &Server, core: usize, here: &ExecContext, req: &Request) -> (Repl
         session: &s.session,
         core,
         mpidr: s.platform.mpidr(),
+        vcpu_id: here.vcpu_id.load(Ordering::Relaxed),
         previous: here.previous(),
         next: None,
     };

@@ -15,13 +15,13 @@ use ffa_harness::spec::DIRECT_REQ;
 use ffa_harness::{check_eq, Case, CaseResult, Ctx, Need, CASES};
 
 /// WHERE: x4 = the index of the sp's execution context serving the request, x5 = MPIDR_EL1 as
-/// that context reads it.
+/// that context reads it, x6 = the ID the SPMC gave the context when it entered it.
 const WHERE: u16 = 30;
 
 #[distributed_slice(COMMANDS)]
 #[linkme(crate = ffa_harness::linkme)]
 static WHERE_COMMAND: Command =
-    Command { id: WHERE, name: "where", run: |ctx, _| Reply::ok([ctx.core as u64, ctx.mpidr, 0, 0]) };
+    Command { id: WHERE, name: "where", run: |ctx, _| Reply::ok([ctx.core as u64, ctx.mpidr, ctx.vcpu_id, 0]) };
 
 const ABIS: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64];
 const AFFINITY: u64 = 0xff_00ff_ffff;
@@ -51,13 +51,15 @@ static SERVED_BY_CORE_CONTEXT: Case =
     Case::new("messaging.sp.served_by_core_context", DIRECT_REQ, served_by_core_context).abis(ABIS).needs(NEEDS_SP);
 
 /// The request from core n is served by the sp's execution context n, running on the same PE
-/// (the MPIDR the context reads is the sender's).
+/// (the MPIDR the context reads is the sender's), which the SPMC entered as vCPU n (TF-A's
+/// EL3 SPMC passes the linear core ID, plat_my_core_pos, in x4: spmc_el1_sp_setup).
 fn served_by_core_context(ctx: &mut Ctx) -> CaseResult {
     sp_id(ctx)?;
     ctx.on_all_cores(|ctx| {
         let v = command(ctx, Width::W64, WHERE, [0; 4])?;
         check_eq!(v[0], ctx.platform.this_core() as u64, "execution context serving the request");
         check_eq!(v[1] & AFFINITY, ctx.platform.mpidr() & AFFINITY, "MPIDR of the serving context");
+        check_eq!(v[2], ctx.platform.this_core() as u64, "ID the SPMC gave the serving context");
         Ok([0; 4])
     })?;
     Ok(())

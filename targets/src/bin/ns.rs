@@ -22,7 +22,7 @@ mod image {
     }
 
     #[no_mangle]
-    extern "C" fn image_main(_x0: u64) -> ! {
+    extern "C" fn image_main(_x0: u64, _x4: u64) -> ! {
         install_vectors(on_fault);
         set_restart_entry(executor::run_from);
         // SAFETY: once, on the boot core with the MMU off as TF-A entered BL33; the board maps

@@ -33,7 +33,7 @@ mod image {
     }
 
     #[no_mangle]
-    extern "C" fn image_main(_boot_info: u64) -> ! {
+    extern "C" fn image_main(_boot_info: u64, linear_core_id: u64) -> ! {
         install_vectors(on_fault);
         set_restart_entry(server::resume_after_fault);
         // SAFETY: once, at S-EL1 with the MMU off as the SPMC entered us; MEMORY_MAP maps
@@ -72,7 +72,7 @@ mod image {
             own_id: id.w(2) as u16,
             spmc_id: if spm.is_success() { spm.w(2) as u16 } else { 0xffff },
         };
-        server::start(&MACHINE, &FFA, session)
+        server::start(&MACHINE, &FFA, session, linear_core_id)
     }
 }
 
