@@ -108,12 +108,12 @@ static CORES: [Core; MAX_CORES] =
     [const { Core { state: AtomicU8::new(OFF), job: Mutex::new(None), end: Mutex::new(None) } }; MAX_CORES];
 
 /// The cores' MPIDR affinities (index = core index) and what a secondary core runs.
-struct Board {
+struct CoreMap {
     mpidrs: &'static [u64],
     secondary_main: fn(usize) -> !,
 }
 
-static BOARD: SetOnce<Board> = SetOnce::new();
+static CORE_MAP: SetOnce<CoreMap> = SetOnce::new();
 /// The platform jobs report to, once this image serves jobs (the ns image).
 static JOBS: SetOnce<&'static dyn Platform> = SetOnce::new();
 /// Cores that reached the barrier of the running call, and how many it waits for.
@@ -127,7 +127,7 @@ const AFFINITY: u64 = 0xff_00ff_ffff;
 /// Records the cores (their MPIDR affinities, boot core first) and what a secondary core runs
 /// once its MMU and vectors are on.
 pub fn init(mpidrs: &'static [u64], secondary_main: fn(usize) -> !) {
-    BOARD.set(Board { mpidrs: &mpidrs[..mpidrs.len().min(MAX_CORES)], secondary_main });
+    CORE_MAP.set(CoreMap { mpidrs: &mpidrs[..mpidrs.len().min(MAX_CORES)], secondary_main });
 }
 
 /// Makes this image serve jobs on its secondary cores (see [`serve_jobs`]), with `platform`
@@ -145,13 +145,13 @@ pub(super) fn serves_jobs() -> bool {
 
 /// How many cores the board has (1 before [`init`]).
 pub fn count() -> usize {
-    BOARD.get().map_or(1, |b| b.mpidrs.len().max(1))
+    CORE_MAP.get().map_or(1, |b| b.mpidrs.len().max(1))
 }
 
 /// The index of the running core; 0 (the boot core) before [`init`] or on an unlisted core.
 pub fn this_core() -> usize {
     let me = MPIDR_EL1.get() & AFFINITY;
-    BOARD.get().and_then(|b| b.mpidrs.iter().position(|m| m & AFFINITY == me)).unwrap_or(0)
+    CORE_MAP.get().and_then(|b| b.mpidrs.iter().position(|m| m & AFFINITY == me)).unwrap_or(0)
 }
 
 #[no_mangle]
@@ -163,7 +163,7 @@ extern "C" fn ffa_secondary_main(index: usize) -> ! {
     }
     fault::install_on_this_core();
     fault::unmask_serror();
-    match BOARD.get() {
+    match CORE_MAP.get() {
         Some(board) => (board.secondary_main)(index),
         None => park_forever(),
     }
@@ -282,7 +282,7 @@ fn wait_while(index: usize, deadline: u64, busy: impl Fn(u8) -> bool, what: &str
 
 /// [`Platform::run_on_cores`] on bare metal.
 pub fn run(ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
-    let (Some(board), true) = (BOARD.get(), serves_jobs()) else {
+    let (Some(board), true) = (CORE_MAP.get(), serves_jobs()) else {
         if cores & 1 != 0 {
             out[0] = Some(job(&mut Ctx::new(ctx.ffa, ctx.session, ctx.platform)));
         }
