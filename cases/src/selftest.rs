@@ -114,7 +114,100 @@ fn sp_hangs(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static LEAVES_RX_OWNED: Case = Case::new("selftest.h_leaves_rx_owned", "-", leaves_rx_owned);
+static SECONDARY_FAULTS: Case = Case::new("selftest.h_secondary_core_faults", "-", secondary_faults);
+
+/// A job that faults on core 1 ends the case as `crash` with the core named; core 1 parks
+/// again and the run goes on.
+fn secondary_faults(ctx: &mut Ctx) -> CaseResult {
+    ctx.on_core(1, |_| {
+        // SAFETY: `udf` only raises an undefined-instruction exception, which core 1's vectors
+        // turn into this case's `crash` outcome; no state is touched.
+        unsafe { core::arch::asm!("udf #0", options(nomem, nostack)) };
+        Ok([0; 4])
+    })?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SECONDARY_HANGS: Case = Case::new("selftest.i_secondary_core_hangs", "-", secondary_hangs).timeout_ms(300);
+
+/// A job that never returns on core 2 ends the case as `timeout` with the core named; core 2's
+/// own watchdog stops it and parks the core.
+fn secondary_hangs(ctx: &mut Ctx) -> CaseResult {
+    ctx.on_core(2, |_| loop {
+        core::hint::spin_loop();
+    })?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SECONDARIES_SERVE_AGAIN: Case = Case::new("selftest.j_secondary_cores_serve_again", "-", secondaries_serve);
+
+/// After the fault and the hang above, every core runs a job again.
+fn secondaries_serve(ctx: &mut Ctx) -> CaseResult {
+    let all = ctx.on_all_cores(|ctx| {
+        check_success!(ctx.ffa.id_get(), "FFA_ID_GET");
+        Ok([1, 0, 0, 0])
+    })?;
+    ffa_harness::check_eq!(all.iter().map(|(_, v)| v[0]).sum::<u64>(), ctx.core_count() as u64, "cores that answered");
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_FAULTS_ON_SECONDARY: Case =
+    Case::new("selftest.k_sp_faults_on_secondary_core", "-", sp_faults_on_secondary).needs(NEEDS_SP);
+
+/// A command that faults in the sp's execution context on core 3 is answered with `Faulted`
+/// by that context, which then serves the next request on core 3.
+fn sp_faults_on_secondary(ctx: &mut Ctx) -> CaseResult {
+    crate::sp::sp_id(ctx)?;
+    ctx.on_core(3, |ctx| {
+        let (_, reply) = crate::sp::exchange(ctx, Width::W32, SP_FAULT, [0; 4])?;
+        ffa_harness::check_eq!(reply.status, Status::Faulted, "status of the faulting command on core 3");
+        command(ctx, Width::W32, ECHO, [1, 2, 3, 4])?;
+        Ok([0; 4])
+    })?;
+    Ok(())
+}
+
+/// MAP_PAGE(addr): the sp maps the 4 KiB page at `addr` (x4) at run time as its own Normal
+/// memory and answers the first word there in x4; mapping it a second time must succeed too.
+const SP_MAP_PAGE: u16 = 0xF003;
+
+#[distributed_slice(COMMANDS)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_MAP_PAGE_COMMAND: Command = Command {
+    id: SP_MAP_PAGE,
+    name: "map-page",
+    run: |_, req| {
+        use ffa_harness::arch::mmu::{map_page, Memory};
+        let addr = req.arg(0) & !0xfff;
+        if map_page(addr, Memory::Own).is_err() || map_page(addr, Memory::Own).is_err() {
+            return Reply::status(Status::BadArguments);
+        }
+        // SAFETY: the page was just mapped; a 32-bit read of its first word changes nothing.
+        let word = unsafe { core::ptr::read_volatile(addr as *const u32) };
+        Reply::ok([word.into(), 0, 0, 0])
+    },
+};
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static SP_MAPS_A_PAGE: Case = Case::new("selftest.l_sp_maps_a_page_at_run_time", "-", sp_maps_a_page).needs(NEEDS_SP);
+
+/// The sp maps a 4 KiB page its boot map left out (QEMU virt's secure flash, where BL1 lives)
+/// while its MMU is on, and reads it: the run-time mapping memory sharing will need.
+fn sp_maps_a_page(ctx: &mut Ctx) -> CaseResult {
+    command(ctx, Width::W64, SP_MAP_PAGE, [0x1000, 0, 0, 0])?;
+    Ok(())
+}
+
+#[distributed_slice(CASES)]
+#[linkme(crate = ffa_harness::linkme)]
+static LEAVES_RX_OWNED: Case = Case::new("selftest.m_leaves_rx_owned", "-", leaves_rx_owned);
 
 /// Passes its own checks but keeps RX after a listing: the executor's state check fails it.
 fn leaves_rx_owned(ctx: &mut Ctx) -> CaseResult {
@@ -124,7 +217,7 @@ fn leaves_rx_owned(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static LEAVES_UNMAPPED: Case = Case::new("selftest.i_leaves_pair_unmapped", "-", leaves_unmapped);
+static LEAVES_UNMAPPED: Case = Case::new("selftest.n_leaves_pair_unmapped", "-", leaves_unmapped);
 
 /// Passes its own checks but unmaps the harness's RX/TX pair: the state check fails it.
 fn leaves_unmapped(ctx: &mut Ctx) -> CaseResult {
@@ -134,7 +227,7 @@ fn leaves_unmapped(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static LEAVES_VERSION: Case = Case::new("selftest.j_leaves_other_version_asked", "-", leaves_version);
+static LEAVES_VERSION: Case = Case::new("selftest.o_leaves_other_version_asked", "-", leaves_version);
 
 /// Passes its own checks but asks for FF-A 1.0 last: the state check fails it.
 fn leaves_version(ctx: &mut Ctx) -> CaseResult {
@@ -144,7 +237,7 @@ fn leaves_version(ctx: &mut Ctx) -> CaseResult {
 
 #[distributed_slice(CASES)]
 #[linkme(crate = ffa_harness::linkme)]
-static STATE_RESTORED: Case = Case::new("selftest.k_state_restored_after_leaks", "-", state_restored);
+static STATE_RESTORED: Case = Case::new("selftest.p_state_restored_after_leaks", "-", state_restored);
 
 /// After the leaks above the executor put the state back: the pair is mapped (a second map is
 /// DENIED), RX is not owned (a release is DENIED).

@@ -179,13 +179,21 @@ pub fn word_register(func: FuncId) -> usize {
     }
 }
 
-/// What a command gets: the SP's FF-A interface, its session, and the previous request.
+/// What a command gets: the SP's FF-A interface, its session, the execution context serving
+/// it, and the previous request of that context.
 pub struct SpCtx<'a> {
     /// The SP's FF-A call layer.
     pub ffa: &'a Ffa,
     /// The SP's session (its version, ID, the SPMC's ID).
     pub session: &'a Session,
-    /// The request received before this one, if any.
+    /// The index of the execution context (and core) serving the request.
+    pub core: usize,
+    /// MPIDR_EL1 as that context reads it.
+    pub mpidr: u64,
+    /// The ID the SPMC gave this execution context when it entered it (TF-A's EL3 SPMC: the
+    /// linear core ID in x4).
+    pub vcpu_id: u64,
+    /// The request this execution context received before this one, if any.
     pub previous: Option<Request>,
     /// Set by a command whose own call already returned the next message (the SPMC took a
     /// response or FFA_MSG_WAIT the command sent): the loop then answers nothing and serves

@@ -1,11 +1,12 @@
 //! What a case body gets: the FF-A call layer, the session the image negotiated at boot, and
 //! the shared pages, plus helpers several cases need (finding a partition, reading RX).
 
+use crate::cores::{self, CoreJob, CoreResults, CoreValue, PerCore, MAX_CORES};
 use crate::desc::{PartitionInfo, Uuid};
 use crate::discovery::{list_partitions, Listing, ListingError};
 use crate::ffa::{Ffa, FfaError, Version};
 use crate::pages::{Pages, PAGES};
-use crate::platform::MachineInfo;
+use crate::platform::{MachineInfo, Platform};
 use crate::{fail, CaseResult, Failure};
 
 /// The FF-A session established at boot, before any case runs.
@@ -33,12 +34,47 @@ pub struct Ctx<'a> {
     pub pages: &'static Pages,
     /// The machine.
     pub machine: &'a MachineInfo,
+    /// The platform, for work on other cores.
+    pub platform: &'a dyn Platform,
 }
 
 impl<'a> Ctx<'a> {
     /// A context over the image's shared pages.
-    pub fn new(ffa: &'a Ffa, session: &'a Session, machine: &'a MachineInfo) -> Self {
-        Self { ffa, session, pages: &PAGES, machine }
+    pub fn new(ffa: &'a Ffa, session: &'a Session, platform: &'a dyn Platform) -> Self {
+        Self { ffa, session, pages: &PAGES, machine: platform.info(), platform }
+    }
+
+    /// How many cores the machine runs jobs on.
+    pub fn core_count(&self) -> usize {
+        self.platform.core_count().min(MAX_CORES)
+    }
+
+    /// Runs `job` on core `core` (0 is the one running the case) and returns what it
+    /// returned; a failure there is reported with the core named.
+    pub fn on_core(&self, core: usize, job: CoreJob) -> Result<CoreValue, Failure> {
+        if core >= self.core_count() {
+            fail!("core {core} does not exist: the machine has {} cores", self.core_count());
+        }
+        let mut out: CoreResults = [None; MAX_CORES];
+        self.platform.run_on_cores(self, 1 << core, job, &mut out);
+        match out[core] {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(f)) => Err(cores::on_core(core, &f)),
+            None => fail!("core {core} returned nothing"),
+        }
+    }
+
+    /// Runs `job` on every core at once (released together after a barrier) and returns each
+    /// core's values; the first failure, with its core named, fails the case.
+    pub fn on_all_cores(&self, job: CoreJob) -> Result<PerCore, Failure> {
+        let n = self.core_count();
+        let mut out: CoreResults = [None; MAX_CORES];
+        self.platform.run_on_cores(self, ((1u64 << n) - 1) as u32, job, &mut out);
+        let all = cores::collect(&out)?;
+        if all.count != n {
+            fail!("{} of {n} cores returned", all.count);
+        }
+        Ok(all)
     }
 
     /// The negotiated version.

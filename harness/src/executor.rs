@@ -191,7 +191,7 @@ fn run_one(env: &Env, index: usize, case: &'static Case) {
         finish(env, case, outcome, "", why.as_str(), false);
         return;
     }
-    let mut ctx = Ctx::new(env.ffa, &env.session, env.platform.info());
+    let mut ctx = Ctx::new(env.ffa, &env.session, env.platform);
     env.platform.arm_watchdog(case.timeout_ms);
     let result = (case.run)(&mut ctx);
     env.platform.disarm_watchdog();
@@ -223,7 +223,7 @@ fn unmet_need(env: &Env, case: &Case) -> Option<(Outcome, Message)> {
         let verdict = match *need {
             Need::Abi(f) => feature_verdict(env.ffa.features(f, 0), format_args!("{f}")),
             Need::Feature(id) => feature_verdict(env.ffa.feature_id(id), format_args!("feature {}", id.0)),
-            Need::Partition(uuid) => match Ctx::new(env.ffa, &env.session, env.platform.info()).find_partition(uuid) {
+            Need::Partition(uuid) => match Ctx::new(env.ffa, &env.session, env.platform).find_partition(uuid) {
                 Ok(Some(_)) => None,
                 Ok(None) => {
                     Some((Outcome::Skip, Message::format(format_args!("no partition with UUID {uuid} on this stack"))))

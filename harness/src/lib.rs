@@ -7,6 +7,7 @@ pub mod args;
 pub mod case;
 pub mod check;
 pub mod command;
+pub mod cores;
 pub mod ctx;
 pub mod desc;
 pub mod discovery;

@@ -1,6 +1,9 @@
 //! What the executor needs from the machine it runs on: a console for events, a clock, a
-//! watchdog for per-case timeouts, a way to restart on a fresh stack after a fault, and exit.
-//! The bare-metal implementation is `arch::BareMetal`; host tests use a fake.
+//! watchdog for per-case timeouts, a way to restart on a fresh stack after a fault, the other
+//! cores, and exit. The bare-metal implementation is `arch::BareMetal`; host tests use a fake.
+
+use crate::cores::{CoreJob, CoreResults};
+use crate::ctx::Ctx;
 
 /// Facts about the machine that cases need (addresses they must not be able to share).
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +30,27 @@ pub trait Platform: Sync {
     /// Abandons the current stack and continues on a fresh one at the image's restart entry
     /// (the ns executor's `run_from(next)`, the sp's message loop).
     fn restart(&self, next: usize) -> !;
+    /// How many cores can run jobs, the boot core (index 0) included.
+    fn core_count(&self) -> usize {
+        1
+    }
+    /// The index of the core running this (0 is the boot core).
+    fn this_core(&self) -> usize {
+        0
+    }
+    /// The running core's MPIDR_EL1.
+    fn mpidr(&self) -> u64 {
+        0
+    }
+    /// Runs `job` on every core whose bit is set in `cores` (bit 0 is the boot core, which runs
+    /// its share itself with `ctx`'s session), releases them together, and writes what each
+    /// returned into `out`. A fault or a hang of the job on another core ends the case as
+    /// `crash` or `timeout` with the core named, as on the boot core: this does not return then.
+    fn run_on_cores(&self, ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
+        if cores & 1 != 0 {
+            out[0] = Some(job(&mut Ctx::new(ctx.ffa, ctx.session, ctx.platform)));
+        }
+    }
     /// Ends the run with an exit code (0 all green, 1 failures, >1 harness errors).
     fn exit(&self, code: u32) -> !;
 }

@@ -1,10 +1,14 @@
-//! The secure partition's message loop: after its own set-up the SP calls FFA_MSG_WAIT, and
-//! every direct request that arrives runs the command its w3 names (see [`crate::command`]);
-//! the response's SMC returns the next request. A fault inside a command lands in
-//! [`resume_after_fault`], which answers the request with `Faulted` and goes on waiting.
-//! The SP's log lines start with `sp: ` and are not events.
+//! The secure partition's message loop, one per execution context: after its set-up each
+//! context (the boot one, and each one the SPMC enters on a further core at the SP's secondary
+//! entry point) calls FFA_MSG_WAIT, and every direct request that arrives on that core runs
+//! the command its w3 names (see [`crate::command`]); the response's SMC returns the next
+//! request. What a context keeps across requests (the request it is serving, the previous one)
+//! is its own, indexed by core. A fault inside a command lands in [`resume_after_fault`] on
+//! that core, which answers the request with `Faulted` and goes on waiting. The SP's log lines
+//! start with `sp: ` and are not events.
 
 use crate::command::{self, Reply, Request, SpCtx, Status};
+use crate::cores::MAX_CORES;
 use crate::ctx::Session;
 use crate::ffa::{Ffa, FuncId, Regs};
 use crate::global::SetOnce;
@@ -19,8 +23,6 @@ struct Server {
 }
 
 static SERVER: SetOnce<Server> = SetOnce::new();
-static IN_REQUEST: AtomicBool = AtomicBool::new(false);
-static HAS_PREVIOUS: AtomicBool = AtomicBool::new(false);
 
 /// A register file kept across requests and faults.
 struct SavedRegs([AtomicU64; 18]);
@@ -45,8 +47,43 @@ impl SavedRegs {
     }
 }
 
-static CURRENT: SavedRegs = SavedRegs::new();
-static PREVIOUS: SavedRegs = SavedRegs::new();
+/// What one execution context keeps across its requests and faults.
+struct ExecContext {
+    vcpu_id: AtomicU64,
+    in_request: AtomicBool,
+    has_previous: AtomicBool,
+    current: SavedRegs,
+    previous: SavedRegs,
+}
+
+static CONTEXTS: [ExecContext; MAX_CORES] = [const {
+    ExecContext {
+        vcpu_id: AtomicU64::new(0),
+        in_request: AtomicBool::new(false),
+        has_previous: AtomicBool::new(false),
+        current: SavedRegs::new(),
+        previous: SavedRegs::new(),
+    }
+}; MAX_CORES];
+
+impl ExecContext {
+    /// The context of the running core.
+    fn here(s: &Server) -> (usize, &'static ExecContext) {
+        let core = s.platform.this_core().min(MAX_CORES - 1);
+        (core, &CONTEXTS[core])
+    }
+
+    fn previous(&self) -> Option<Request> {
+        self.has_previous.load(Ordering::Relaxed).then(|| Request { regs: self.previous.load() })
+    }
+
+    /// `req` is done: it becomes the previous request.
+    fn done(&self, req: &Request) {
+        self.previous.store(&req.regs);
+        self.has_previous.store(true, Ordering::Relaxed);
+        self.in_request.store(false, Ordering::Relaxed);
+    }
+}
 
 /// Stops for good: the SP cannot serve.
 fn halt() -> ! {
@@ -75,8 +112,9 @@ fn mmu_state() -> &'static str {
     ""
 }
 
-/// Starts serving: checks the command registry, then FFA_MSG_WAIT. Never returns.
-pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Session) -> ! {
+/// Starts serving on the boot execution context, which the SPMC entered with `vcpu_id`:
+/// checks the command registry, then FFA_MSG_WAIT. Never returns.
+pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Session, vcpu_id: u64) -> ! {
     if let Some(id) = command::duplicate_id() {
         log(platform, format_args!("command ID {id} is registered twice: refusing to serve"));
         halt();
@@ -93,11 +131,24 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, session: Sessio
         ),
     );
     SERVER.set(Server { platform, ffa, session });
+    let Some(s) = SERVER.get() else { halt() };
+    ExecContext::here(s).1.vcpu_id.store(vcpu_id, Ordering::Relaxed);
     serve(ffa.call(Regs::call(FuncId::MSG_WAIT)))
+}
+
+/// Starts serving on a further execution context, which the SPMC entered with `vcpu_id` (its
+/// FFA_MSG_WAIT ends the context's initialisation). Never returns.
+pub fn start_secondary(vcpu_id: usize) -> ! {
+    let Some(s) = SERVER.get() else { halt() };
+    let (core, here) = ExecContext::here(s);
+    here.vcpu_id.store(vcpu_id as u64, Ordering::Relaxed);
+    log(s.platform, format_args!("execution context {core} (SPMC ID {vcpu_id}) serving{}", mmu_state()));
+    serve(s.ffa.call(Regs::call(FuncId::MSG_WAIT)))
 }
 
 fn serve(mut r: Regs) -> ! {
     let Some(s) = SERVER.get() else { panic!("serve before start") };
+    let (core, here) = ExecContext::here(s);
     loop {
         if !r.func().is_direct_request() {
             log(s.platform, format_args!("not a direct request: {}; waiting again", r.summary()));
@@ -105,25 +156,31 @@ fn serve(mut r: Regs) -> ! {
             continue;
         }
         let req = Request { regs: r };
-        CURRENT.store(&r);
-        IN_REQUEST.store(true, Ordering::Relaxed);
-        let (reply, next) = dispatch(s, &req);
+        here.current.store(&r);
+        here.in_request.store(true, Ordering::Relaxed);
+        let (reply, next) = dispatch(s, core, here, &req);
         r = match next {
             Some(next) => {
                 log(s.platform, format_args!("the SPMC took the command's own message; serving what came back"));
-                PREVIOUS.store(&req.regs);
-                HAS_PREVIOUS.store(true, Ordering::Relaxed);
-                IN_REQUEST.store(false, Ordering::Relaxed);
+                here.done(&req);
                 next
             }
-            None => respond(&req, reply),
+            None => respond(s, here, &req, reply),
         };
     }
 }
 
-fn dispatch(s: &Server, req: &Request) -> (Reply, Option<Regs>) {
-    let previous = HAS_PREVIOUS.load(Ordering::Relaxed).then(|| Request { regs: PREVIOUS.load() });
-    let mut ctx = SpCtx { ffa: s.ffa, session: &s.session, previous, next: None };
+/// Runs the command a direct request names.
+fn dispatch(s: &Server, core: usize, here: &ExecContext, req: &Request) -> (Reply, Option<Regs>) {
+    let mut ctx = SpCtx {
+        ffa: s.ffa,
+        session: &s.session,
+        core,
+        mpidr: s.platform.mpidr(),
+        vcpu_id: here.vcpu_id.load(Ordering::Relaxed),
+        previous: here.previous(),
+        next: None,
+    };
     let reply = match command::id_of(req.word()).and_then(command::find) {
         Some(c) => (c.run)(&mut ctx, req),
         None => {
@@ -134,25 +191,24 @@ fn dispatch(s: &Server, req: &Request) -> (Reply, Option<Regs>) {
     (reply, ctx.next)
 }
 
-/// Records `req` as the previous request and sends its response; returns the next request.
-fn respond(req: &Request, reply: Reply) -> Regs {
-    let Some(s) = SERVER.get() else { panic!("respond before start") };
-    PREVIOUS.store(&req.regs);
-    HAS_PREVIOUS.store(true, Ordering::Relaxed);
-    IN_REQUEST.store(false, Ordering::Relaxed);
+/// Records `req` as the context's previous request and sends its response; returns the next
+/// request.
+fn respond(s: &Server, here: &ExecContext, req: &Request, reply: Reply) -> Regs {
+    here.done(req);
     s.ffa.call(req.response(reply))
 }
 
-/// Called on a fresh stack after a fault: answers the request that was running with
-/// `Faulted` and serves on. A fault outside a request goes back to waiting.
+/// Called on a fresh stack of the faulting core: answers the request that context was
+/// running with `Faulted` and serves on. A fault outside a request goes back to waiting.
 pub fn resume_after_fault(_: usize) -> ! {
     // A fault during the SP's own set-up: there is nothing to answer and nowhere to go. The
     // normal world then sees no partition (or a boot that never finishes) and the runner's
     // watchdog reports it.
     let Some(s) = SERVER.get() else { halt() };
-    if IN_REQUEST.load(Ordering::Relaxed) {
-        let req = Request { regs: CURRENT.load() };
-        serve(respond(&req, Reply::status(Status::Faulted)))
+    let (_, here) = ExecContext::here(s);
+    if here.in_request.load(Ordering::Relaxed) {
+        let req = Request { regs: here.current.load() };
+        serve(respond(s, here, &req, Reply::status(Status::Faulted)))
     }
     serve(s.ffa.call(Regs::call(FuncId::MSG_WAIT)))
 }

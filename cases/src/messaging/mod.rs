@@ -5,6 +5,7 @@ mod direct_req;
 mod direct_req2;
 mod extended_registers;
 mod optee;
+mod per_core;
 mod secure_only;
 mod sp_misbehaviour;
 mod sp_payload;

@@ -44,9 +44,8 @@ fn pl011_put(base: usize, byte: u8) {
     const DR: usize = 0x00;
     const FR: usize = 0x18;
     const FR_TXFF: u32 = 1 << 5;
-    // SAFETY: `base` is the platform's PL011, device memory (the ns image runs with the MMU
-    // off, the sp maps it as Device), and only this console writes to it; FR and DR are
-    // 32-bit registers.
+    // SAFETY: `base` is the platform's PL011, which both images map as Device memory, and only
+    // this console writes to it; FR and DR are 32-bit registers.
     unsafe {
         while core::ptr::read_volatile((base + FR) as *const u32) & FR_TXFF != 0 {}
         core::ptr::write_volatile((base + DR) as *mut u32, u32::from(byte));

@@ -2,10 +2,13 @@
 //! in place; FIQs stay masked: none is routed to the normal world), and every panic, becomes a
 //! call to the image's fault handler (the ns image reports the running case as `crash` and
 //! goes on); an IRQ from the watchdog becomes a `timeout`. A fault handler runs on a reset
-//! stack, since the faulting stack may be what broke; a fault inside the fault handler ends
-//! the run at once instead of looping.
+//! stack, since the faulting stack may be what broke: the top of the running core's own stack,
+//! which TPIDR_ELx holds on every core. A fault inside the fault handler ends the run at once
+//! instead of looping. A job on a secondary core that faults or times out is handed to
+//! [`super::cores`], which reports it to the boot core and parks the core again.
 
-use super::watchdog;
+use super::{cores, watchdog};
+use crate::cores::MAX_CORES;
 use crate::global::SetOnce;
 use crate::outcome::Outcome;
 use aarch64_cpu::registers::{CurrentEL, Readable};
@@ -16,7 +19,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 pub type FaultHandler = fn(Outcome, core::fmt::Arguments<'_>) -> !;
 
 static HANDLER: SetOnce<FaultHandler> = SetOnce::new();
-static IN_FAULT: AtomicBool = AtomicBool::new(false);
+static IN_FAULT: [AtomicBool; MAX_CORES] = [const { AtomicBool::new(false) }; MAX_CORES];
 
 macro_rules! vector_table {
     ($el:literal) => {
@@ -38,8 +41,7 @@ macro_rules! vector_table {
             concat!("mrs x0, esr_el", $el),
             concat!("mrs x1, elr_el", $el),
             concat!("mrs x2, far_el", $el),
-            "adrp x4, __stack_top",
-            "add x4, x4, :lo12:__stack_top",
+            concat!("mrs x4, tpidr_el", $el),
             "mov sp, x4",
             "bl ffa_fault_entry",
             "b .",
@@ -83,9 +85,46 @@ macro_rules! vector_table {
 vector_table!("2");
 vector_table!("1");
 
-/// Points VBAR of the current exception level at the vectors and sets the fault handler.
+extern "C" {
+    /// Top of the boot core's stack, from the linker script.
+    static __stack_top: u8;
+}
+
+/// Sets the fault handler and installs the vectors on the boot core, whose reset stack is the
+/// linker script's.
 pub fn install_vectors(handler: FaultHandler) {
     HANDLER.set(handler);
+    // Only the address of the linker-script symbol is taken, never its contents.
+    set_reset_stack(core::ptr::addr_of!(__stack_top) as u64);
+    install_on_this_core();
+}
+
+/// Records `top` as this core's reset stack (TPIDR_ELx), where fault handlers and restarts run.
+pub(super) fn set_reset_stack(top: u64) {
+    if CurrentEL.read(CurrentEL::EL) == 2 {
+        // SAFETY: TPIDR_EL2 is a software thread-ID register: only this harness reads it.
+        unsafe { asm!("msr tpidr_el2, {t}", t = in(reg) top, options(nomem, nostack)) };
+    } else {
+        // SAFETY: as above, for TPIDR_EL1.
+        unsafe { asm!("msr tpidr_el1, {t}", t = in(reg) top, options(nomem, nostack)) };
+    }
+}
+
+/// This core's reset stack.
+pub(super) fn reset_stack() -> u64 {
+    let top: u64;
+    if CurrentEL.read(CurrentEL::EL) == 2 {
+        // SAFETY: reads a software thread-ID register.
+        unsafe { asm!("mrs {t}, tpidr_el2", t = out(reg) top, options(nomem, nostack)) };
+    } else {
+        // SAFETY: as above.
+        unsafe { asm!("mrs {t}, tpidr_el1", t = out(reg) top, options(nomem, nostack)) };
+    }
+    top
+}
+
+/// Points VBAR of the current exception level of this core at the vectors.
+pub(super) fn install_on_this_core() {
     if CurrentEL.read(CurrentEL::EL) == 2 {
         // SAFETY: ffa_vectors_el2 is the 2 KiB-aligned EL2 vector table above; installing it
         // only changes where exceptions at EL2 go.
@@ -110,13 +149,19 @@ pub(super) fn unmask_serror() {
 
 /// Called by the platform once a fault has been handled and execution goes on.
 pub(super) fn recovered() {
-    IN_FAULT.store(false, Ordering::Relaxed);
+    IN_FAULT[cores::this_core()].store(false, Ordering::Relaxed);
 }
 
-fn dispatch(outcome: Outcome, what: core::fmt::Arguments<'_>) -> ! {
-    if IN_FAULT.swap(true, Ordering::Relaxed) {
+/// Ends what this core is running with `outcome`: the image's handler on the boot core, the
+/// job's end on a secondary core.
+pub(super) fn dispatch(outcome: Outcome, what: core::fmt::Arguments<'_>) -> ! {
+    let core = cores::this_core();
+    if IN_FAULT[core].swap(true, Ordering::Relaxed) {
         // A fault while handling a fault: nothing sensible is left to do.
         semihosting::process::exit(5);
+    }
+    if core != 0 && cores::serves_jobs() {
+        cores::job_ended(core, outcome, what)
     }
     match HANDLER.get() {
         Some(handler) => handler(outcome, what),

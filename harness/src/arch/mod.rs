@@ -1,15 +1,22 @@
 //! Bare-metal AArch64 support shared by the images: the SMC conduit, exception vectors that
-//! turn faults into case outcomes, the generic-timer watchdog behind the GICv3, the console,
-//! and the [`BareMetal`] platform the executor runs on.
+//! turn faults into case outcomes, the generic-timer watchdog behind the GIC, the console,
+//! the MMU, the secondary cores, the [`Board`] facts and the [`BareMetal`] platform the
+//! executor runs on.
 
+mod board;
 mod conduit;
 mod console;
+mod cores;
 mod fault;
+mod gic;
 pub mod mmu;
 mod platform;
 mod watchdog;
 
+pub use board::{ArgSource, Board};
 pub use conduit::Smc;
 pub use console::Console;
+pub use cores::spmc_secondary_entry;
 pub use fault::install_vectors;
-pub use platform::{set_restart_entry, BareMetal, GicBases};
+pub use gic::GicKind;
+pub use platform::{set_restart_entry, BareMetal};

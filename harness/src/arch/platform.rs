@@ -1,52 +1,52 @@
 //! [`BareMetal`]: the executor's platform on real or emulated hardware.
 
-use super::{console::Console, fault, watchdog};
+use super::board::{ArgSource, Board};
+use super::{console::Console, cores, fault, watchdog};
+use crate::cores::{CoreJob, CoreResults};
+use crate::ctx::Ctx;
 use crate::global::SetOnce;
 use crate::platform::{MachineInfo, Platform};
 use core::arch::asm;
 use core::mem::MaybeUninit;
 
-/// GICv3 distributor and redistributor base addresses.
-#[derive(Clone, Copy, Debug)]
-pub struct GicBases {
-    /// GICD.
-    pub gicd: usize,
-    /// GICR of the first core.
-    pub gicr: usize,
-}
-
-/// A bare-metal machine: a console and a GICv3 for the watchdog.
+/// The executor's services on a bare-metal board.
 pub struct BareMetal {
-    /// Where events go.
-    pub console: Console,
-    /// The interrupt controller.
-    pub gic: GicBases,
+    /// The board.
+    pub board: &'static Board,
     /// What cases may know about the machine.
     pub info: MachineInfo,
 }
 
 impl BareMetal {
-    /// Sets up the watchdog interrupt.
-    pub fn init(&self) {
-        use aarch64_cpu::registers::{CurrentEL, Readable};
-        watchdog::init(self.gic.gicd, self.gic.gicr, CurrentEL.read(CurrentEL::EL) == 2);
+    /// The services over `board`.
+    pub const fn new(board: &'static Board) -> Self {
+        Self { board, info: MachineInfo { name: board.name, secure_ram: board.secure_ram } }
     }
 
-    /// The semihosting command line, read once into `buf`; empty without semihosting.
+    /// Sets up the watchdog interrupt and the other cores, which run jobs (powered up on
+    /// their first one): the ns image.
+    pub fn init(&'static self) {
+        cores::init_jobs(self.board.cores, self);
+        watchdog::init(self.board.gic, cores::count());
+    }
+
+    /// Names the cores and what each further execution context runs once the SPMC entered
+    /// it at [`super::spmc_secondary_entry`]: the sp.
+    pub fn init_contexts(&'static self, secondary_main: fn(usize) -> !) {
+        cores::init(self.board.cores, secondary_main);
+    }
+
+    /// The run's arguments: the semihosting command line, read once into `buf`, or the
+    /// board's fixed ones.
     pub fn command_line<'a>(&self, buf: &'a mut [MaybeUninit<u8>]) -> &'a str {
-        match self.console {
-            Console::Semihosting => match semihosting::sys::arm_compat::sys_get_cmdline_uninit(buf) {
+        match self.board.args {
+            ArgSource::Semihosting => match semihosting::sys::arm_compat::sys_get_cmdline_uninit(buf) {
                 Ok(bytes) => core::str::from_utf8(bytes).unwrap_or(""),
                 Err(_) => "",
             },
-            Console::Pl011(_) => "",
+            ArgSource::Fixed(args) => args,
         }
     }
-}
-
-extern "C" {
-    /// Top of the image's stack, from the linker script.
-    static __stack_top: u8;
 }
 
 /// Where [`Platform::restart`] continues: the ns image's executor, or the sp's message loop.
@@ -71,7 +71,7 @@ impl Platform for BareMetal {
     }
 
     fn emit(&self, line: &str) {
-        self.console.line(line);
+        self.board.console.line(line);
     }
 
     fn now_us(&self) -> u64 {
@@ -86,11 +86,27 @@ impl Platform for BareMetal {
         watchdog::disarm();
     }
 
+    fn core_count(&self) -> usize {
+        cores::count()
+    }
+
+    fn this_core(&self) -> usize {
+        cores::this_core()
+    }
+
+    fn mpidr(&self) -> u64 {
+        use aarch64_cpu::registers::{Readable, MPIDR_EL1};
+        MPIDR_EL1.get()
+    }
+
+    fn run_on_cores(&self, ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
+        cores::run(ctx, cores, job, out);
+    }
+
     fn restart(&self, next: usize) -> ! {
         fault::recovered();
         fault::unmask_serror();
-        // Only the address of the linker-script symbol is taken, never its contents.
-        let top = core::ptr::addr_of!(__stack_top) as usize;
+        let top = fault::reset_stack();
         // SAFETY: everything on the current stack is abandoned: nothing returns into it, and
         // the executor keeps what must survive in statics. ffa_restart_entry never returns.
         unsafe {
@@ -99,11 +115,11 @@ impl Platform for BareMetal {
     }
 
     fn exit(&self, code: u32) -> ! {
-        match self.console {
+        match self.board.console {
             Console::Semihosting => semihosting::process::exit(code as i32),
             Console::Pl011(_) => {
                 // PSCI SYSTEM_OFF: the board (or model) powers off; the verdict is on the UART.
-                let _ = crate::ffa::Conduit::call(&super::Smc, crate::ffa::Regs::call(crate::ffa::FuncId(0x8400_0008)));
+                let _ = smccc::psci::system_off::<smccc::Smc>();
                 loop {
                     aarch64_cpu::asm::wfe();
                 }

@@ -5,7 +5,7 @@
 #[cfg(target_os = "none")]
 mod image {
     use core::mem::MaybeUninit;
-    use ffa_harness::arch::{install_vectors, set_restart_entry, Smc};
+    use ffa_harness::arch::{install_vectors, mmu, set_restart_entry, Smc};
     use ffa_harness::executor;
     use ffa_harness::ffa::Ffa;
     use ffa_harness::global::SetOnce;
@@ -22,9 +22,14 @@ mod image {
     }
 
     #[no_mangle]
-    extern "C" fn image_main(_x0: u64) -> ! {
+    extern "C" fn image_main(_x0: u64, _x4: u64) -> ! {
         install_vectors(on_fault);
         set_restart_entry(executor::run_from);
+        // SAFETY: once, on the boot core with the MMU off as TF-A entered BL33; the board maps
+        // normal-world DRAM (this image, its stack and shared pages) and the devices.
+        if let Err(e) = unsafe { mmu::enable_identity(MACHINE.board.ns_memory) } {
+            on_fault(Outcome::Crash, format_args!("turning the MMU on: {e:?}"));
+        }
         MACHINE.init();
         let mut raw = [MaybeUninit::uninit(); 512];
         let line = MACHINE.command_line(&mut raw);

@@ -1,4 +1,5 @@
-//! Platform ports: memory map, GIC and console of each machine an image runs on.
+//! Platform ports: one file per board (its cores, GIC, console, argument channel and the ns
+//! image's memory map), and one per stack that runs the sp on it (the sp's memory map).
 
 pub mod qemu_virt;
-pub mod qemu_virt_secure;
+pub mod qemu_virt_el3_spmc;

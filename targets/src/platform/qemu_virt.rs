@@ -1,13 +1,27 @@
-//! QEMU `virt` (secure=on, gic-version=3) behind TF-A's PLAT=qemu: BL33 at 0x60000000,
-//! GICv3 distributor at 0x08000000 and redistributors at 0x080A0000, semihosting console.
+//! QEMU `virt` (secure=on, virtualization=on, gic-version=3, `-smp 4`) behind TF-A's
+//! PLAT=qemu: four cores in one cluster, GICv3 distributor at 0x08000000 and redistributors at
+//! 0x080A0000, UARTs at 0x09000000 (and 0x09040000, the secure one), semihosting for the
+//! console and the run's arguments, normal-world DRAM from 0x40000000 (BL33 at 0x60000000),
+//! secure DRAM at 0x0e000000 (BL32_BASE 0x0e100000).
 
-use ffa_harness::arch::{BareMetal, Console, GicBases};
-use ffa_harness::platform::MachineInfo;
+use ffa_harness::arch::mmu::{Memory, Region};
+use ffa_harness::arch::{ArgSource, BareMetal, Board, Console, GicKind};
 
-/// The machine.
-pub static MACHINE: BareMetal = BareMetal {
+/// The board.
+pub static QEMU_VIRT: Board = Board {
+    name: "qemu-virt",
+    // Aff0 = 0..3 (TF-A PLAT=qemu, PLATFORM_CORE_COUNT 4).
+    cores: &[0, 1, 2, 3],
+    gic: GicKind::V3 { gicd: 0x0800_0000, gicr: 0x080A_0000 },
     console: Console::Semihosting,
-    gic: GicBases { gicd: 0x0800_0000, gicr: 0x080A_0000 },
-    // Secure DRAM, where TF-A loads BL32 (BL32_BASE, PLAT=qemu).
-    info: MachineInfo { name: "qemu-virt", secure_ram: 0x0e10_0000 },
+    args: ArgSource::Semihosting,
+    ns_memory: &[
+        Region { base: 0x0800_0000, size: 0x0200_0000, memory: Memory::Device },
+        Region { base: 0x4000_0000, size: 0x8000_0000, memory: Memory::Own },
+    ],
+    // Secure DRAM, where TF-A loads BL32.
+    secure_ram: 0x0e10_0000,
 };
+
+/// The ns image's services on it.
+pub static MACHINE: BareMetal = BareMetal::new(&QEMU_VIRT);

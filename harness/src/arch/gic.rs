@@ -1,0 +1,138 @@
+//! The interrupt controller, one interface over `arm-gic`'s GICv3 and GICv2 drivers for what
+//! the harness needs: the boot core sets the driver up, each core routes a private interrupt
+//! (PPI) to its own CPU interface, and the IRQ vector acknowledges and ends an interrupt. The
+//! firmware has already initialised the distributor and woken each core's redistributor (TF-A
+//! does it on CPU_ON); only the harness's own PPI configuration is touched.
+//!
+//! GICv3 (QEMU virt, FVP) runs the CPU interface through system registers and affinity
+//! routing. GICv2 (GIC-400 on Juno) is memory mapped, with the per-core PPI registers and the
+//! CPU interface banked per core; its non-secure side acknowledges through GICC_IAR, which
+//! `arm-gic` names Group 0 (the Group 1 alias registers are the secure view's). The GICv2 path
+//! is not proven at run time yet: no board the suite boots has one.
+
+use aarch64_cpu::registers::{CurrentEL, ReadWriteable, Readable, HCR_EL2};
+use arm_gic::gicv2::GicV2;
+use arm_gic::gicv3::registers::GicdCtlr;
+use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
+use arm_gic::{IntId, InterruptGroup, UniqueMmioPointer};
+use core::ptr::NonNull;
+use spin::Mutex;
+
+/// Which GIC a board has, and where.
+#[derive(Clone, Copy, Debug)]
+pub enum GicKind {
+    /// GICv3: distributor and the first core's redistributor.
+    V3 {
+        /// GICD.
+        gicd: usize,
+        /// GICR of the first core (the frames of the others follow it).
+        gicr: usize,
+    },
+    /// GICv2: distributor and CPU interface.
+    V2 {
+        /// GICD.
+        gicd: usize,
+        /// GICC.
+        gicc: usize,
+    },
+}
+
+enum Driver {
+    V3(GicV3<'static>),
+    V2(GicV2<'static>),
+}
+
+/// The driver, shared by the cores: each touches only its own redistributor (GICv3) or its
+/// banked registers (GICv2).
+static DRIVER: Mutex<Option<Driver>> = Mutex::new(None);
+
+fn at_el2() -> bool {
+    CurrentEL.read(CurrentEL::EL) == 2
+}
+
+/// Sets the driver up on the boot core for a board with `cores` cores.
+pub fn init(kind: GicKind, cores: usize) {
+    let driver = match kind {
+        GicKind::V3 { gicd, gicr } => {
+            let (Some(d), Some(r)) = (NonNull::new(gicd as *mut _), NonNull::new(gicr as *mut _)) else {
+                return;
+            };
+            // SAFETY: `gicd` and `gicr` are the board's GICv3 distributor and redistributor
+            // bases, mapped as Device memory, and this is the only driver instance.
+            let gicd = unsafe { UniqueMmioPointer::new(d) };
+            // SAFETY: as above, for the redistributor frames of `cores` cores.
+            let Ok(mut gic) = (unsafe { GicV3::new(gicd, r, cores) }) else {
+                return;
+            };
+            if at_el2() {
+                // TF-A enables only Group 0 and Group 1 Secure at the distributor and leaves
+                // Group 1 NS to the normal world (GICD_CTLR reads 0x10 from NS after boot), as
+                // Linux does. In the non-secure view with affinity routing, bit 1 is
+                // EnableGrp1A, which is the bit `arm-gic` names after the secure view's
+                // EnableGrp1NS.
+                gic.gicd_set_control(GicdCtlr::EnableGrp1NS);
+            }
+            Driver::V3(gic)
+        }
+        GicKind::V2 { gicd, gicc } => {
+            // SAFETY: `gicd` and `gicc` are the board's GICv2 distributor and CPU interface,
+            // mapped as Device memory, and this is the only driver instance.
+            let mut gic = unsafe { GicV2::new(gicd as *mut _, gicc as *mut _) };
+            // In the non-secure view GICD_CTLR bit 0 enables (non-secure) Group 1, the bit
+            // `arm-gic` names after the secure view's EnableGrp0.
+            gic.enable_group0(true);
+            Driver::V2(gic)
+        }
+    };
+    *DRIVER.lock() = Some(driver);
+}
+
+/// Routes `intid`, a PPI, of core `core` (its redistributor index) to this core's CPU
+/// interface as a non-secure Group 1 interrupt taken at the image's exception level.
+pub fn init_core(core: usize, intid: IntId) {
+    let mut driver = DRIVER.lock();
+    match driver.as_mut() {
+        Some(Driver::V3(gic)) => {
+            if at_el2() {
+                GicCpuInterface::enable_system_register_el2(true);
+                // Physical IRQs target EL1 unless HCR_EL2.IMO is set, and an interrupt that
+                // targets a lower EL is never taken while running at EL2.
+                HCR_EL2.modify(HCR_EL2::IMO::SET);
+            }
+            GicCpuInterface::enable_system_register_el1();
+            let _ = gic.set_group(intid, Some(core), Group::Group1NS);
+            let _ = gic.set_interrupt_priority(intid, Some(core), 0x80);
+            let _ = gic.enable_interrupt(intid, Some(core), true);
+            GicCpuInterface::set_priority_mask(0xff);
+            GicCpuInterface::enable_group1(true);
+        }
+        Some(Driver::V2(gic)) => {
+            if at_el2() {
+                HCR_EL2.modify(HCR_EL2::IMO::SET);
+            }
+            // `setup` enables this core's (banked) CPU interface and opens its priority mask;
+            // its IGROUPR writes are RAZ/WI from the non-secure side.
+            gic.setup();
+            gic.set_interrupt_priority(intid, 0x80);
+            let _ = gic.enable_interrupt(intid, true);
+        }
+        None => {}
+    }
+}
+
+/// Acknowledges the highest-priority pending interrupt of this core, if any.
+pub fn acknowledge() -> Option<IntId> {
+    match DRIVER.lock().as_mut()? {
+        Driver::V3(_) => GicCpuInterface::get_and_acknowledge_interrupt(InterruptGroup::Group1),
+        Driver::V2(gic) => gic.get_and_acknowledge_interrupt(InterruptGroup::Group0),
+    }
+}
+
+/// Ends an interrupt [`acknowledge`] returned.
+pub fn end(intid: IntId) {
+    match DRIVER.lock().as_mut() {
+        Some(Driver::V3(_)) => GicCpuInterface::end_interrupt(intid, InterruptGroup::Group1),
+        Some(Driver::V2(gic)) => gic.end_interrupt(intid, InterruptGroup::Group0),
+        None => {}
+    }
+}
