@@ -4,27 +4,26 @@
 
 use crate::optee::{request, ABIS_32, EXCHANGE_CAPABILITIES, GET_API_VERSION, GET_OS_VERSION, NEEDS, UNKNOWN_SERVICE};
 use ffa_harness::ffa::FuncId;
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::DIRECT_RESP;
-use ffa_harness::{check, check_eq, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check, check_eq, CaseResult, Ctx};
 
 /// TEE_ERROR_BAD_PARAMETERS, OP-TEE's answer to a service ID it does not know.
 const TEE_ERROR_BAD_PARAMETERS: u32 = 0xffff_0006;
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static API: Case = Case::new("interop.optee.api_version_major_1", DIRECT_RESP, api).abis(ABIS_32).needs(NEEDS);
-
-/// OP-TEE's FF-A ABI (OPTEE_FFA_GET_API_VERSION) is major version 1.
-fn api(ctx: &mut Ctx) -> CaseResult {
-    let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
-    check_eq!(r.w(3), 1, "OP-TEE FF-A ABI major (w3)");
-    Ok(())
+case! {
+    /// OP-TEE's FF-A ABI (OPTEE_FFA_GET_API_VERSION) is major version 1.
+    "interop.optee.api_version_major_1", DIRECT_RESP, abis(ABIS_32), needs(NEEDS);
+    fn api(ctx) {
+        let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
+        check_eq!(r.w(3), 1, "OP-TEE FF-A ABI major (w3)");
+        Ok(())
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static OS_VERSION: Case = Case::new("interop.optee.os_version", DIRECT_RESP, os_version).abis(ABIS_32).needs(NEEDS);
+case! {
+    "interop.optee.os_version", DIRECT_RESP, abis(ABIS_32), needs(NEEDS);
+    run: os_version
+}
 
 /// OP-TEE reports its OS version: a major version of at least 3 (the first with FF-A).
 fn os_version(ctx: &mut Ctx) -> CaseResult {
@@ -33,22 +32,21 @@ fn os_version(ctx: &mut Ctx) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static CAPS: Case = Case::new("interop.optee.exchange_capabilities", DIRECT_RESP, caps).abis(ABIS_32).needs(NEEDS);
-
-/// Capability exchange succeeds (w3 = 0) and reports at least one RPC parameter (w4).
-fn caps(ctx: &mut Ctx) -> CaseResult {
-    let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, EXCHANGE_CAPABILITIES)?;
-    check_eq!(r.w(3), 0, "status (w3)");
-    check!(r.w(4) >= 1, "RPC parameter count {} (w4)", r.w(4));
-    Ok(())
+case! {
+    /// Capability exchange succeeds (w3 = 0) and reports at least one RPC parameter (w4).
+    "interop.optee.exchange_capabilities", DIRECT_RESP, abis(ABIS_32), needs(NEEDS);
+    fn caps(ctx) {
+        let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, EXCHANGE_CAPABILITIES)?;
+        check_eq!(r.w(3), 0, "status (w3)");
+        check!(r.w(4) >= 1, "RPC parameter count {} (w4)", r.w(4));
+        Ok(())
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static UNKNOWN: Case =
-    Case::new("interop.optee.unknown_service_bad_parameters", DIRECT_RESP, unknown).abis(ABIS_32).needs(NEEDS);
+case! {
+    "interop.optee.unknown_service_bad_parameters", DIRECT_RESP, abis(ABIS_32), needs(NEEDS);
+    run: unknown
+}
 
 /// A service ID OP-TEE does not know is answered with TEE_ERROR_BAD_PARAMETERS in w3.
 fn unknown(ctx: &mut Ctx) -> CaseResult {

@@ -6,9 +6,8 @@
 
 use crate::common::direct_receiver;
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP, MSG_WAIT};
-use ffa_harness::{case, check, check_error, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check, check_error, CaseResult, Ctx};
 
 const REQ_32: FuncId = FuncId::MSG_SEND_DIRECT_REQ_32;
 const REQ_64: FuncId = FuncId::MSG_SEND_DIRECT_REQ_64;
@@ -148,28 +147,26 @@ case! {
     run: |ctx| framework(ctx, REQ_64)
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static RESP_FROM_NS: Case =
-    Case::new("messaging.direct_resp.unsolicited_from_normal_world_refused", DIRECT_RESP, resp_from_ns)
-        .abis(&[FuncId::MSG_SEND_DIRECT_RESP_32]);
-
-/// The normal world has no pending request to answer: FFA_MSG_SEND_DIRECT_RESP from it is
-/// refused with FFA_ERROR.
-fn resp_from_ns(ctx: &mut Ctx) -> CaseResult {
-    let receiver = direct_receiver(ctx)?;
-    let r = ctx.ffa.call(
-        Regs::call(FuncId::MSG_SEND_DIRECT_RESP_32)
-            .with(1, (u64::from(ctx.session.own_id) << 16) | u64::from(receiver)),
-    );
-    check!(r.error().is_some(), "an unsolicited FFA_MSG_SEND_DIRECT_RESP must be refused, got {}", r.summary());
-    Ok(())
+case! {
+    /// The normal world has no pending request to answer: FFA_MSG_SEND_DIRECT_RESP from it is
+    /// refused with FFA_ERROR.
+    "messaging.direct_resp.unsolicited_from_normal_world_refused", DIRECT_RESP,
+    abis(&[FuncId::MSG_SEND_DIRECT_RESP_32]);
+    fn resp_from_ns(ctx) {
+        let receiver = direct_receiver(ctx)?;
+        let r = ctx.ffa.call(
+            Regs::call(FuncId::MSG_SEND_DIRECT_RESP_32)
+                .with(1, (u64::from(ctx.session.own_id) << 16) | u64::from(receiver)),
+        );
+        check!(r.error().is_some(), "an unsolicited FFA_MSG_SEND_DIRECT_RESP must be refused, got {}", r.summary());
+        Ok(())
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static MSG_WAIT_NS: Case =
-    Case::new("messaging.msg_wait.from_normal_world_refused", MSG_WAIT, msg_wait).abis(&[FuncId::MSG_WAIT]);
+case! {
+    "messaging.msg_wait.from_normal_world_refused", MSG_WAIT, abis(&[FuncId::MSG_WAIT]);
+    run: msg_wait
+}
 
 /// FFA_MSG_WAIT is how a partition gives its CPU back; the non-secure physical instance has no
 /// partition to suspend, so the call is refused with FFA_ERROR (the SPMD answers

@@ -10,12 +10,11 @@
 
 use crate::common::UNKNOWN_UUID;
 use crate::sp::{exchange, sp_id, Width, ECHO, LAST_REGS, SP_UUID};
-use ffa_harness::command::{word, Command, Reply, Request, SpCtx, Status, COMMANDS};
+use ffa_harness::command::{word, Reply, Request, SpCtx, Status};
 use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_REQ2, DIRECT_RESP2};
-use ffa_harness::{check, check_eq, check_error, fail, Case, CaseResult, Ctx, Failure, Need, CASES};
+use ffa_harness::{case, check, check_eq, check_error, command, fail, CaseResult, Ctx, Failure, Need};
 
 const REQ2: FuncId = FuncId::MSG_SEND_DIRECT_REQ2_64;
 const ABIS: &[FuncId] = &[REQ2, FuncId::MSG_SEND_DIRECT_RESP2_64];
@@ -29,9 +28,7 @@ const CROSSED_RESPONSE: u16 = 30;
 /// What a REQ2 carries in x9..x17, past the command's arguments.
 const TAIL: u64 = 0x5a5a_0000_0000_a5a5;
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static CROSSED_RESPONSE_COMMAND: Command = Command { id: CROSSED_RESPONSE, name: "crossed-response", run: crossed };
+command!(CROSSED_RESPONSE, "crossed-response", crossed);
 
 fn crossed(ctx: &mut SpCtx, req: &Request) -> Reply {
     let func = if req.regs.func() == REQ2 { FuncId::MSG_SEND_DIRECT_RESP_64 } else { FuncId::MSG_SEND_DIRECT_RESP2_64 };
@@ -69,74 +66,65 @@ fn sp_command2(ctx: &Ctx, id: u16, args: [u64; 4], tail: u64) -> Result<(Regs, R
     Ok((r, reply))
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SP_ECHO: Case = Case::new("messaging.direct_req2.sp_echo_by_uuid", DIRECT_REQ2, sp_echo)
-    .abis(ABIS)
-    .since(Version::V1_2)
-    .needs(NEEDS_REQ2_AND_SP);
-
-/// A REQ2 to the sp's UUID reaches it with the whole payload: the sp, which declares REQ2
-/// receive (bit 9), echoes x5..x8 in a RESP2, and its LAST_REGS command then reports that
-/// x9..x12 of that request arrived as sent.
-fn sp_echo(ctx: &mut Ctx) -> CaseResult {
-    let Some(p) = ctx.find_partition(SP_UUID)? else { fail!("the sp is not listed") };
-    check!(
-        p.properties.has(PartitionProps::DIRECT_REQ2_RECV),
-        "the sp {:#x} does not declare REQ2 receive (bit 9)",
-        p.id
-    );
-    let args = [1, u64::MAX, 0x1234_5678_9abc_def0, 4];
-    let (_, reply) = sp_command2(ctx, ECHO, args, TAIL)?;
-    check_eq!(reply, Reply::ok(args), "the sp's echo of x5..x8 over REQ2/RESP2");
-    let (_, seen) = sp_command2(ctx, LAST_REGS, [9, 0, 0, 0], 0)?;
-    check_eq!(seen, Reply::ok([TAIL; 4]), "x9..x12 of the echo request as the sp received them");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static UNKNOWN_UUID_CASE: Case = Case::new("messaging.direct_req2.unknown_uuid_invalid", DIRECT_REQ2, unknown_uuid)
-    .abis(ABIS)
-    .since(Version::V1_2)
-    .needs(NEEDS_REQ2_AND_SP);
-
-/// A REQ2 to the sp's ID for a UUID it does not have is INVALID_PARAMETERS (Hafnium: "UUID
-/// unrecognized for this VM").
-fn unknown_uuid(ctx: &mut Ctx) -> CaseResult {
-    let sp = sp_id(ctx)?;
-    check_error!(
-        ctx.ffa.call(req2(ctx, sp, UNKNOWN_UUID, [0; 14])),
-        FfaError::InvalidParameters,
-        "REQ2 for an unknown UUID"
-    );
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static NOT_DECLARED: Case = Case::new("messaging.direct_req2.refused_without_req2_receive", DIRECT_REQ2, not_declared)
-    .abis(ABIS)
-    .since(Version::V1_2)
-    .needs(NEEDS_REQ2);
-
-/// A partition whose properties lack REQ2 receive (bit 9) is not sent a REQ2: the request is
-/// refused with FFA_ERROR. Hafnium answers DENIED ("Direct message request not supported");
-/// INVALID_PARAMETERS is accepted too, the code not being settled by a citation. A stack where
-/// every partition declares bit 9 has nothing to check here.
-fn not_declared(ctx: &mut Ctx) -> CaseResult {
-    let all = ctx.partitions(Uuid::NIL)?;
-    for p in all.iter().filter(|p| !p.properties.has(PartitionProps::DIRECT_REQ2_RECV)) {
-        let r = ctx.ffa.call(req2(ctx, p.id, p.uuid.unwrap_or_default(), [0; 14]));
-        let code = r.error();
+case! {
+    /// A REQ2 to the sp's UUID reaches it with the whole payload: the sp, which declares REQ2
+    /// receive (bit 9), echoes x5..x8 in a RESP2, and its LAST_REGS command then reports that
+    /// x9..x12 of that request arrived as sent.
+    "messaging.direct_req2.sp_echo_by_uuid", DIRECT_REQ2,
+    abis(ABIS), since(Version::V1_2), needs(NEEDS_REQ2_AND_SP);
+    fn sp_echo(ctx) {
+        let Some(p) = ctx.find_partition(SP_UUID)? else { fail!("the sp is not listed") };
         check!(
-            matches!(code, Some(FfaError::Denied | FfaError::InvalidParameters)),
-            "REQ2 to {:#x}, which lacks REQ2 receive: want FFA_ERROR(DENIED or INVALID_PARAMETERS), got {}",
-            p.id,
-            r.summary()
+            p.properties.has(PartitionProps::DIRECT_REQ2_RECV),
+            "the sp {:#x} does not declare REQ2 receive (bit 9)",
+            p.id
         );
+        let args = [1, u64::MAX, 0x1234_5678_9abc_def0, 4];
+        let (_, reply) = sp_command2(ctx, ECHO, args, TAIL)?;
+        check_eq!(reply, Reply::ok(args), "the sp's echo of x5..x8 over REQ2/RESP2");
+        let (_, seen) = sp_command2(ctx, LAST_REGS, [9, 0, 0, 0], 0)?;
+        check_eq!(seen, Reply::ok([TAIL; 4]), "x9..x12 of the echo request as the sp received them");
+        Ok(())
     }
-    Ok(())
+}
+
+case! {
+    /// A REQ2 to the sp's ID for a UUID it does not have is INVALID_PARAMETERS (Hafnium: "UUID
+    /// unrecognized for this VM").
+    "messaging.direct_req2.unknown_uuid_invalid", DIRECT_REQ2,
+    abis(ABIS), since(Version::V1_2), needs(NEEDS_REQ2_AND_SP);
+    fn unknown_uuid(ctx) {
+        let sp = sp_id(ctx)?;
+        check_error!(
+            ctx.ffa.call(req2(ctx, sp, UNKNOWN_UUID, [0; 14])),
+            FfaError::InvalidParameters,
+            "REQ2 for an unknown UUID"
+        );
+        Ok(())
+    }
+}
+
+case! {
+    /// A partition whose properties lack REQ2 receive (bit 9) is not sent a REQ2: the request is
+    /// refused with FFA_ERROR. Hafnium answers DENIED ("Direct message request not supported");
+    /// INVALID_PARAMETERS is accepted too, the code not being settled by a citation. A stack where
+    /// every partition declares bit 9 has nothing to check here.
+    "messaging.direct_req2.refused_without_req2_receive", DIRECT_REQ2,
+    abis(ABIS), since(Version::V1_2), needs(NEEDS_REQ2);
+    fn not_declared(ctx) {
+        let all = ctx.partitions(Uuid::NIL)?;
+        for p in all.iter().filter(|p| !p.properties.has(PartitionProps::DIRECT_REQ2_RECV)) {
+            let r = ctx.ffa.call(req2(ctx, p.id, p.uuid.unwrap_or_default(), [0; 14]));
+            let code = r.error();
+            check!(
+                matches!(code, Some(FfaError::Denied | FfaError::InvalidParameters)),
+                "REQ2 to {:#x}, which lacks REQ2 receive: want FFA_ERROR(DENIED or INVALID_PARAMETERS), got {}",
+                p.id,
+                r.summary()
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Reads the sp's report of what the SPMC answered its crossed response.
@@ -147,31 +135,25 @@ fn crossed_refused(reply: Reply, what: &str) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static RESP_TO_REQ2: Case = Case::new("messaging.direct_req2.resp_to_req2_refused", DIRECT_RESP2, resp_to_req2)
-    .abis(&[REQ2, FuncId::MSG_SEND_DIRECT_RESP_64])
-    .since(Version::V1_2)
-    .needs(NEEDS_REQ2_AND_SP);
-
-/// A REQ2 is answered with RESP2: the sp's FFA_MSG_SEND_DIRECT_RESP_64 to it is refused with
-/// FFA_ERROR (Hafnium: "FFA_MSG_SEND_DIRECT_RESP must be used with FFA_MSG_SEND_DIRECT_REQ"),
-/// and the sp then answers properly.
-fn resp_to_req2(ctx: &mut Ctx) -> CaseResult {
-    let (_, reply) = sp_command2(ctx, CROSSED_RESPONSE, [0; 4], 0)?;
-    crossed_refused(reply, "RESP_64 to a REQ2")
+case! {
+    /// A REQ2 is answered with RESP2: the sp's FFA_MSG_SEND_DIRECT_RESP_64 to it is refused with
+    /// FFA_ERROR (Hafnium: "FFA_MSG_SEND_DIRECT_RESP must be used with FFA_MSG_SEND_DIRECT_REQ"),
+    /// and the sp then answers properly.
+    "messaging.direct_req2.resp_to_req2_refused", DIRECT_RESP2,
+    abis(&[REQ2, FuncId::MSG_SEND_DIRECT_RESP_64]), since(Version::V1_2), needs(NEEDS_REQ2_AND_SP);
+    fn resp_to_req2(ctx) {
+        let (_, reply) = sp_command2(ctx, CROSSED_RESPONSE, [0; 4], 0)?;
+        crossed_refused(reply, "RESP_64 to a REQ2")
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static RESP2_TO_REQ: Case = Case::new("messaging.direct_req2.resp2_to_req_refused", DIRECT_RESP2, resp2_to_req)
-    .abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP2_64])
-    .since(Version::V1_2)
-    .needs(NEEDS_REQ2_AND_SP);
-
-/// RESP2 answers only a REQ2: the sp's FFA_MSG_SEND_DIRECT_RESP2 to a REQ_64 is refused with
-/// FFA_ERROR (Hafnium: "FFA_MSG_SEND_DIRECT_RESP2 must be used with FFA_MSG_SEND_DIRECT_REQ2").
-fn resp2_to_req(ctx: &mut Ctx) -> CaseResult {
-    let (_, reply) = exchange(ctx, Width::W64, CROSSED_RESPONSE, [0; 4])?;
-    crossed_refused(reply, "RESP2 to a REQ_64")
+case! {
+    /// RESP2 answers only a REQ2: the sp's FFA_MSG_SEND_DIRECT_RESP2 to a REQ_64 is refused with
+    /// FFA_ERROR (Hafnium: "FFA_MSG_SEND_DIRECT_RESP2 must be used with FFA_MSG_SEND_DIRECT_REQ2").
+    "messaging.direct_req2.resp2_to_req_refused", DIRECT_RESP2,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP2_64]), since(Version::V1_2), needs(NEEDS_REQ2_AND_SP);
+    fn resp2_to_req(ctx) {
+        let (_, reply) = exchange(ctx, Width::W64, CROSSED_RESPONSE, [0; 4])?;
+        crossed_refused(reply, "RESP2 to a REQ_64")
+    }
 }

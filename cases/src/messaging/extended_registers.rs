@@ -7,11 +7,10 @@
 
 use crate::common::direct_receiver;
 use crate::sp::{exchange, Width, NEEDS_SP};
-use ffa_harness::command::{Command, Reply, Request, SpCtx, Status, COMMANDS};
+use ffa_harness::command::{Reply, Request, SpCtx, Status};
 use ffa_harness::ffa::{FuncId, Regs, Version};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::DIRECT_RESP;
-use ffa_harness::{check_eq, fail, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check_eq, command, fail, CaseResult};
 
 /// JUNK_EXTENDED_RESPONSE: the sp answers the request itself with a direct response (status
 /// Ok, x4 = 1) whose x8..x17 hold [`JUNK`]. When the SPMC refuses that, the sp answers properly
@@ -20,10 +19,7 @@ const JUNK_EXTENDED_RESPONSE: u16 = 31;
 /// What the sp puts in x8..x17.
 const JUNK: u64 = 0xdead_beef_5a5a_a5a5;
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static JUNK_EXTENDED_RESPONSE_COMMAND: Command =
-    Command { id: JUNK_EXTENDED_RESPONSE, name: "junk-extended-response", run: junk_extended_response };
+command!(JUNK_EXTENDED_RESPONSE, "junk-extended-response", junk_extended_response);
 
 fn junk_extended_response(ctx: &mut SpCtx, req: &Request) -> Reply {
     let mut resp = req.response(Reply::ok([1, 0, 0, 0]));
@@ -45,43 +41,36 @@ fn extended_zero(r: &Regs, what: &str) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static RESPONSE_ZERO: Case =
-    Case::new("messaging.direct_resp.extended_registers_zero_at_v1_2", DIRECT_RESP, response_zero)
-        .abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64])
-        .since(Version::V1_2);
-
-/// A v1.2 caller's FFA_MSG_SEND_DIRECT_REQ_64 with x4..x17 zero to the first partition that
-/// receives direct requests (OP-TEE reads a zero w3 as its GET_API_VERSION; the sp as an
-/// unknown command) is answered with a direct response whose x8..x17 are zero.
-fn response_zero(ctx: &mut Ctx) -> CaseResult {
-    let dst = direct_receiver(ctx)?;
-    let r = ctx.ffa.direct_req(FuncId::MSG_SEND_DIRECT_REQ_64, ctx.session.own_id, dst, [0; 5]);
-    check_eq!(r.func(), FuncId::MSG_SEND_DIRECT_RESP_64, "answer of {dst:#x} to a zero FFA_MSG_SEND_DIRECT_REQ_64");
-    extended_zero(&r, "the direct response")
+case! {
+    /// A v1.2 caller's FFA_MSG_SEND_DIRECT_REQ_64 with x4..x17 zero to the first partition that
+    /// receives direct requests (OP-TEE reads a zero w3 as its GET_API_VERSION; the sp as an
+    /// unknown command) is answered with a direct response whose x8..x17 are zero.
+    "messaging.direct_resp.extended_registers_zero_at_v1_2", DIRECT_RESP,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64]), since(Version::V1_2);
+    fn response_zero(ctx) {
+        let dst = direct_receiver(ctx)?;
+        let r = ctx.ffa.direct_req(FuncId::MSG_SEND_DIRECT_REQ_64, ctx.session.own_id, dst, [0; 5]);
+        check_eq!(r.func(), FuncId::MSG_SEND_DIRECT_RESP_64, "answer of {dst:#x} to a zero FFA_MSG_SEND_DIRECT_REQ_64");
+        extended_zero(&r, "the direct response")
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SP_JUNK_NOT_FORWARDED: Case =
-    Case::new("messaging.sp.response_extended_registers_not_forwarded", DIRECT_RESP, sp_junk_not_forwarded)
-        .abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64])
-        .since(Version::V1_2)
-        .needs(NEEDS_SP);
-
-/// The sp answers with junk in x8..x17 of its FFA_MSG_SEND_DIRECT_RESP_64. The SPMC either
-/// refuses that response (Hafnium does for a v1.2 partition; the suite's sp is v1.1, see its
-/// manifest) or delivers it to the v1.2 normal world without the junk: x8..x17 zero.
-fn sp_junk_not_forwarded(ctx: &mut Ctx) -> CaseResult {
-    let (r, reply) = exchange(ctx, Width::W64, JUNK_EXTENDED_RESPONSE, [0; 4])?;
-    check_eq!(reply.status, Status::Ok, "status of the sp's answer");
-    match reply.values[0] {
-        1 => extended_zero(&r, "the sp's response"),
-        0 => {
-            check_eq!(reply.values[1] as u32, FuncId::ERROR.0, "what the SPMC answered the sp's junk response");
-            Ok(())
+case! {
+    /// The sp answers with junk in x8..x17 of its FFA_MSG_SEND_DIRECT_RESP_64. The SPMC either
+    /// refuses that response (Hafnium does for a v1.2 partition; the suite's sp is v1.1, see its
+    /// manifest) or delivers it to the v1.2 normal world without the junk: x8..x17 zero.
+    "messaging.sp.response_extended_registers_not_forwarded", DIRECT_RESP,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64]), since(Version::V1_2), needs(NEEDS_SP);
+    fn sp_junk_not_forwarded(ctx) {
+        let (r, reply) = exchange(ctx, Width::W64, JUNK_EXTENDED_RESPONSE, [0; 4])?;
+        check_eq!(reply.status, Status::Ok, "status of the sp's answer");
+        match reply.values[0] {
+            1 => extended_zero(&r, "the sp's response"),
+            0 => {
+                check_eq!(reply.values[1] as u32, FuncId::ERROR.0, "what the SPMC answered the sp's junk response");
+                Ok(())
+            }
+            other => fail!("x4 = {other:#x} of the sp's answer is neither 1 (delivered) nor 0 (refused)"),
         }
-        other => fail!("x4 = {other:#x} of the sp's answer is neither 1 (delivered) nor 0 (refused)"),
     }
 }

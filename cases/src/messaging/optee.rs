@@ -6,57 +6,50 @@
 use crate::common::{OPTEE_UUID, UPPER_JUNK};
 use crate::optee::{request, ABIS_32, ABIS_64, GET_API_VERSION, NEEDS, UNKNOWN_SERVICE};
 use ffa_harness::ffa::FuncId;
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_RESP, SMC32_UPPER_BITS};
-use ffa_harness::{check_eq, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check_eq, CaseResult, Ctx};
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static API_64: Case =
-    Case::new("messaging.optee.request_64_answered_like_32", DIRECT_RESP, api_64).abis(ABIS_64).needs(NEEDS);
-
-/// A 64-bit direct request is answered with FFA_MSG_SEND_DIRECT_RESP_64 carrying the same
-/// answer as the 32-bit one.
-fn api_64(ctx: &mut Ctx) -> CaseResult {
-    let narrow = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
-    let wide = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_64, GET_API_VERSION)?;
-    check_eq!(wide.x(3), u64::from(narrow.w(3)), "x3 of the 64-bit answer vs w3 of the 32-bit one");
-    check_eq!(wide.x(4), u64::from(narrow.w(4)), "x4 of the 64-bit answer vs w4 of the 32-bit one");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static UNKNOWN: Case =
-    Case::new("messaging.optee.unknown_service_answered", DIRECT_RESP, unknown).abis(ABIS_32).needs(NEEDS);
-
-/// A service ID the partition does not know is still answered with a direct response (the
-/// partition's own status in w3), not an FF-A error: FF-A carries the payload, it does not
-/// interpret it.
-fn unknown(ctx: &mut Ctx) -> CaseResult {
-    request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, UNKNOWN_SERVICE)?;
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static BACK_TO_BACK: Case =
-    Case::new("messaging.optee.back_to_back_requests", DIRECT_RESP, back_to_back).abis(ABIS_32).needs(NEEDS);
-
-/// A hundred requests in a row are each answered: the partition returns to waiting after every
-/// response.
-fn back_to_back(ctx: &mut Ctx) -> CaseResult {
-    for i in 0..100 {
-        let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
-        check_eq!(r.w(3), 1, "OP-TEE FF-A ABI major on request {i}");
+case! {
+    /// A 64-bit direct request is answered with FFA_MSG_SEND_DIRECT_RESP_64 carrying the same
+    /// answer as the 32-bit one.
+    "messaging.optee.request_64_answered_like_32", DIRECT_RESP, abis(ABIS_64), needs(NEEDS);
+    fn api_64(ctx) {
+        let narrow = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
+        let wide = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_64, GET_API_VERSION)?;
+        check_eq!(wide.x(3), u64::from(narrow.w(3)), "x3 of the 64-bit answer vs w3 of the 32-bit one");
+        check_eq!(wide.x(4), u64::from(narrow.w(4)), "x4 of the 64-bit answer vs w4 of the 32-bit one");
+        Ok(())
     }
-    Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static UPPER: Case =
-    Case::new("messaging.optee.smc32_upper_bits_ignored", SMC32_UPPER_BITS, upper).abis(ABIS_32).needs(NEEDS);
+case! {
+    /// A service ID the partition does not know is still answered with a direct response (the
+    /// partition's own status in w3), not an FF-A error: FF-A carries the payload, it does not
+    /// interpret it.
+    "messaging.optee.unknown_service_answered", DIRECT_RESP, abis(ABIS_32), needs(NEEDS);
+    fn unknown(ctx) {
+        request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, UNKNOWN_SERVICE)?;
+        Ok(())
+    }
+}
+
+case! {
+    /// A hundred requests in a row are each answered: the partition returns to waiting after every
+    /// response.
+    "messaging.optee.back_to_back_requests", DIRECT_RESP, abis(ABIS_32), needs(NEEDS);
+    fn back_to_back(ctx) {
+        for i in 0..100 {
+            let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
+            check_eq!(r.w(3), 1, "OP-TEE FF-A ABI major on request {i}");
+        }
+        Ok(())
+    }
+}
+
+case! {
+    "messaging.optee.smc32_upper_bits_ignored", SMC32_UPPER_BITS, abis(ABIS_32), needs(NEEDS);
+    run: upper
+}
 
 /// In a 32-bit direct request the upper halves of x3..x7 are not part of the message (SMCCC):
 /// junk there does not change the answer.

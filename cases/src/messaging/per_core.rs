@@ -8,47 +8,42 @@
 use crate::common::{check_direct_response, OPTEE_UUID};
 use crate::sp::{command, sp_id, Width, ECHO, NEEDS_SP};
 use core::sync::atomic::{AtomicU32, Ordering};
-use ffa_harness::command::{Command, Reply, COMMANDS};
+
+use ffa_harness::command::Reply;
 use ffa_harness::ffa::FuncId;
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::DIRECT_REQ;
-use ffa_harness::{check_eq, Case, CaseResult, Ctx, Need, CASES};
+use ffa_harness::{case, check_eq, command, CaseResult, Ctx, Need};
 
 /// WHERE: x4 = the index of the sp's execution context serving the request, x5 = MPIDR_EL1 as
 /// that context reads it, x6 = the ID the SPMC gave the context when it entered it.
 const WHERE: u16 = 40;
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static WHERE_COMMAND: Command =
-    Command { id: WHERE, name: "where", run: |ctx, _| Reply::ok([ctx.core as u64, ctx.mpidr, ctx.vcpu_id, 0]) };
+command!(WHERE, "where", |ctx, _| Reply::ok([ctx.core as u64, ctx.mpidr, ctx.vcpu_id, 0]));
 
 const ABIS: &[FuncId] = &[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_64];
 const AFFINITY: u64 = 0xff_00ff_ffff;
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SP_EVERY_CORE: Case =
-    Case::new("messaging.sp.direct_req_from_every_core", DIRECT_REQ, sp_every_core).abis(ABIS).needs(NEEDS_SP);
-
-/// Every core's request is answered, with the right envelope and its own payload: the SPMC
-/// keeps the cores' requests apart.
-fn sp_every_core(ctx: &mut Ctx) -> CaseResult {
-    // Looked up once here: a lookup goes through the one RX buffer.
-    sp_id(ctx)?;
-    ctx.on_all_cores(|ctx| {
-        let marker = ctx.platform.this_core() as u64;
-        let v = command(ctx, Width::W64, ECHO, [marker, !marker, marker << 32, 0x5a])?;
-        check_eq!(v, [marker, !marker, marker << 32, 0x5a], "ECHO payload");
-        Ok([0; 4])
-    })?;
-    Ok(())
+case! {
+    /// Every core's request is answered, with the right envelope and its own payload: the SPMC
+    /// keeps the cores' requests apart.
+    "messaging.sp.direct_req_from_every_core", DIRECT_REQ, abis(ABIS), needs(NEEDS_SP);
+    fn sp_every_core(ctx) {
+        // Looked up once here: a lookup goes through the one RX buffer.
+        sp_id(ctx)?;
+        ctx.on_all_cores(|ctx| {
+            let marker = ctx.platform.this_core() as u64;
+            let v = command(ctx, Width::W64, ECHO, [marker, !marker, marker << 32, 0x5a])?;
+            check_eq!(v, [marker, !marker, marker << 32, 0x5a], "ECHO payload");
+            Ok([0; 4])
+        })?;
+        Ok(())
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SERVED_BY_CORE_CONTEXT: Case =
-    Case::new("messaging.sp.served_by_core_context", DIRECT_REQ, served_by_core_context).abis(ABIS).needs(NEEDS_SP);
+case! {
+    "messaging.sp.served_by_core_context", DIRECT_REQ, abis(ABIS), needs(NEEDS_SP);
+    run: served_by_core_context
+}
 
 /// The request from core n is served by the sp's execution context n, running on the same PE
 /// (the MPIDR the context reads is the sender's), which the SPMC entered as vCPU n (TF-A's
@@ -65,11 +60,11 @@ fn served_by_core_context(ctx: &mut Ctx) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static OPTEE_EVERY_CORE: Case = Case::new("messaging.optee.direct_req_from_every_core", DIRECT_REQ, optee_every_core)
-    .abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32])
-    .needs(&[Need::Partition(OPTEE_UUID)]);
+case! {
+    "messaging.optee.direct_req_from_every_core", DIRECT_REQ,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32]), needs(&[Need::Partition(OPTEE_UUID)]);
+    run: optee_every_core
+}
 
 /// OPTEE_FFA_GET_API_VERSION (service 0) from every core is answered with a direct response
 /// from OP-TEE to the caller, w2 MBZ.

@@ -8,11 +8,10 @@
 //! implementation read refuses it, so either reading passes (see `width_mismatch`).
 
 use crate::sp::{exchange, Width, NEEDS_SP};
-use ffa_harness::command::{Command, Reply, Request, SpCtx, Status, COMMANDS};
+use ffa_harness::command::{Reply, Request, SpCtx, Status};
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{DIRECT_REQ, DIRECT_RESP, MSG_WAIT};
-use ffa_harness::{check, check_eq, fail, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check, check_eq, command, fail, CaseResult, Ctx};
 
 /// MISBEHAVE(variant, target): the sp sends the message `variant` names, then reports
 /// x4 = w0 and x5 = w2 of what the SPMC answered it.
@@ -38,9 +37,7 @@ enum Variant {
     NarrowResponse = 7,
 }
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static MISBEHAVE_COMMAND: Command = Command { id: MISBEHAVE, name: "misbehave", run: misbehave };
+command!(MISBEHAVE, "misbehave", misbehave);
 
 fn misbehave(ctx: &mut SpCtx, req: &Request) -> Reply {
     let own = u64::from(ctx.session.own_id);
@@ -79,13 +76,12 @@ fn spmc_refused(ctx: &mut Ctx, variant: Variant, target: u16, allowed: &[FfaErro
 const REFUSALS: &[FfaError] = &[FfaError::InvalidParameters, FfaError::Denied];
 
 macro_rules! misbehaviour_case {
-    ($name:ident, $id:literal, $section:expr, $variant:expr, $target:expr, $what:literal, $doc:literal) => {
-        #[distributed_slice(CASES)]
-        #[linkme(crate = ffa_harness::linkme)]
-        #[doc = $doc]
-        static $name: Case = Case::new($id, $section, |ctx| spmc_refused(ctx, $variant, $target, REFUSALS, $what))
-            .abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32])
-            .needs(NEEDS_SP);
+    ($id:literal, $section:expr, $variant:expr, $target:expr, $what:literal, $doc:literal) => {
+        case! {
+            #[doc = $doc]
+            $id, $section, abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_32]), needs(NEEDS_SP);
+            run: |ctx| spmc_refused(ctx, $variant, $target, REFUSALS, $what)
+        }
     };
 }
 
@@ -114,24 +110,23 @@ fn width_mismatch(ctx: &mut Ctx, width: Width, variant: Variant) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static WIDE: Case = Case::new("messaging.sp.response_64_to_request_32_handled", DIRECT_RESP, |ctx| {
+case! {
+    "messaging.sp.response_64_to_request_32_handled", DIRECT_RESP,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_64]), needs(NEEDS_SP);
+    run: |ctx| {
     width_mismatch(ctx, Width::W32, Variant::WideResponse)
-})
-.abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_64])
-.needs(NEEDS_SP);
+}
+}
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static NARROW: Case = Case::new("messaging.sp.response_32_to_request_64_handled", DIRECT_RESP, |ctx| {
+case! {
+    "messaging.sp.response_32_to_request_64_handled", DIRECT_RESP,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_32]), needs(NEEDS_SP);
+    run: |ctx| {
     width_mismatch(ctx, Width::W64, Variant::NarrowResponse)
-})
-.abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_32])
-.needs(NEEDS_SP);
+}
+}
 
 misbehaviour_case!(
-    WRONG_DST,
     "messaging.sp.response_wrong_destination_refused",
     DIRECT_RESP,
     Variant::WrongDestination,
@@ -140,7 +135,6 @@ misbehaviour_case!(
     "A response goes to the endpoint that sent the request: one to another endpoint is refused."
 );
 misbehaviour_case!(
-    FLAGS,
     "messaging.sp.response_reserved_flags_refused",
     DIRECT_RESP,
     Variant::FlagsSet,
@@ -149,7 +143,6 @@ misbehaviour_case!(
     "w2 of a partition message's response is MBZ: a response with w2 = 1 is refused."
 );
 misbehaviour_case!(
-    WRONG_SRC,
     "messaging.sp.response_wrong_source_refused",
     DIRECT_RESP,
     Variant::WrongSource,
@@ -158,7 +151,6 @@ misbehaviour_case!(
     "A partition answers as itself: a response whose source ID is not the sp's is refused."
 );
 misbehaviour_case!(
-    WAIT,
     "messaging.sp.msg_wait_with_request_pending_refused",
     MSG_WAIT,
     Variant::MsgWait,
@@ -167,7 +159,6 @@ misbehaviour_case!(
     "A partition that received a direct request answers it: FFA_MSG_WAIT instead is refused."
 );
 misbehaviour_case!(
-    NESTED_SELF,
     "messaging.sp.nested_request_to_itself_refused",
     DIRECT_REQ,
     Variant::Request,
@@ -175,21 +166,18 @@ misbehaviour_case!(
     "direct request to itself",
     "An endpoint cannot send a direct request to itself, nor while it owes a response."
 );
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static NESTED_SPMC: Case = Case::new("messaging.sp.nested_request_to_spmc_refused", DIRECT_REQ, nested_spmc)
-    .abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::SPM_ID_GET])
-    .needs(NEEDS_SP);
-
-/// The SPMC is not a partition: a partition message from the sp to the SPMC's ID (what
-/// FFA_SPM_ID_GET returned) is refused.
-fn nested_spmc(ctx: &mut Ctx) -> CaseResult {
-    let spmc = ctx.session.spmc_id;
-    check!(spmc != 0xffff, "FFA_SPM_ID_GET failed at boot: the SPMC's ID is unknown");
-    spmc_refused(ctx, Variant::Request, spmc, REFUSALS, "direct request to the SPMC's ID")
+case! {
+    /// The SPMC is not a partition: a partition message from the sp to the SPMC's ID (what
+    /// FFA_SPM_ID_GET returned) is refused.
+    "messaging.sp.nested_request_to_spmc_refused", DIRECT_REQ,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::SPM_ID_GET]), needs(NEEDS_SP);
+    fn nested_spmc(ctx) {
+        let spmc = ctx.session.spmc_id;
+        check!(spmc != 0xffff, "FFA_SPM_ID_GET failed at boot: the SPMC's ID is unknown");
+        spmc_refused(ctx, Variant::Request, spmc, REFUSALS, "direct request to the SPMC's ID")
+    }
 }
 misbehaviour_case!(
-    NESTED_UNKNOWN,
     "messaging.sp.nested_request_to_unknown_refused",
     DIRECT_REQ,
     Variant::Request,
@@ -198,29 +186,27 @@ misbehaviour_case!(
     "A request to an ID no partition has is refused."
 );
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static NESTED_NS: Case = Case::new("messaging.sp.nested_request_to_requester_refused", DIRECT_REQ, nested_ns)
-    .abis(&[FuncId::MSG_SEND_DIRECT_REQ_32])
-    .needs(NEEDS_SP);
-
-/// While the sp owes the normal world a response it cannot send the normal world a request of
-/// its own (v1.1 has no direct requests from a secure partition to the normal world): refused.
-/// Should the SPMC deliver it, we answer it so that the sp can go on, and fail.
-fn nested_ns(ctx: &mut Ctx) -> CaseResult {
-    let sp = crate::sp::sp_id(ctx)?;
-    let own = ctx.session.own_id;
-    let mut r =
-        ctx.ffa.call(crate::sp::request(ctx, sp, Width::W32, MISBEHAVE, [Variant::Request as u64, own.into(), 0, 0]));
-    let mut delivered = false;
-    while r.func() == FuncId::MSG_SEND_DIRECT_REQ_32 {
-        delivered = true;
-        r = ctx.ffa.call(Regs::call(FuncId::MSG_SEND_DIRECT_RESP_32).with(1, u64::from(own) << 16 | u64::from(sp)));
+case! {
+    /// While the sp owes the normal world a response it cannot send the normal world a request of
+    /// its own (v1.1 has no direct requests from a secure partition to the normal world): refused.
+    /// Should the SPMC deliver it, we answer it so that the sp can go on, and fail.
+    "messaging.sp.nested_request_to_requester_refused", DIRECT_REQ,
+    abis(&[FuncId::MSG_SEND_DIRECT_REQ_32]), needs(NEEDS_SP);
+    fn nested_ns(ctx) {
+        let sp = crate::sp::sp_id(ctx)?;
+        let own = ctx.session.own_id;
+        let mut r =
+            ctx.ffa.call(crate::sp::request(ctx, sp, Width::W32, MISBEHAVE, [Variant::Request as u64, own.into(), 0, 0]));
+        let mut delivered = false;
+        while r.func() == FuncId::MSG_SEND_DIRECT_REQ_32 {
+            delivered = true;
+            r = ctx.ffa.call(Regs::call(FuncId::MSG_SEND_DIRECT_RESP_32).with(1, u64::from(own) << 16 | u64::from(sp)));
+        }
+        if delivered {
+            fail!("the SPMC delivered the sp's direct request to the normal world, which had a request pending with it");
+        }
+        check_eq!(r.func(), FuncId::MSG_SEND_DIRECT_RESP_32, "the sp's answer");
+        check_eq!(r.w(4), FuncId::ERROR.0, "what the SPMC answered the sp's request to the normal world (w0)");
+        Ok(())
     }
-    if delivered {
-        fail!("the SPMC delivered the sp's direct request to the normal world, which had a request pending with it");
-    }
-    check_eq!(r.func(), FuncId::MSG_SEND_DIRECT_RESP_32, "the sp's answer");
-    check_eq!(r.w(4), FuncId::ERROR.0, "what the SPMC answered the sp's request to the normal world (w0)");
-    Ok(())
 }

@@ -6,9 +6,8 @@
 use crate::common::direct_receiver;
 use crate::sp::{command, sp_id, Width, ECHO};
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::RUN;
-use ffa_harness::{check, check_eq, check_error, Case, CaseResult, Ctx, Need, CASES};
+use ffa_harness::{case, check, check_eq, check_error, CaseResult, Ctx, Need};
 
 const ABIS: &[FuncId] = &[FuncId::RUN];
 const NEEDS_RUN: &[Need] = &[Need::Abi(FuncId::RUN)];
@@ -17,9 +16,10 @@ fn run(ctx: &Ctx, partition: u16, vcpu: u16) -> Regs {
     ctx.ffa.call(Regs::call(FuncId::RUN).with(1, u64::from(partition) << 16 | u64::from(vcpu)))
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static UNKNOWN: Case = Case::new("run.ffa_run.unknown_partition_invalid", RUN, unknown).abis(ABIS).needs(NEEDS_RUN);
+case! {
+    "run.ffa_run.unknown_partition_invalid", RUN, abis(ABIS), needs(NEEDS_RUN);
+    run: unknown
+}
 
 /// No partition has ID 0x8123: INVALID_PARAMETERS.
 fn unknown(ctx: &mut Ctx) -> CaseResult {
@@ -27,22 +27,21 @@ fn unknown(ctx: &mut Ctx) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static BAD_VCPU: Case = Case::new("run.ffa_run.vcpu_out_of_range_invalid", RUN, bad_vcpu).abis(ABIS).needs(NEEDS_RUN);
-
-/// A vCPU index beyond the partition's execution contexts (0xfffe) is INVALID_PARAMETERS.
-fn bad_vcpu(ctx: &mut Ctx) -> CaseResult {
-    let target = direct_receiver(ctx)?;
-    check_error!(run(ctx, target, 0xfffe), FfaError::InvalidParameters, "FFA_RUN({target:#x}, vCPU 0xfffe)");
-    Ok(())
+case! {
+    /// A vCPU index beyond the partition's execution contexts (0xfffe) is INVALID_PARAMETERS.
+    "run.ffa_run.vcpu_out_of_range_invalid", RUN, abis(ABIS), needs(NEEDS_RUN);
+    fn bad_vcpu(ctx) {
+        let target = direct_receiver(ctx)?;
+        check_error!(run(ctx, target, 0xfffe), FfaError::InvalidParameters, "FFA_RUN({target:#x}, vCPU 0xfffe)");
+        Ok(())
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static WAITING: Case = Case::new("run.ffa_run.waiting_partition_returns_msg_wait", RUN, waiting)
-    .abis(&[FuncId::RUN, FuncId::MSG_WAIT])
-    .needs(&[Need::Abi(FuncId::RUN), Need::Partition(crate::sp::SP_UUID)]);
+case! {
+    "run.ffa_run.waiting_partition_returns_msg_wait", RUN,
+    abis(&[FuncId::RUN, FuncId::MSG_WAIT]), needs(&[Need::Abi(FuncId::RUN), Need::Partition(crate::sp::SP_UUID)]);
+    run: waiting
+}
 
 /// Running our sp while it waits for a message hands it the CPU: it finds no message, calls
 /// FFA_MSG_WAIT again, and FFA_RUN returns with FFA_MSG_WAIT. The sp still answers afterwards.
@@ -55,9 +54,10 @@ fn waiting(ctx: &mut Ctx) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SPMC: Case = Case::new("run.ffa_run.spmc_id_invalid", RUN, spmc).abis(ABIS).needs(NEEDS_RUN);
+case! {
+    "run.ffa_run.spmc_id_invalid", RUN, abis(ABIS), needs(NEEDS_RUN);
+    run: spmc
+}
 
 /// The SPMC is not a partition to run: FFA_RUN(SPMC ID) is INVALID_PARAMETERS. The ID is
 /// what FFA_SPM_ID_GET returned at boot; without it the case cannot name the SPMC.

@@ -3,73 +3,64 @@
 
 use ffa_harness::desc::Uuid;
 use ffa_harness::ffa::{FuncId, Version};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{ID_GET, SPM_ID_GET};
-use ffa_harness::{check, check_eq, check_mbz, check_success, fail, Case, CaseResult, Ctx, Need, CASES};
+use ffa_harness::{case, check, check_eq, check_mbz, check_success, fail, Need};
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static NS_ZERO: Case = Case::new("setup.id_get.ns_caller_is_zero", ID_GET, ns_is_zero).abis(&[FuncId::ID_GET]);
-
-/// The caller at the non-secure physical instance (here the hypervisor) has endpoint ID 0:
-/// FFA_SUCCESS_32 with the ID in w2[15:0], w2[31:16] and w1, w3..w7 MBZ.
-fn ns_is_zero(ctx: &mut Ctx) -> CaseResult {
-    let r = ctx.ffa.id_get();
-    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_ID_GET function");
-    check_eq!(r.w(2), 0, "FFA_ID_GET w2 (own ID, upper half MBZ)");
-    check_eq!(r.w(1), 0, "FFA_ID_GET w1 (MBZ)");
-    check_mbz!(r, 3, 7, "FFA_ID_GET");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static STABLE: Case = Case::new("setup.id_get.stable_across_calls", ID_GET, stable).abis(&[FuncId::ID_GET]);
-
-/// An endpoint's ID does not change: three calls return the same w2.
-fn stable(ctx: &mut Ctx) -> CaseResult {
-    let first = ctx.ffa.id_get().w(2);
-    for _ in 0..2 {
-        check_eq!(ctx.ffa.id_get().w(2), first, "FFA_ID_GET w2 on a later call");
+case! {
+    /// The caller at the non-secure physical instance (here the hypervisor) has endpoint ID 0:
+    /// FFA_SUCCESS_32 with the ID in w2[15:0], w2[31:16] and w1, w3..w7 MBZ.
+    "setup.id_get.ns_caller_is_zero", ID_GET, abis(&[FuncId::ID_GET]);
+    fn ns_is_zero(ctx) {
+        let r = ctx.ffa.id_get();
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_ID_GET function");
+        check_eq!(r.w(2), 0, "FFA_ID_GET w2 (own ID, upper half MBZ)");
+        check_eq!(r.w(1), 0, "FFA_ID_GET w1 (MBZ)");
+        check_mbz!(r, 3, 7, "FFA_ID_GET");
+        Ok(())
     }
-    Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SPM_ID: Case = Case::new("setup.spm_id_get.returns_secure_spmc_id", SPM_ID_GET, spm_id)
-    .abis(&[FuncId::SPM_ID_GET])
-    .since(Version::V1_1)
-    .needs(&[Need::Abi(FuncId::SPM_ID_GET)]);
-
-/// At the non-secure physical instance FFA_SPM_ID_GET returns the SPMC's ID (Hafnium quotes
-/// v1.1 Beta0 13.9.2): a secure ID (bit 15 set) in w2[15:0], w2[31:16], w1 and w3..w7 MBZ.
-fn spm_id(ctx: &mut Ctx) -> CaseResult {
-    let r = ctx.ffa.spm_id_get();
-    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_SPM_ID_GET function");
-    check!(r.w(2) & 0x8000 != 0, "SPMC ID {:#x} lacks bit 15 (secure)", r.w(2));
-    check_eq!(r.w(2) >> 16, 0, "FFA_SPM_ID_GET w2[31:16] (MBZ)");
-    check_eq!(r.w(1), 0, "FFA_SPM_ID_GET w1 (MBZ)");
-    check_mbz!(r, 3, 7, "FFA_SPM_ID_GET");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SPM_ID_DISTINCT: Case = Case::new("setup.spm_id_get.distinct_from_every_endpoint", SPM_ID_GET, spm_id_distinct)
-    .abis(&[FuncId::SPM_ID_GET, FuncId::ID_GET, FuncId::PARTITION_INFO_GET])
-    .since(Version::V1_1)
-    .needs(&[Need::Abi(FuncId::SPM_ID_GET)]);
-
-/// The SPMC ID names the SPMC alone: it is neither the caller's ID nor any partition's.
-fn spm_id_distinct(ctx: &mut Ctx) -> CaseResult {
-    let spmc = ctx.ffa.spm_id_get();
-    check_success!(spmc, "FFA_SPM_ID_GET");
-    let spmc = spmc.w(2) as u16;
-    check!(spmc != ctx.session.own_id, "SPMC ID {spmc:#x} equals the caller's own ID");
-    let listing = ctx.partitions(Uuid::NIL)?;
-    if let Some(p) = listing.iter().find(|p| p.id == spmc) {
-        fail!("partition {:#x} has the SPMC's ID", p.id);
+case! {
+    /// An endpoint's ID does not change: three calls return the same w2.
+    "setup.id_get.stable_across_calls", ID_GET, abis(&[FuncId::ID_GET]);
+    fn stable(ctx) {
+        let first = ctx.ffa.id_get().w(2);
+        for _ in 0..2 {
+            check_eq!(ctx.ffa.id_get().w(2), first, "FFA_ID_GET w2 on a later call");
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+case! {
+    /// At the non-secure physical instance FFA_SPM_ID_GET returns the SPMC's ID (Hafnium quotes
+    /// v1.1 Beta0 13.9.2): a secure ID (bit 15 set) in w2[15:0], w2[31:16], w1 and w3..w7 MBZ.
+    "setup.spm_id_get.returns_secure_spmc_id", SPM_ID_GET,
+    abis(&[FuncId::SPM_ID_GET]), since(Version::V1_1), needs(&[Need::Abi(FuncId::SPM_ID_GET)]);
+    fn spm_id(ctx) {
+        let r = ctx.ffa.spm_id_get();
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_SPM_ID_GET function");
+        check!(r.w(2) & 0x8000 != 0, "SPMC ID {:#x} lacks bit 15 (secure)", r.w(2));
+        check_eq!(r.w(2) >> 16, 0, "FFA_SPM_ID_GET w2[31:16] (MBZ)");
+        check_eq!(r.w(1), 0, "FFA_SPM_ID_GET w1 (MBZ)");
+        check_mbz!(r, 3, 7, "FFA_SPM_ID_GET");
+        Ok(())
+    }
+}
+
+case! {
+    /// The SPMC ID names the SPMC alone: it is neither the caller's ID nor any partition's.
+    "setup.spm_id_get.distinct_from_every_endpoint", SPM_ID_GET,
+    abis(&[FuncId::SPM_ID_GET, FuncId::ID_GET, FuncId::PARTITION_INFO_GET]), since(Version::V1_1), needs(&[Need::Abi(FuncId::SPM_ID_GET)]);
+    fn spm_id_distinct(ctx) {
+        let spmc = ctx.ffa.spm_id_get();
+        check_success!(spmc, "FFA_SPM_ID_GET");
+        let spmc = spmc.w(2) as u16;
+        check!(spmc != ctx.session.own_id, "SPMC ID {spmc:#x} equals the caller's own ID");
+        let listing = ctx.partitions(Uuid::NIL)?;
+        if let Some(p) = listing.iter().find(|p| p.id == spmc) {
+            fail!("partition {:#x} has the SPMC's ID", p.id);
+        }
+        Ok(())
+    }
 }

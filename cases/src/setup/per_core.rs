@@ -8,9 +8,8 @@
 use ffa_harness::cores::{CoreValue, PerCore};
 use ffa_harness::desc::Uuid;
 use ffa_harness::ffa::{FuncId, Version};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{FEATURES, ID_GET, PARTITION_INFO_GET, SPM_ID_GET, VERSION};
-use ffa_harness::{check_eq, check_success, Case, CaseResult, Ctx, Failure, Need, CASES};
+use ffa_harness::{case, check_eq, check_success, CaseResult, Ctx, Failure, Need};
 
 /// Every core's values equal the boot core's.
 fn same_everywhere(all: &PerCore, what: &str) -> CaseResult {
@@ -21,9 +20,10 @@ fn same_everywhere(all: &PerCore, what: &str) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static ID: Case = Case::new("setup.id_get.same_on_every_core", ID_GET, id).abis(&[FuncId::ID_GET]);
+case! {
+    "setup.id_get.same_on_every_core", ID_GET, abis(&[FuncId::ID_GET]);
+    run: id
+}
 
 /// FFA_ID_GET returns the caller's endpoint ID on every core, and it is the one the boot
 /// core's session has.
@@ -38,10 +38,10 @@ fn id(ctx: &mut Ctx) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static VERSION_EVERYWHERE: Case =
-    Case::new("setup.version.same_on_every_core", VERSION, version).abis(&[FuncId::VERSION]);
+case! {
+    "setup.version.same_on_every_core", VERSION, abis(&[FuncId::VERSION]);
+    run: version
+}
 
 /// FFA_VERSION with the negotiated version answers the same on every core.
 fn version(ctx: &mut Ctx) -> CaseResult {
@@ -55,10 +55,10 @@ fn version(ctx: &mut Ctx) -> CaseResult {
 const PROBED: [FuncId; 4] =
     [FuncId::ID_GET, FuncId::RXTX_MAP_64, FuncId::PARTITION_INFO_GET, FuncId::MSG_SEND_DIRECT_REQ_32];
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static FEATURES_EVERYWHERE: Case =
-    Case::new("setup.features.same_on_every_core", FEATURES, features).abis(&[FuncId::FEATURES]);
+case! {
+    "setup.features.same_on_every_core", FEATURES, abis(&[FuncId::FEATURES]);
+    run: features
+}
 
 /// FFA_FEATURES gives the same w0 and w2 for each probed function on every core.
 fn features(ctx: &mut Ctx) -> CaseResult {
@@ -71,28 +71,25 @@ fn features(ctx: &mut Ctx) -> CaseResult {
     same_everywhere(&all, "FFA_FEATURES (w0 << 32 | w2) of ID_GET, RXTX_MAP_64, PARTITION_INFO_GET, DIRECT_REQ_32")
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SPM_ID_EVERYWHERE: Case = Case::new("setup.spm_id_get.same_on_every_core", SPM_ID_GET, spm_id)
-    .abis(&[FuncId::SPM_ID_GET])
-    .since(Version::V1_1)
-    .needs(&[Need::Abi(FuncId::SPM_ID_GET)]);
-
-/// FFA_SPM_ID_GET names the same SPMC on every core.
-fn spm_id(ctx: &mut Ctx) -> CaseResult {
-    let all = ctx.on_all_cores(|ctx| {
-        let r = ctx.ffa.spm_id_get();
-        check_success!(r, "FFA_SPM_ID_GET");
-        Ok([r.w(2).into(), 0, 0, 0])
-    })?;
-    same_everywhere(&all, "FFA_SPM_ID_GET w2")
+case! {
+    /// FFA_SPM_ID_GET names the same SPMC on every core.
+    "setup.spm_id_get.same_on_every_core", SPM_ID_GET,
+    abis(&[FuncId::SPM_ID_GET]), since(Version::V1_1), needs(&[Need::Abi(FuncId::SPM_ID_GET)]);
+    fn spm_id(ctx) {
+        let all = ctx.on_all_cores(|ctx| {
+            let r = ctx.ffa.spm_id_get();
+            check_success!(r, "FFA_SPM_ID_GET");
+            Ok([r.w(2).into(), 0, 0, 0])
+        })?;
+        same_everywhere(&all, "FFA_SPM_ID_GET w2")
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static COUNT_EVERYWHERE: Case =
-    Case::new("setup.partition_info_get.same_count_on_every_core", PARTITION_INFO_GET, count)
-        .abis(&[FuncId::PARTITION_INFO_GET]);
+case! {
+    "setup.partition_info_get.same_count_on_every_core", PARTITION_INFO_GET,
+    abis(&[FuncId::PARTITION_INFO_GET]);
+    run: count
+}
 
 /// The count-only form (w5 bit 0, which leaves RX alone, so every core can ask at once) gives
 /// the same count and descriptor size on every core.
@@ -105,10 +102,11 @@ fn count(ctx: &mut Ctx) -> CaseResult {
     same_everywhere(&all, "FFA_PARTITION_INFO_GET count (w2) and size (w3)")
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static LISTING_EVERYWHERE: Case = Case::new("setup.partition_info_get.same_on_every_core", PARTITION_INFO_GET, listing)
-    .abis(&[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE]);
+case! {
+    "setup.partition_info_get.same_on_every_core", PARTITION_INFO_GET,
+    abis(&[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE]);
+    run: listing
+}
 
 /// The full listing, read through the one RX buffer and so from one core after the other, is
 /// the same on every core: the same partitions with the same IDs, execution-context counts,

@@ -6,9 +6,8 @@
 
 use crate::common::{with_rxtx_unmapped, UPPER_JUNK};
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::{RXTX_MAP, SMC32_UPPER_BITS};
-use ffa_harness::{check, check_eq, check_error, check_mbz, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check, check_eq, check_error, check_mbz, CaseResult, Ctx};
 
 const ABIS: &[FuncId] = &[FuncId::RXTX_MAP_64, FuncId::RXTX_UNMAP];
 
@@ -20,47 +19,45 @@ fn refused_nothing_mapped(ctx: &mut Ctx, r: Regs, want: FfaError, what: &str) ->
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static TWICE: Case = Case::new("setup.rxtx_map.second_pair_denied", RXTX_MAP, twice).abis(ABIS);
-
-/// An endpoint has one RX/TX pair: mapping another while one is mapped is DENIED.
-fn twice(ctx: &mut Ctx) -> CaseResult {
-    let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
-    check_error!(r, FfaError::Denied, "FFA_RXTX_MAP while the harness pair is mapped");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static REMAP: Case = Case::new("setup.rxtx_map.other_pair_after_unmap", RXTX_MAP, remap).abis(ABIS);
-
-/// After FFA_RXTX_UNMAP another pair can be mapped: FFA_SUCCESS_32.
-fn remap(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
+case! {
+    /// An endpoint has one RX/TX pair: mapping another while one is mapped is DENIED.
+    "setup.rxtx_map.second_pair_denied", RXTX_MAP, abis(ABIS);
+    fn twice(ctx) {
         let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
-        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of a fresh pair");
+        check_error!(r, FfaError::Denied, "FFA_RXTX_MAP while the harness pair is mapped");
         Ok(())
-    })
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static RESULT_MBZ: Case = Case::new("setup.rxtx_map.result_registers_mbz", RXTX_MAP, result_mbz).abis(ABIS);
-
-/// FFA_SUCCESS of FFA_RXTX_MAP carries nothing: w1..w7 are reserved (MBZ).
-fn result_mbz(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
-        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of a fresh pair");
-        check_mbz!(r, 1, 7, "FFA_RXTX_MAP result");
-        Ok(())
-    })
+case! {
+    /// After FFA_RXTX_UNMAP another pair can be mapped: FFA_SUCCESS_32.
+    "setup.rxtx_map.other_pair_after_unmap", RXTX_MAP, abis(ABIS);
+    fn remap(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
+            check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of a fresh pair");
+            Ok(())
+        })
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static TWO_PAGES: Case = Case::new("setup.rxtx_map.two_page_count_accepted", RXTX_MAP, two_pages).abis(ABIS);
+case! {
+    /// FFA_SUCCESS of FFA_RXTX_MAP carries nothing: w1..w7 are reserved (MBZ).
+    "setup.rxtx_map.result_registers_mbz", RXTX_MAP, abis(ABIS);
+    fn result_mbz(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
+            check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP of a fresh pair");
+            check_mbz!(r, 1, 7, "FFA_RXTX_MAP result");
+            Ok(())
+        })
+    }
+}
+
+case! {
+    "setup.rxtx_map.two_page_count_accepted", RXTX_MAP, abis(ABIS);
+    run: two_pages
+}
 
 /// A page count of 2 (w3 counts 4 KiB pages) for two separate two-page buffers is accepted.
 /// The case sees only the answer: that the SPMC then uses the second page of each buffer
@@ -73,22 +70,21 @@ fn two_pages(ctx: &mut Ctx) -> CaseResult {
     })
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static ZERO_PAGES: Case = Case::new("setup.rxtx_map.zero_pages_invalid", RXTX_MAP, zero_pages).abis(ABIS);
-
-/// A page count of 0 describes no buffer: INVALID_PARAMETERS.
-fn zero_pages(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 0);
-        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with 0 pages")
-    })
+case! {
+    /// A page count of 0 describes no buffer: INVALID_PARAMETERS.
+    "setup.rxtx_map.zero_pages_invalid", RXTX_MAP, abis(ABIS);
+    fn zero_pages(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 0);
+            refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with 0 pages")
+        })
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static PAGE_COUNT_MBZ: Case =
-    Case::new("setup.rxtx_map.page_count_reserved_bits_invalid", RXTX_MAP, page_count_mbz).abis(ABIS);
+case! {
+    "setup.rxtx_map.page_count_reserved_bits_invalid", RXTX_MAP, abis(ABIS);
+    run: page_count_mbz
+}
 
 /// The page count is w3[5:0]; w3[31:6] are reserved (MBZ) (TF-A's EL3 SPMC names the field
 /// "Bits [5:0]", OP-TEE refuses any of bits [63:6]): a count of 1 with bit 6 set is
@@ -101,10 +97,10 @@ fn page_count_mbz(ctx: &mut Ctx) -> CaseResult {
     })
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static PAGE_COUNT_BIT5: Case =
-    Case::new("setup.rxtx_map.page_count_bit5_honoured", RXTX_MAP, page_count_bit5).abis(ABIS);
+case! {
+    "setup.rxtx_map.page_count_bit5_honoured", RXTX_MAP, abis(ABIS);
+    run: page_count_bit5
+}
 
 /// Bit 5 is part of the page count (w3[5:0], up to 63 pages): 33-page buffers whose RX starts
 /// one page after TX overlap in 32 pages, so the pair is INVALID_PARAMETERS. A callee that
@@ -119,34 +115,33 @@ fn page_count_bit5(ctx: &mut Ctx) -> CaseResult {
     })
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static MISALIGNED_TX: Case = Case::new("setup.rxtx_map.misaligned_tx_invalid", RXTX_MAP, misaligned_tx).abis(ABIS);
-
-/// Buffers are aligned to the minimum granule (4 KiB here): a TX address 0x10 past a page
-/// boundary is INVALID_PARAMETERS.
-fn misaligned_tx(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr() + 0x10, ctx.pages.spare[2].addr(), 1);
-        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at page + 0x10")
-    })
+case! {
+    /// Buffers are aligned to the minimum granule (4 KiB here): a TX address 0x10 past a page
+    /// boundary is INVALID_PARAMETERS.
+    "setup.rxtx_map.misaligned_tx_invalid", RXTX_MAP, abis(ABIS);
+    fn misaligned_tx(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr() + 0x10, ctx.pages.spare[2].addr(), 1);
+            refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at page + 0x10")
+        })
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static MISALIGNED_RX: Case = Case::new("setup.rxtx_map.misaligned_rx_invalid", RXTX_MAP, misaligned_rx).abis(ABIS);
-
-/// As for TX: an RX address 0x800 past a page boundary is INVALID_PARAMETERS.
-fn misaligned_rx(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[2].addr() + 0x800, 1);
-        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with RX at page + 0x800")
-    })
+case! {
+    /// As for TX: an RX address 0x800 past a page boundary is INVALID_PARAMETERS.
+    "setup.rxtx_map.misaligned_rx_invalid", RXTX_MAP, abis(ABIS);
+    fn misaligned_rx(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let r = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[2].addr() + 0x800, 1);
+            refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with RX at page + 0x800")
+        })
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SAME: Case = Case::new("setup.rxtx_map.same_page_for_both_invalid", RXTX_MAP, same).abis(ABIS);
+case! {
+    "setup.rxtx_map.same_page_for_both_invalid", RXTX_MAP, abis(ABIS);
+    run: same
+}
 
 /// TX and RX are distinct buffers: the same address for both is INVALID_PARAMETERS (Hafnium,
 /// TF-A's EL3 SPMC; OP-TEE 4.10 maps it).
@@ -158,9 +153,10 @@ fn same(ctx: &mut Ctx) -> CaseResult {
     })
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static OVERLAP: Case = Case::new("setup.rxtx_map.overlapping_buffers_invalid", RXTX_MAP, overlap).abis(ABIS);
+case! {
+    "setup.rxtx_map.overlapping_buffers_invalid", RXTX_MAP, abis(ABIS);
+    run: overlap
+}
 
 /// Two-page buffers one page apart overlap in their second page: INVALID_PARAMETERS.
 fn overlap(ctx: &mut Ctx) -> CaseResult {
@@ -170,9 +166,10 @@ fn overlap(ctx: &mut Ctx) -> CaseResult {
     })
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SECURE: Case = Case::new("setup.rxtx_map.secure_memory_invalid", RXTX_MAP, secure).abis(ABIS);
+case! {
+    "setup.rxtx_map.secure_memory_invalid", RXTX_MAP, abis(ABIS);
+    run: secure
+}
 
 /// The normal world cannot hand secure memory to the SPMC as its buffers: a TX and RX pair in
 /// secure DRAM is INVALID_PARAMETERS.
@@ -184,49 +181,45 @@ fn secure(ctx: &mut Ctx) -> CaseResult {
     })
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static NULL: Case = Case::new("setup.rxtx_map.null_address_invalid", RXTX_MAP, null).abis(ABIS);
-
-/// Address 0 is not a buffer the normal world owns: INVALID_PARAMETERS.
-fn null(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        let r = ctx.ffa.rxtx_map(0, ctx.pages.spare[0].addr(), 1);
-        refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at address 0")
-    })
+case! {
+    /// Address 0 is not a buffer the normal world owns: INVALID_PARAMETERS.
+    "setup.rxtx_map.null_address_invalid", RXTX_MAP, abis(ABIS);
+    fn null(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let r = ctx.ffa.rxtx_map(0, ctx.pages.spare[0].addr(), 1);
+            refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at address 0")
+        })
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SMC32: Case = Case::new("setup.rxtx_map.smc32_form_maps", RXTX_MAP, smc32).abis(&[FuncId::RXTX_MAP_32]);
-
-/// FFA_RXTX_MAP_32 takes 32-bit addresses and maps like the 64-bit form.
-fn smc32(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
-        check!(tx >> 32 == 0 && rx >> 32 == 0, "the spare pages are above 4 GiB: SMC32 cannot name them");
-        let r = ctx.ffa.call(Regs::call(FuncId::RXTX_MAP_32).with(1, tx).with(2, rx).with(3, 1));
-        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP_32");
-        Ok(())
-    })
+case! {
+    /// FFA_RXTX_MAP_32 takes 32-bit addresses and maps like the 64-bit form.
+    "setup.rxtx_map.smc32_form_maps", RXTX_MAP, abis(&[FuncId::RXTX_MAP_32]);
+    fn smc32(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
+            check!(tx >> 32 == 0 && rx >> 32 == 0, "the spare pages are above 4 GiB: SMC32 cannot name them");
+            let r = ctx.ffa.call(Regs::call(FuncId::RXTX_MAP_32).with(1, tx).with(2, rx).with(3, 1));
+            check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP_32");
+            Ok(())
+        })
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SMC32_UPPER: Case =
-    Case::new("setup.rxtx_map.smc32_upper_bits_ignored", SMC32_UPPER_BITS, smc32_upper).abis(&[FuncId::RXTX_MAP_32]);
-
-/// An SMC32 callee ignores bits [63:32] of its arguments (SMCCC): FFA_RXTX_MAP_32 with junk
-/// above the 32-bit addresses and page count maps the same pair.
-fn smc32_upper(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
-        let r = ctx.ffa.call(
-            Regs::call(FuncId::RXTX_MAP_32).with(1, UPPER_JUNK | tx).with(2, UPPER_JUNK | rx).with(3, UPPER_JUNK | 1),
-        );
-        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP_32 with junk in x1..x3[63:32]");
-        Ok(())
-    })
+case! {
+    /// An SMC32 callee ignores bits [63:32] of its arguments (SMCCC): FFA_RXTX_MAP_32 with junk
+    /// above the 32-bit addresses and page count maps the same pair.
+    "setup.rxtx_map.smc32_upper_bits_ignored", SMC32_UPPER_BITS, abis(&[FuncId::RXTX_MAP_32]);
+    fn smc32_upper(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            let (tx, rx) = (ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr());
+            let r = ctx.ffa.call(
+                Regs::call(FuncId::RXTX_MAP_32).with(1, UPPER_JUNK | tx).with(2, UPPER_JUNK | rx).with(3, UPPER_JUNK | 1),
+            );
+            check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_MAP_32 with junk in x1..x3[63:32]");
+            Ok(())
+        })
+    }
 }
 
 #[cfg(test)]

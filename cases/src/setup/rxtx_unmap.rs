@@ -4,48 +4,44 @@
 
 use crate::common::with_rxtx_unmapped;
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::RXTX_UNMAP;
-use ffa_harness::{check_eq, check_error, check_mbz, Case, CaseResult, Ctx, CASES};
+use ffa_harness::{case, check_eq, check_error, check_mbz};
 
 const ABIS: &[FuncId] = &[FuncId::RXTX_UNMAP];
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static SUCCESS: Case = Case::new("setup.rxtx_unmap.success_registers", RXTX_UNMAP, success).abis(ABIS);
-
-/// Unmapping the caller's pair returns FFA_SUCCESS_32 with w1..w7 MBZ.
-fn success(ctx: &mut Ctx) -> CaseResult {
-    let r = ctx.ffa.rxtx_unmap();
-    let remap = ctx.remap_rxtx();
-    check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_UNMAP");
-    check_mbz!(r, 1, 7, "FFA_RXTX_UNMAP result");
-    remap
+case! {
+    /// Unmapping the caller's pair returns FFA_SUCCESS_32 with w1..w7 MBZ.
+    "setup.rxtx_unmap.success_registers", RXTX_UNMAP, abis(ABIS);
+    fn success(ctx) {
+        let r = ctx.ffa.rxtx_unmap();
+        let remap = ctx.remap_rxtx();
+        check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RXTX_UNMAP");
+        check_mbz!(r, 1, 7, "FFA_RXTX_UNMAP result");
+        remap
+    }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static NOT_MAPPED: Case = Case::new("setup.rxtx_unmap.nothing_mapped_invalid", RXTX_UNMAP, not_mapped).abis(ABIS);
+case! {
+    /// With no pair mapped, FFA_RXTX_UNMAP is INVALID_PARAMETERS.
+    "setup.rxtx_unmap.nothing_mapped_invalid", RXTX_UNMAP, abis(ABIS);
+    fn not_mapped(ctx) {
+        with_rxtx_unmapped(ctx, |ctx| {
+            check_error!(ctx.ffa.rxtx_unmap(), FfaError::InvalidParameters, "FFA_RXTX_UNMAP with nothing mapped");
+            Ok(())
+        })
+    }
+}
 
-/// With no pair mapped, FFA_RXTX_UNMAP is INVALID_PARAMETERS.
-fn not_mapped(ctx: &mut Ctx) -> CaseResult {
-    with_rxtx_unmapped(ctx, |ctx| {
-        check_error!(ctx.ffa.rxtx_unmap(), FfaError::InvalidParameters, "FFA_RXTX_UNMAP with nothing mapped");
+case! {
+    /// The normal world cannot unmap a secure partition's buffers: w1 = 0x8001 << 16 is
+    /// INVALID_PARAMETERS (TFTF `test_ffa_rxtx_unmap_fail_if_sp`), and the caller's own pair stays
+    /// mapped. (OP-TEE 4.10 ignores w1 and unmaps the caller's pair.)
+    "setup.rxtx_unmap.secure_endpoint_id_invalid", RXTX_UNMAP, abis(ABIS);
+    fn foreign(ctx) {
+        let r = ctx.ffa.call(Regs::call(FuncId::RXTX_UNMAP).with(1, 0x8001 << 16));
+        check_error!(r, FfaError::InvalidParameters, "FFA_RXTX_UNMAP(w1 = 0x8001 << 16)");
+        let again = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
+        check_error!(again, FfaError::Denied, "the caller's pair must still be mapped, so a new FFA_RXTX_MAP");
         Ok(())
-    })
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static FOREIGN: Case = Case::new("setup.rxtx_unmap.secure_endpoint_id_invalid", RXTX_UNMAP, foreign).abis(ABIS);
-
-/// The normal world cannot unmap a secure partition's buffers: w1 = 0x8001 << 16 is
-/// INVALID_PARAMETERS (TFTF `test_ffa_rxtx_unmap_fail_if_sp`), and the caller's own pair stays
-/// mapped. (OP-TEE 4.10 ignores w1 and unmaps the caller's pair.)
-fn foreign(ctx: &mut Ctx) -> CaseResult {
-    let r = ctx.ffa.call(Regs::call(FuncId::RXTX_UNMAP).with(1, 0x8001 << 16));
-    check_error!(r, FfaError::InvalidParameters, "FFA_RXTX_UNMAP(w1 = 0x8001 << 16)");
-    let again = ctx.ffa.rxtx_map(ctx.pages.spare[0].addr(), ctx.pages.spare[1].addr(), 1);
-    check_error!(again, FfaError::Denied, "the caller's pair must still be mapped, so a new FFA_RXTX_MAP");
-    Ok(())
+    }
 }

@@ -7,9 +7,8 @@
 
 use ffa_harness::desc::Uuid;
 use ffa_harness::ffa::{FuncId, Regs, Version, CALLEE_SAVED_CANARY};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::SMCCC_PRESERVED;
-use ffa_harness::{expect_eq, Case, CaseResult, Ctx, Expectations, CASES};
+use ffa_harness::{case, expect_eq, CaseResult, Ctx, Expectations};
 
 const ABIS: &[FuncId] = &[FuncId::VERSION, FuncId::FEATURES, FuncId::ID_GET, FuncId::SPM_ID_GET, FuncId::RX_RELEASE];
 
@@ -39,10 +38,10 @@ fn settle(ctx: &Ctx, call: &Regs, answer: &Regs) {
     }
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static CALLEE_SAVED: Case =
-    Case::new("setup.smccc.callee_saved_registers_preserved", SMCCC_PRESERVED, callee_saved).abis(ABIS);
+case! {
+    "setup.smccc.callee_saved_registers_preserved", SMCCC_PRESERVED, abis(ABIS);
+    run: callee_saved
+}
 
 /// x18..x30 hold canaries across each call and must hold them after it.
 fn callee_saved(ctx: &mut Ctx) -> CaseResult {
@@ -57,12 +56,11 @@ fn callee_saved(ctx: &mut Ctx) -> CaseResult {
     e.done()
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static UNUSED_RESULTS: Case =
-    Case::new("setup.smccc.unused_result_registers_preserved", SMCCC_PRESERVED, unused_results)
-        .abis(ABIS)
-        .since(Version::V1_2);
+case! {
+    "setup.smccc.unused_result_registers_preserved", SMCCC_PRESERVED,
+    abis(ABIS), since(Version::V1_2);
+    run: unused_results
+}
 
 /// A v1.2 caller (SMCCC v1.2) puts canaries in x8..x17 of calls that return nothing there:
 /// they come back unchanged.

@@ -16,9 +16,8 @@
 //! accepts that restore, because it re-requests the version in force.
 
 use ffa_harness::ffa::{FuncId, Regs, Version};
-use ffa_harness::linkme::distributed_slice;
 use ffa_harness::spec::VERSION;
-use ffa_harness::{check, check_eq, check_mbz, fail, Case, CaseResult, Ctx, Failure, CASES};
+use ffa_harness::{case, check, check_eq, check_mbz, fail, CaseResult, Ctx, Failure};
 
 const ABIS: &[FuncId] = &[FuncId::VERSION];
 /// FFA_VERSION's NOT_SUPPORTED: w0 = 0xFFFFFFFF.
@@ -50,83 +49,76 @@ fn refused_or_own_version(ctx: &Ctx, w0: u32, what: &str) -> CaseResult {
     Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static RESULT_MBZ: Case = Case::new("setup.version.result_registers_mbz", VERSION, result_mbz).abis(ABIS);
-
-/// FFA_VERSION returns only w0: w1..w7 are reserved (MBZ) in the result.
-fn result_mbz(ctx: &mut Ctx) -> CaseResult {
-    let r = ask(ctx, ctx.version().to_u32().into())?;
-    check_mbz!(r, 1, 7, "FFA_VERSION result");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static BIT31: Case = Case::new("setup.version.bit31_set_not_supported", VERSION, bit31).abis(ABIS);
-
-/// Bit 31 of w1 is MBZ: a request with it set is answered with NOT_SUPPORTED in w0 (every
-/// implementation agrees: Hafnium, OP-TEE, TF-A's SPMD and EL3 SPMC, Arm's FF-A ACS).
-fn bit31(ctx: &mut Ctx) -> CaseResult {
-    let r = ask(ctx, u64::from(ctx.version().to_u32() | 1 << 31))?;
-    check_eq!(r.w(0), NOT_SUPPORTED, "FFA_VERSION(w1 bit 31 set) w0");
-    Ok(())
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static MAJOR_2: Case = Case::new("setup.version.major_2_incompatible", VERSION, major_2).abis(ABIS);
-
-/// A caller of major version 2 is incompatible with a v1.x callee, which answers either
-/// NOT_SUPPORTED (Hafnium) or its own version (OP-TEE, TF-A's EL3 SPMC, TFTF's and Arm's
-/// ACS expectation): both readings pass, any other value fails (see the module comment).
-fn major_2(ctx: &mut Ctx) -> CaseResult {
-    let r = ask(ctx, Version::new(2, 0).to_u32().into())?;
-    refused_or_own_version(ctx, r.w(0), "FFA_VERSION(2.0)")
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static MAJOR_0: Case = Case::new("setup.version.major_0_incompatible", VERSION, major_0).abis(ABIS);
-
-/// A caller of major version 0 (0.9) is incompatible with a v1.x callee: NOT_SUPPORTED or the
-/// callee's own version, as for major 2.
-fn major_0(ctx: &mut Ctx) -> CaseResult {
-    let r = ask(ctx, Version::new(0, 9).to_u32().into())?;
-    refused_or_own_version(ctx, r.w(0), "FFA_VERSION(0.9)")
-}
-
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static OWN_VERSION_STABLE: Case =
-    Case::new("setup.version.own_version_independent_of_request", VERSION, own_version_stable).abis(ABIS);
-
-/// For every compatible request (1.0 up to the callee's own minor) w0 is the callee's own
-/// version, the value the session's request got at boot, not an echo of the request (13.2.1).
-/// From v1.2 the version is locked after the first other FF-A call (version_lock.rs), so a
-/// request other than the negotiated one may be answered with NOT_SUPPORTED (Hafnium); the
-/// negotiated version itself is never refused.
-fn own_version_stable(ctx: &mut Ctx) -> CaseResult {
-    let Some(own) = Version::from_u32(ctx.session.returned) else { fail!("the session has no SPMC version") };
-    for minor in 0..=own.minor {
-        let asked = Version::new(own.major, minor);
-        let w0 = ask(ctx, asked.to_u32().into())?.w(0);
-        if w0 == NOT_SUPPORTED && asked != ctx.version() && ctx.version() >= Version::V1_2 {
-            continue;
-        }
-        check_eq!(w0, ctx.session.returned, "FFA_VERSION({asked}) w0 vs the callee's own version");
+case! {
+    /// FFA_VERSION returns only w0: w1..w7 are reserved (MBZ) in the result.
+    "setup.version.result_registers_mbz", VERSION, abis(ABIS);
+    fn result_mbz(ctx) {
+        let r = ask(ctx, ctx.version().to_u32().into())?;
+        check_mbz!(r, 1, 7, "FFA_VERSION result");
+        Ok(())
     }
-    Ok(())
 }
 
-#[distributed_slice(CASES)]
-#[linkme(crate = ffa_harness::linkme)]
-static HIGHER_MINOR: Case = Case::new("setup.version.higher_minor_never_claims_it", VERSION, higher_minor).abis(ABIS);
+case! {
+    /// Bit 31 of w1 is MBZ: a request with it set is answered with NOT_SUPPORTED in w0 (every
+    /// implementation agrees: Hafnium, OP-TEE, TF-A's SPMD and EL3 SPMC, Arm's FF-A ACS).
+    "setup.version.bit31_set_not_supported", VERSION, abis(ABIS);
+    fn bit31(ctx) {
+        let r = ask(ctx, u64::from(ctx.version().to_u32() | 1 << 31))?;
+        check_eq!(r.w(0), NOT_SUPPORTED, "FFA_VERSION(w1 bit 31 set) w0");
+        Ok(())
+    }
+}
 
-/// A request for a minor version above the callee's own (1.999) must not be answered with
-/// that version: the callee returns its own lower version (OP-TEE, TF-A) or NOT_SUPPORTED
-/// (Hafnium, which refuses any request it cannot serve).
-fn higher_minor(ctx: &mut Ctx) -> CaseResult {
-    let r = ask(ctx, Version::new(1, 999).to_u32().into())?;
-    refused_or_own_version(ctx, r.w(0), "FFA_VERSION(1.999)")
+case! {
+    /// A caller of major version 2 is incompatible with a v1.x callee, which answers either
+    /// NOT_SUPPORTED (Hafnium) or its own version (OP-TEE, TF-A's EL3 SPMC, TFTF's and Arm's
+    /// ACS expectation): both readings pass, any other value fails (see the module comment).
+    "setup.version.major_2_incompatible", VERSION, abis(ABIS);
+    fn major_2(ctx) {
+        let r = ask(ctx, Version::new(2, 0).to_u32().into())?;
+        refused_or_own_version(ctx, r.w(0), "FFA_VERSION(2.0)")
+    }
+}
+
+case! {
+    /// A caller of major version 0 (0.9) is incompatible with a v1.x callee: NOT_SUPPORTED or the
+    /// callee's own version, as for major 2.
+    "setup.version.major_0_incompatible", VERSION, abis(ABIS);
+    fn major_0(ctx) {
+        let r = ask(ctx, Version::new(0, 9).to_u32().into())?;
+        refused_or_own_version(ctx, r.w(0), "FFA_VERSION(0.9)")
+    }
+}
+
+case! {
+    /// For every compatible request (1.0 up to the callee's own minor) w0 is the callee's own
+    /// version, the value the session's request got at boot, not an echo of the request (13.2.1).
+    /// From v1.2 the version is locked after the first other FF-A call (version_lock.rs), so a
+    /// request other than the negotiated one may be answered with NOT_SUPPORTED (Hafnium); the
+    /// negotiated version itself is never refused.
+    "setup.version.own_version_independent_of_request", VERSION, abis(ABIS);
+    fn own_version_stable(ctx) {
+        let Some(own) = Version::from_u32(ctx.session.returned) else { fail!("the session has no SPMC version") };
+        for minor in 0..=own.minor {
+            let asked = Version::new(own.major, minor);
+            let w0 = ask(ctx, asked.to_u32().into())?.w(0);
+            if w0 == NOT_SUPPORTED && asked != ctx.version() && ctx.version() >= Version::V1_2 {
+                continue;
+            }
+            check_eq!(w0, ctx.session.returned, "FFA_VERSION({asked}) w0 vs the callee's own version");
+        }
+        Ok(())
+    }
+}
+
+case! {
+    /// A request for a minor version above the callee's own (1.999) must not be answered with
+    /// that version: the callee returns its own lower version (OP-TEE, TF-A) or NOT_SUPPORTED
+    /// (Hafnium, which refuses any request it cannot serve).
+    "setup.version.higher_minor_never_claims_it", VERSION, abis(ABIS);
+    fn higher_minor(ctx) {
+        let r = ask(ctx, Version::new(1, 999).to_u32().into())?;
+        refused_or_own_version(ctx, r.w(0), "FFA_VERSION(1.999)")
+    }
 }

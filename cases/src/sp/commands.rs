@@ -1,9 +1,9 @@
 //! The sp commands several case families use: echo, the registers of the previous request,
 //! the sp's own view of its session, and an FF-A call made from the secure side.
 
-use ffa_harness::command::{Command, Reply, Request, SpCtx, Status, COMMANDS};
+use ffa_harness::command;
+use ffa_harness::command::{Reply, Request, SpCtx, Status};
 use ffa_harness::ffa::{FuncId, Regs};
-use ffa_harness::linkme::distributed_slice;
 
 /// ECHO: answers x4..x7 as received.
 pub const ECHO: u16 = 1;
@@ -16,14 +16,9 @@ pub const WHOAMI: u16 = 3;
 /// Needs a 64-bit request to carry 64-bit values.
 pub const FFA_CALL: u16 = 4;
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static ECHO_COMMAND: Command =
-    Command { id: ECHO, name: "echo", run: |_, req| Reply::ok(core::array::from_fn(|i| req.arg(i))) };
+command!(ECHO, "echo", |_, req| Reply::ok(core::array::from_fn(|i| req.arg(i))));
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static LAST_REGS_COMMAND: Command = Command { id: LAST_REGS, name: "last-regs", run: last_regs };
+command!(LAST_REGS, "last-regs", last_regs);
 
 fn last_regs(ctx: &mut SpCtx, req: &Request) -> Reply {
     let first = req.arg(0) as usize;
@@ -34,20 +29,12 @@ fn last_regs(ctx: &mut SpCtx, req: &Request) -> Reply {
     Reply::ok(core::array::from_fn(|i| prev.regs.x(first + i)))
 }
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static WHOAMI_COMMAND: Command = Command {
-    id: WHOAMI,
-    name: "whoami",
-    run: |ctx, _| {
-        let s = ctx.session;
-        Reply::ok([s.own_id.into(), s.negotiated.to_u32().into(), s.spmc_id.into(), s.returned.into()])
-    },
-};
+command!(WHOAMI, "whoami", |ctx, _| {
+    let s = ctx.session;
+    Reply::ok([s.own_id.into(), s.negotiated.to_u32().into(), s.spmc_id.into(), s.returned.into()])
+});
 
-#[distributed_slice(COMMANDS)]
-#[linkme(crate = ffa_harness::linkme)]
-static FFA_CALL_COMMAND: Command = Command { id: FFA_CALL, name: "ffa-call", run: ffa_call };
+command!(FFA_CALL, "ffa-call", ffa_call);
 
 fn ffa_call(ctx: &mut SpCtx, req: &Request) -> Reply {
     let fid = req.arg(0) as u32;
