@@ -12,6 +12,9 @@ mod run;
 mod setup;
 mod sp;
 
+/// What the sp's manifest declares, for the sp image to ask its FF-A version by.
+pub use sp::manifest;
+
 #[cfg(all(feature = "self-test", target_os = "none"))]
 mod selftest;
 

@@ -14,11 +14,19 @@ use ffa_harness::ffa::{FuncId, Regs};
 use ffa_harness::{check_eq, fail, Ctx, Failure, Need};
 
 /// The sp's UUID, as its manifest declares it (targets/stacks/tfa-el3/sp-manifest.dts).
-pub const SP_UUID: Uuid = Uuid::parse("b4b5671e-4a90-4fe1-b81f-fb13dae1dacb");
+pub const SP_UUID: Uuid = manifest::UUID;
 
 /// What the sp's manifest declares (targets/stacks/tfa-el3/sp-manifest.dts): the ns view of
-/// the partition must match it.
+/// the partition must match it, and the sp image asks for its FF-A version. A host test reads
+/// the manifest itself and checks every value here against it, so the two cannot drift.
 pub mod manifest {
+    use ffa_harness::desc::Uuid;
+    use ffa_harness::ffa::Version;
+
+    /// `uuid`.
+    pub const UUID: Uuid = Uuid::parse("b4b5671e-4a90-4fe1-b81f-fb13dae1dacb");
+    /// `ffa-version`: the SPMC (TF-A's EL3 SPMC asserts it) holds the sp to asking exactly it.
+    pub const FFA_VERSION: Version = Version::V1_1;
     /// `id`.
     pub const ID: u16 = 0x8001;
     /// `execution-ctx-count` (PLATFORM_CORE_COUNT on TF-A's PLAT=qemu).
@@ -90,4 +98,39 @@ pub fn command(ctx: &Ctx, width: Width, id: u16, args: [u64; 4]) -> Result<[u64;
     }
     check_eq!(reply.status, Status::Ok, "status of sp command {id}");
     Ok(reply.values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::manifest;
+    use ffa_harness::desc::Uuid;
+
+    const DTS: &str = include_str!("../../../targets/stacks/tfa-el3/sp-manifest.dts");
+
+    /// The cells of property `name` (`name = <a b ...>;`) in the manifest.
+    fn cells(name: &str) -> Vec<u32> {
+        let line = DTS
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(&format!("{name} = <")))
+            .unwrap_or_else(|| panic!("sp-manifest.dts has no {name}"));
+        let inner = &line[line.find('<').unwrap() + 1..line.find('>').unwrap()];
+        let number = |c: &str| match c.strip_prefix("0x") {
+            Some(hex) => u32::from_str_radix(hex, 16).unwrap(),
+            None => c.parse().unwrap(),
+        };
+        inner.split_whitespace().map(number).collect()
+    }
+
+    #[test]
+    fn manifest_constants_are_what_the_dts_declares() {
+        assert_eq!(cells("ffa-version"), [manifest::FFA_VERSION.to_u32()]);
+        assert_eq!(cells("id"), [u32::from(manifest::ID)]);
+        assert_eq!(cells("execution-ctx-count"), [u32::from(manifest::EXEC_CTX_COUNT)]);
+        let uuid = cells("uuid");
+        assert_eq!(Uuid::from_regs([uuid[0], uuid[1], uuid[2], uuid[3]]), manifest::UUID);
+        // Partition properties: messaging-method in bits [1:0], AArch64 (execution-state 0) in bit 8.
+        let aarch64 = if cells("execution-state") == [0] { 1 << 8 } else { 0 };
+        assert_eq!(cells("messaging-method")[0] | aarch64, manifest::PROPERTIES);
+    }
 }

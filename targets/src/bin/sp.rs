@@ -16,7 +16,7 @@ mod image {
     use ffa_cases as _;
 
     /// The FF-A version in the SP's manifest; TF-A's EL3 SPMC asserts the SP asks exactly it.
-    const MANIFEST_VERSION: Version = Version::V1_1;
+    const MANIFEST_VERSION: Version = ffa_cases::manifest::FFA_VERSION;
 
     static FFA: Ffa = Ffa::new(&Smc);
 
