@@ -1,8 +1,8 @@
 # optee-sel1: TF-A 2.12.1 (BL1, BL2, BL31 with the SPMD) + OP-TEE 4.10 as the S-EL1 SPMC,
 # on QEMU virt. Sourced by scripts/build-stack.sh, which sets TFA_SRC, OPTEE_SRC, OUT, LOGS,
 # STACK_DIR, PLACEHOLDER_BL33 and the helpers `step` and `run_logged`.
-# Flags: ../shared/recipes/optee-sel1.md (the manifest's min_ver must be 1, or the SPMD
-# answers FFA_VERSION itself with 1.0 and never tells OP-TEE).
+# The SPMC manifest's min_ver must be 1, or the SPMD answers FFA_VERSION itself with 1.0
+# and never tells OP-TEE.
 STACK_SOURCES="arm-trusted-firmware optee-os"
 STACK_DESCRIPTION="TF-A 2.12.1 SPMD + OP-TEE 4.10.0 S-EL1 SPMC"
 

@@ -2,7 +2,7 @@
 # suite's own S-EL1 secure partition (the `sp` image) as BL32. Sourced by
 # scripts/build-stack.sh, which sets TFA_SRC, OUT, LOGS, STACK_DIR, JOBS, PLACEHOLDER_BL32,
 # PLACEHOLDER_BL33 and the helpers `step` and `run_logged`.
-# Flags: ../shared/recipes/tfa-el3.md. There is no SPMC manifest in this mode: TOS_FW_CONFIG
+# There is no SPMC manifest in this mode: TOS_FW_CONFIG
 # is the SP's manifest (sp-manifest.dts), which BL31's SPMC parses; the SP is entered at
 # BL32_BASE = 0x0e100000. The FIP is built with a placeholder BL32; scripts/pack-firmware.sh
 # puts target/images/sp.bin in its place (STACK_NEEDS_SP=1 tells the Makefile to pass it).
