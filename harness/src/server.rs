@@ -146,15 +146,27 @@ pub fn start_secondary(vcpu_id: usize) -> ! {
     serve(s.ffa.call(Regs::call(FuncId::MSG_WAIT)))
 }
 
+/// How many answers in a row that are not direct requests the sp takes before it stops: an
+/// SPMC that answers every FFA_MSG_WAIT with an error would otherwise have the sp flood the
+/// console until the runner stops the boot.
+const MAX_UNSERVABLE: u32 = 16;
+
 fn serve(mut r: Regs) -> ! {
     let Some(s) = SERVER.get() else { panic!("serve before start") };
     let (core, here) = ExecContext::here(s);
+    let mut unservable = 0;
     loop {
         if !r.func().is_direct_request() {
+            unservable += 1;
+            if unservable > MAX_UNSERVABLE {
+                log(s.platform, format_args!("{MAX_UNSERVABLE} answers in a row were no direct request; stopping"));
+                halt();
+            }
             log(s.platform, format_args!("not a direct request: {}; waiting again", r.summary()));
             r = s.ffa.call(Regs::call(FuncId::MSG_WAIT));
             continue;
         }
+        unservable = 0;
         let req = Request { regs: r };
         here.current.store(&r);
         here.in_request.store(true, Ordering::Relaxed);
