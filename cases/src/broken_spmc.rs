@@ -68,7 +68,7 @@ pub fn run(script: Script, version: Version, spmc_id: u16, body: fn(&mut Ctx) ->
     let conduit: &'static Script = Box::leak(Box::new(script));
     let ffa = Ffa::new(conduit);
     let session = Session { requested: version, returned: 0x1_0002, negotiated: version, own_id: 0, spmc_id };
-    let host = Host(MachineInfo { name: "scripted", secure_ram: 0x0e10_0000 });
+    let host = Host(MachineInfo { name: "scripted", secure_ram: 0x0e10_0000, not_ns_memory: 0 });
     let mut ctx = Ctx::new(&ffa, &session, &host);
     body(&mut ctx)
 }

@@ -13,6 +13,8 @@ pub struct MachineInfo {
     /// A page-aligned address in secure memory that the normal world must not hand to the
     /// SPMC as a buffer.
     pub secure_ram: u64,
+    /// A page-aligned address that is no memory the normal world owns.
+    pub not_ns_memory: u64,
 }
 
 /// The machine under the executor.

@@ -182,12 +182,14 @@ fn secure(ctx: &mut Ctx) -> CaseResult {
 }
 
 case! {
-    /// Address 0 is not a buffer the normal world owns: INVALID_PARAMETERS.
-    "setup.rxtx_map.null_address_invalid", RXTX_MAP, abis(ABIS);
-    fn null(ctx) {
+    /// A TX buffer at an address that is no memory the normal world owns (the board names one:
+    /// QEMU virt's secure flash at 0) is INVALID_PARAMETERS.
+    "setup.rxtx_map.tx_outside_normal_world_memory_invalid", RXTX_MAP, abis(ABIS);
+    fn tx_not_ns_memory(ctx) {
         with_rxtx_unmapped(ctx, |ctx| {
-            let r = ctx.ffa.rxtx_map(0, ctx.pages.spare[0].addr(), 1);
-            refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX at address 0")
+            let tx = ctx.machine.not_ns_memory;
+            let r = ctx.ffa.rxtx_map(tx, ctx.pages.spare[0].addr(), 1);
+            refused_nothing_mapped(ctx, r, FfaError::InvalidParameters, "FFA_RXTX_MAP with TX outside normal-world memory")
         })
     }
 }

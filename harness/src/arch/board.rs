@@ -38,4 +38,7 @@ pub struct Board {
     /// A page-aligned address in secure memory that the normal world must not be able to hand
     /// to the SPMC as a buffer.
     pub secure_ram: u64,
+    /// A page-aligned address that is no memory the normal world owns (not its DRAM, not a
+    /// device it may share): what a buffer address it does not own looks like.
+    pub not_ns_memory: u64,
 }

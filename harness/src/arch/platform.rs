@@ -20,7 +20,10 @@ pub struct BareMetal {
 impl BareMetal {
     /// The services over `board`.
     pub const fn new(board: &'static Board) -> Self {
-        Self { board, info: MachineInfo { name: board.name, secure_ram: board.secure_ram } }
+        Self {
+            board,
+            info: MachineInfo { name: board.name, secure_ram: board.secure_ram, not_ns_memory: board.not_ns_memory },
+        }
     }
 
     /// Sets up the watchdog interrupt and the other cores, which run jobs (powered up on

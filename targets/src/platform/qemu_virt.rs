@@ -21,6 +21,9 @@ pub static QEMU_VIRT: Board = Board {
     ],
     // Secure DRAM, where TF-A loads BL32.
     secure_ram: 0x0e10_0000,
+    // The secure flash at the bottom of QEMU virt's map (secure=on): the boot ROM, not normal
+    // world memory.
+    not_ns_memory: 0,
 };
 
 /// The ns image's services on it.
