@@ -12,12 +12,20 @@ pub struct Failure {
     pub line: u32,
     /// What was expected and what came back.
     pub message: FixedText<240>,
+    /// Not a failure: the body found that the case does not apply to this stack (its
+    /// `message` says why), which ends it as `skip` (see [`not_applicable!`]).
+    pub not_applicable: bool,
 }
 
 impl Failure {
     /// A failure at `file:line` with a formatted message.
     pub fn new(file: &'static str, line: u32, args: core::fmt::Arguments<'_>) -> Self {
-        Self { file, line, message: FixedText::format(args) }
+        Self { file, line, message: FixedText::format(args), not_applicable: false }
+    }
+
+    /// The case does not apply, for the reason `args` gives: it ends as `skip`.
+    pub fn not_applicable(file: &'static str, line: u32, args: core::fmt::Arguments<'_>) -> Self {
+        Self { not_applicable: true, ..Self::new(file, line, args) }
     }
 }
 
@@ -29,6 +37,15 @@ pub type CaseResult = Result<(), Failure>;
 macro_rules! fail {
     ($($arg:tt)*) => {
         return Err($crate::Failure::new(file!(), line!(), format_args!($($arg)*)))
+    };
+}
+
+/// Ends the case as `skip`: what it checks does not exist on this stack (a case whose
+/// preconditions need a look at the SPMC's answers, beyond what `needs` can say).
+#[macro_export]
+macro_rules! not_applicable {
+    ($($arg:tt)*) => {
+        return Err($crate::Failure::not_applicable(file!(), line!(), format_args!($($arg)*)))
     };
 }
 

@@ -5,6 +5,7 @@
 //! `crash` or `timeout` with the core named, as on the boot core.
 
 use crate::ctx::Ctx;
+use crate::text::FixedText;
 use crate::Failure;
 
 /// The most cores a board can have.
@@ -54,7 +55,8 @@ pub fn collect(results: &CoreResults) -> Result<PerCore, Failure> {
 
 /// `f` as it happened on `core`.
 pub fn on_core(core: usize, f: &Failure) -> Failure {
-    Failure::new(f.file, f.line, format_args!("core {core}: {}", f.message.as_str()))
+    let message = FixedText::format(format_args!("core {core}: {}", f.message.as_str()));
+    Failure { message, ..*f }
 }
 
 #[cfg(test)]

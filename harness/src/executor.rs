@@ -203,6 +203,7 @@ fn run_one(env: &Env, index: usize, case: &'static Case) {
                 finish(env, case, Outcome::Fail, "", msg.as_str(), true)
             }
         },
+        Err(f) if f.not_applicable => finish(env, case, Outcome::Skip, "", f.message.as_str(), true),
         Err(f) => {
             let at = FixedText::<120>::format(format_args!("{}:{}", f.file, f.line));
             finish(env, case, Outcome::Fail, at.as_str(), f.message.as_str(), true);
@@ -292,8 +293,14 @@ fn check_left_state(env: &Env) -> Option<Message> {
                 let _ = write!(why, "it left the harness's RX/TX pair unmapped; ");
             }
         }
+        if state.rx_owned {
+            let _ = write!(why, "and its RX buffer owned; ");
+        }
         env.ffa.rxtx_unmap();
-        env.ffa.rxtx_map(harness_pair.0, harness_pair.1, 1);
+        let map = env.ffa.rxtx_map(harness_pair.0, harness_pair.1, 1);
+        if !map.is_success() {
+            note_restore_failed(env, map);
+        }
     } else if state.rx_owned && env.ffa.rx_release().is_success() {
         let _ = write!(why, "it left the RX buffer owned by the caller (a release after it succeeded); ");
     }
@@ -311,15 +318,14 @@ fn restore_baseline(env: &Env) {
     env.ffa.rxtx_unmap();
     let map = env.ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);
     if !map.is_success() {
-        emit(
-            env.platform,
-            Event::Note {
-                msg: FixedText::<200>::format(format_args!("could not restore the RX/TX mapping: {}", map.summary()))
-                    .as_str()
-                    .into(),
-            },
-        );
+        note_restore_failed(env, map);
     }
+}
+
+/// Says that mapping the harness's pair again failed: the cases after this one run without it.
+fn note_restore_failed(env: &Env, map: crate::ffa::Regs) {
+    let msg = FixedText::<200>::format(format_args!("could not restore the RX/TX mapping: {}", map.summary()));
+    emit(env.platform, Event::Note { msg: msg.as_str().into() });
 }
 
 /// Ends the running case with `outcome` (crash or timeout) and `what` happened, and goes on

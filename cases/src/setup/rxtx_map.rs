@@ -230,18 +230,29 @@ mod tests {
     use crate::broken_spmc::{error, preserved, run, success, Script};
     use ffa_harness::ffa::Version;
 
-    /// An SPMC that maps a pair when w3[5:0] is 1..=63 and nothing else is set, refuses
-    /// overlapping buffers, and unmaps whatever is mapped.
+    std::thread_local! {
+        /// Whether the scripted SPMC has a pair mapped (a case starts with the harness's).
+        static MAPPED: core::cell::Cell<bool> = const { core::cell::Cell::new(true) };
+    }
+
+    /// An SPMC that maps a pair when w3[5:0] is 1..=63 and nothing else is set and the buffers
+    /// do not overlap, refuses a second pair, and unmaps only what is mapped.
     fn strict(r: &Regs) -> Regs {
-        let f = r.func();
-        if f == FuncId::RXTX_MAP_64 {
-            let pages = r.x(3);
-            let overlap = r.x(1).abs_diff(r.x(2)) < pages * 0x1000;
-            if pages == 0 || pages >> 6 != 0 || overlap {
-                return error(FfaError::InvalidParameters);
+        match r.func() {
+            FuncId::RXTX_MAP_64 => {
+                let pages = r.x(3);
+                let overlap = r.x(1).abs_diff(r.x(2)) < pages * 0x1000;
+                if pages == 0 || pages >> 6 != 0 || overlap {
+                    return error(FfaError::InvalidParameters);
+                }
+                if MAPPED.replace(true) {
+                    return error(FfaError::Denied);
+                }
+                success()
             }
+            FuncId::RXTX_UNMAP if !MAPPED.replace(false) => error(FfaError::InvalidParameters),
+            _ => success(),
         }
-        success()
     }
 
     /// Like `strict`, but it reads the page count as TF-A 2.12's EL3 SPMC does (w3 & 0x1f).
@@ -249,25 +260,31 @@ mod tests {
         strict(&r.with(3, r.x(3) & 0x1f))
     }
 
+    fn against(answer: fn(&Regs) -> Regs, body: fn(&mut Ctx) -> CaseResult) -> CaseResult {
+        MAPPED.set(true);
+        run(Script { answer, callee_saved: preserved }, Version::V1_1, 0x8000, body)
+    }
+
     #[test]
-    fn page_count_cases_fail_on_a_masking_spmc() {
-        // A failed map makes the cases' own "was anything mapped" unmap fail, as a real SPMC's.
-        let strict_script = || Script { answer: strict, callee_saved: preserved };
-        assert!(run(strict_script(), Version::V1_1, 0x8000, two_pages).is_ok());
-        let masking = || Script { answer: masks_page_count, callee_saved: preserved };
-        for body in [page_count_mbz as fn(&mut Ctx) -> CaseResult, page_count_bit5] {
-            assert!(run(masking(), Version::V1_1, 0x8000, body).is_err());
+    fn page_count_cases_pass_on_a_strict_spmc_and_fail_on_a_masking_one() {
+        for body in [page_count_mbz as fn(&mut Ctx) -> CaseResult, page_count_bit5, two_pages] {
+            assert!(against(strict, body).is_ok());
         }
-        let one_page_only = Script {
-            answer: |r| {
-                if r.func() == FuncId::RXTX_MAP_64 && r.x(3) != 1 {
-                    error(FfaError::InvalidParameters)
-                } else {
-                    success()
-                }
-            },
-            callee_saved: preserved,
+        for body in [page_count_mbz as fn(&mut Ctx) -> CaseResult, page_count_bit5] {
+            let f = against(masks_page_count, body).unwrap_err();
+            assert!(
+                f.message.as_str().contains("want FFA_ERROR(INVALID_PARAMETERS), got FFA_SUCCESS_32"),
+                "{}",
+                f.message
+            );
+        }
+        let one_page_only = |r: &Regs| {
+            if r.func() == FuncId::RXTX_MAP_64 && r.x(3) != 1 {
+                error(FfaError::InvalidParameters)
+            } else {
+                strict(r)
+            }
         };
-        assert!(run(one_page_only, Version::V1_1, 0x8000, two_pages).is_err());
+        assert!(against(one_page_only, two_pages).is_err());
     }
 }

@@ -52,6 +52,10 @@ global_asm!(
     ".section .text.ffa_secondary_entry, \"ax\"",
     ".global ffa_secondary_entry",
     "ffa_secondary_entry:",
+    // Only cores 1..MAX_CORES have a stack: any other index parks here for good.
+    "cbz x0, 3f",
+    "cmp x0, #{max}",
+    "b.hs 3f",
     "adrp x1, ffa_secondary_stacks",
     "add x1, x1, :lo12:ffa_secondary_stacks",
     "mov x2, #{size}",
@@ -64,8 +68,10 @@ global_asm!(
     "b 2f",
     "1: msr tpidr_el1, x1",
     "2: bl ffa_secondary_main",
-    "b .",
+    "3: wfe",
+    "b 3b",
     size = const STACK_SIZE,
+    max = const MAX_CORES,
 );
 
 extern "C" {

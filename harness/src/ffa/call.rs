@@ -23,19 +23,22 @@ pub const CALLEE_SAVED_CANARY: u64 = 0xca11_ee5a_0000_0000;
 /// The FF-A endpoint interface of the image that runs the cases.
 pub struct Ffa {
     conduit: &'static dyn Conduit,
-    ledger: Ledger,
 }
+
+/// The endpoint's state as every call of this image left it: one image is one endpoint,
+/// whichever core and whichever `Ffa` made the call, so there is one ledger.
+static LEDGER: Ledger = Ledger::new();
 
 impl Ffa {
     /// Calls through `conduit`.
     pub const fn new(conduit: &'static dyn Conduit) -> Self {
-        Self { conduit, ledger: Ledger::new() }
+        Self { conduit }
     }
 
     /// The raw call: every register as given.
     pub fn call(&self, regs: Regs) -> Regs {
         let answer = self.conduit.call(regs);
-        self.ledger.observe(&regs, &answer);
+        LEDGER.observe(&regs, &answer);
         answer
     }
 
@@ -43,14 +46,14 @@ impl Ffa {
     /// [`Conduit::call_probing_callee_saved`]): the results and x18..x30 after the call.
     pub fn call_probing_callee_saved(&self, regs: Regs) -> (Regs, [u64; 13]) {
         let (answer, saved) = self.conduit.call_probing_callee_saved(regs);
-        self.ledger.observe(&regs, &answer);
+        LEDGER.observe(&regs, &answer);
         (answer, saved)
     }
 
     /// The endpoint's state (RX/TX pair, RX ownership, last version asked) as the answers
     /// to its calls left it.
     pub fn state(&self) -> EndpointState {
-        self.ledger.state()
+        LEDGER.state()
     }
 
     /// FFA_VERSION requesting `version`.

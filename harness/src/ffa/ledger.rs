@@ -34,6 +34,7 @@ pub struct Ledger {
 }
 
 /// Bit 0 of w5 of FFA_PARTITION_INFO_GET (v1.1): return the count only, RX untouched.
+/// (The version that decides whether the flag exists is the one the endpoint asked for last.)
 const COUNT_ONLY: u64 = 1;
 
 impl Ledger {
@@ -77,12 +78,20 @@ impl Ledger {
                 self.rx_owned.store(false, Ordering::Relaxed);
             }
             FuncId::RX_RELEASE => self.rx_owned.store(false, Ordering::Relaxed),
-            FuncId::PARTITION_INFO_GET if call.x(5) & COUNT_ONLY == 0 => self.rx_owned.store(true, Ordering::Relaxed),
+            FuncId::PARTITION_INFO_GET if call.x(5) & COUNT_ONLY == 0 || self.asked_v1_0() => {
+                self.rx_owned.store(true, Ordering::Relaxed)
+            }
             FuncId::MEM_RETRIEVE_REQ_32 | FuncId::MEM_RETRIEVE_REQ_64 | FuncId::MEM_FRAG_RX | FuncId::RX_ACQUIRE => {
                 self.rx_owned.store(true, Ordering::Relaxed)
             }
             _ => {}
         }
+    }
+
+    /// True when the version asked last is 1.0, which has no count-only flag: w5 is reserved
+    /// there, and a successful listing always fills RX.
+    fn asked_v1_0(&self) -> bool {
+        self.asked_version.load(Ordering::Relaxed) && self.version.load(Ordering::Relaxed) == 0x1_0000
     }
 
     /// The state as the calls so far left it.
@@ -134,5 +143,8 @@ mod tests {
         assert_eq!(l.state().mapped, Some((0x3000, 0x4000)), "SMC32 addresses are the low 32 bits");
         l.observe(&Regs::call(FuncId::RXTX_UNMAP), &ok());
         assert_eq!(l.state().mapped, None);
+        l.observe(&Regs::call(FuncId::VERSION).with(1, 0x1_0000), &Regs::call(FuncId(0x1_0002)));
+        l.observe(&Regs::call(FuncId::PARTITION_INFO_GET).with(5, COUNT_ONLY), &ok());
+        assert!(l.state().rx_owned, "v1.0 has no count-only flag: the listing filled RX");
     }
 }
