@@ -5,7 +5,7 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3
+STACKS      ?= optee-sel1 tfa-el3 hafnium-2.12 hafnium-2.15
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 

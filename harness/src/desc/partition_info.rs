@@ -60,7 +60,8 @@ impl PartitionInfo {
     }
 
     /// Decodes descriptor `index` of an RX buffer holding descriptors of `size` bytes each.
-    /// `None` when the buffer is too short or `size` is neither layout.
+    /// `None` when the buffer is too short or `size` is neither layout; a larger `size` (the
+    /// stride is w3: Hafnium v2.15 returns 48) starts with the v1.1 fields.
     pub fn decode(rx: &[u8], size: usize, index: usize) -> Option<Self> {
         let bytes = rx.get(index.checked_mul(size)?..)?;
         match size {
@@ -73,7 +74,7 @@ impl PartitionInfo {
                     uuid: None,
                 })
             }
-            24 => {
+            24.. => {
                 let (d, _) = PartitionInfoV1_1::read_from_prefix(bytes).ok()?;
                 Some(Self {
                     id: d.id,

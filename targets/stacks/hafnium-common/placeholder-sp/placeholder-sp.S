@@ -4,7 +4,9 @@
  * list (src/vcpu.c, vcpu_get_boot_vcpu asserts the list is not empty). Until the suite's own
  * sp is packaged for Hafnium, this one is listed instead: it ends its initialisation with
  * FFA_MSG_WAIT and answers every direct request (32- or 64-bit) with the matching direct
- * response carrying x3..x7 back unchanged; anything else it is given, it waits again.
+ * response carrying x2..x7 back unchanged (so a framework message, flagged in x2, is answered
+ * with a framework message of the same type, which Hafnium requires of a response to one);
+ * anything else it is given, it waits again.
  * No stack, no MMU, no FP/SIMD: registers and `smc #0` (trapped by Hafnium at S-EL2) only.
  */
 	.section .text.entry, "ax"
@@ -30,6 +32,5 @@ dispatch:
 	b.ne	wait
 	add	w0, w0, #1		/* the matching DIRECT_RESP: 0x..70 */
 	ror	w1, w1, #16		/* w1 = sender << 16 | receiver: swap the two */
-	mov	x2, xzr			/* no flags: not a framework message */
 	smc	#0
 	b	dispatch
