@@ -5,7 +5,7 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3
+STACKS      ?= optee-sel1 tfa-el3 hafnium-2.12 hafnium-2.15
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -16,7 +16,7 @@ RUNNER   := target/release/ffa-cts
 CARGO    := cargo
 BASELINE  = $(shell scripts/baseline-path.sh $(STACK) $(FFA_VERSION))
 RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) \
-            --describe "$$desc" --stack-key "$${out\#\#*/}" $(if $(ONLY),--only '$(ONLY)')
+            --describe "$$desc" --stack-key "$${out\#\#*/}" --machine "$$machine" $(if $(ONLY),--only '$(ONLY)')
 
 .PHONY: help setup image image-selftest stack firmware runner run test bench check list matrix clean FORCE
 
@@ -29,7 +29,8 @@ help:
 	@echo "make list    every registered case id"
 	@echo "make matrix  results/MATRIX.md: stack x FF-A version x case, from the newest complete runs"
 	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
-	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp)"
+	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp),"
+	@echo "        hafnium-2.12, hafnium-2.15 (TF-A + Hafnium v2.12.0 / v2.15.0 as the S-EL2 SPMC)"
 
 setup:
 	@scripts/setup-host.sh
@@ -65,10 +66,12 @@ firmware: $(if $(SUFFIX),image-selftest,image) stack
 runner:
 	@$(CARGO) build --release -q -p ffa-cts
 
-# A full run is then gated against the stack's baseline, when there is one: the exit status
-# says whether every case ended as expected (known SPMC deviations are expected `fail`s).
+# QEMU's -machine is the one the stack's build names (qemu-machine). A full run is then gated
+# against the stack's baseline, when there is one: the exit status says whether every case
+# ended as expected (known SPMC deviations are expected `fail`s).
 run: firmware runner
-	@out="$$(scripts/build-stack.sh $(STACK))" && desc=$$(cat "$$out/description") || exit 2; \
+	@out=$$(scripts/build-stack.sh $(STACK)) && desc=$$(cat "$$out/description") \
+		&& machine=$$(cat "$$out/qemu-machine") || exit 2; \
 	$(RUNNER) run $(RUN_ARGS); rc=$$?; \
 	if [ $$rc -le 1 ] && [ -z "$(ONLY)" ] && [ -f $(BASELINE) ]; then \
 		$(RUNNER) gate --stack $(STACK) --baseline $(BASELINE); \

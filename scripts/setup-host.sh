@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the QEMU runs need on a Debian 12 host: apt sources for the
 # pinned source packages and QEMU 10 (bookworm-backports), the cross toolchain, dtc, the
-# Python modules OP-TEE's build uses, and the Rust bare-metal targets. Idempotent: it only
+# Python modules OP-TEE's build uses, clang/LLVM 19, gn and ninja for Hafnium (bookworm's
+# default clang 14 cannot build it), and the Rust bare-metal targets. Idempotent: it only
 # touches apt when something is missing, and never upgrades what is installed.
 set -euo pipefail
 step() { printf '[setup] %s\n' "$*"; }
@@ -16,7 +17,7 @@ fi
 # Binary packages from bookworm, and qemu-system-arm (10.x) from bookworm-backports.
 PKGS=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
       python3-pyelftools python3-cryptography libssl-dev make bc dpkg-dev xz-utils
-      ca-certificates)
+      ca-certificates clang-19 lld-19 llvm-19 generate-ninja ninja-build)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: host tests, then for each stack the suite on the real firmware gated against
-# its baseline, at FF-A v1.2, v1.1 and v1.0, and the self-test build (cases that crash, panic and
-# hang on purpose) gated against its own. Ends with one `N passed, N failed` line that sums
+# its baseline, at every FF-A version the stack's SPMC agrees to (its build's ffa-versions;
+# baseline <stack>.json for 1.1, <stack>-ffa<version>.json for the others), and the self-test
+# build (cases that crash, panic and hang on purpose) gated against its own. Ends with one `N passed, N failed` line that sums
 # the host tests and every gate (a gate counts a case as passed when its outcome is the one
 # the baseline expects). With UPDATE_BASELINES=1 the gates rewrite the baselines from these
 # runs instead (existing reasons are kept; write one for every new expected failure).
@@ -58,15 +59,16 @@ make -s runner image image-selftest || { echo "build failed"; echo "0 passed, 1 
 for stack in "${STACKS[@]}"; do
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
 		|| { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
-	out=$(scripts/build-stack.sh "$stack"); desc=$(cat "$out/description"); key=${out##*/}
-	for ver in 1.2 1.1 1.0; do
+	out=$(scripts/build-stack.sh "$stack")
+	desc=$(cat "$out/description"); machine=$(cat "$out/qemu-machine"); key=${out##*/}
+	for ver in $(cat "$out/ffa-versions"); do
 		base=$(scripts/baseline-path.sh "$stack" "$ver")
 		echo "== $stack, FF-A $ver"
-		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" --stack-key "$key" \
+		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" --stack-key "$key" --machine "$machine" \
 			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"
 	done
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
-	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" --stack-key "$key" \
+	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" --stack-key "$key" --machine "$machine" \
 		--only 'selftest.;setup.id_get' --case-timeout-s 3 \
 		&& tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-selftest.json"
 done

@@ -11,12 +11,14 @@ pub const USAGE: &str = "\
 usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 10] [--boot-timeout-s 60] [--max-boots 20]
-              [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
+              [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH] [--machine OPTIONS]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
       QEMU command line. PREFIXES: case id prefixes separated by ';'. KEY: the stack's
       cache key (the folder name under <cache>/stacks/<stack>/), recorded in results.json.
+      OPTIONS: QEMU's -machine value (default virt,secure=on,gic-version=3,virtualization=on;
+      a stack's build says what it needs in its qemu-machine file).
       Exit: 0 all green, 1 some case failed, 2 the run could not be completed.
   ffa-cts list [--only PREFIXES]
       Prints the registered cases.
@@ -58,7 +60,12 @@ pub struct RunOptions {
     pub describe: Option<String>,
     pub stack_key: Option<String>,
     pub qemu: PathBuf,
+    /// QEMU's `-machine` value.
+    pub machine: String,
 }
+
+/// The default `--machine`: `virt` with EL3 and EL2 (both worlds) and GICv3.
+pub const DEFAULT_MACHINE: &str = "virt,secure=on,gic-version=3,virtualization=on";
 
 /// The options of `gate`.
 #[derive(Debug, PartialEq)]
@@ -151,8 +158,8 @@ impl<'a> Given<'a> {
             Some(d) => self.text(name).unwrap_or(d),
             None => self.required(name)?,
         };
-        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(self.error(format!("`{name}` takes letters, digits, '-' and '_' only, not `{value}`")));
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+            return Err(self.error(format!("`{name}` takes letters, digits, '-', '_' and '.' only, not `{value}`")));
         }
         Ok(value)
     }
@@ -200,6 +207,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--describe",
         "--stack-key",
         "--qemu",
+        "--machine",
     ];
     let given = Given::read("run", words, &valued, &[])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -222,6 +230,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
             None => None,
         },
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
+        machine: given.text("--machine").unwrap_or(DEFAULT_MACHINE).to_owned(),
     }))
 }
 
@@ -274,7 +283,8 @@ mod tests {
             (o.platform.as_str(), o.describe, o.stack_key, o.qemu.to_str()),
             ("qemu-virt", None, None, Some("qemu-system-aarch64"))
         );
-        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 3 --max-boots=2 --describe x --stack-key a7f3 --qemu /q")
+        assert_eq!(o.machine, DEFAULT_MACHINE);
+        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 3 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on")
         else {
             panic!()
         };
@@ -283,8 +293,8 @@ mod tests {
             (Version::V1_2, Some("a.b;c"), 3, 2)
         );
         assert_eq!(
-            (o.describe.as_deref(), o.stack_key.as_deref(), o.qemu.to_str()),
-            (Some("x"), Some("a7f3"), Some("/q"))
+            (o.describe.as_deref(), o.stack_key.as_deref(), o.qemu.to_str(), o.machine.as_str()),
+            (Some("x"), Some("a7f3"), Some("/q"), "virt,mte=on")
         );
     }
 
@@ -342,7 +352,7 @@ mod tests {
         );
         assert_eq!(
             error("run --stack a/b --firmware f"),
-            "`ffa-cts run`: `--stack` takes letters, digits, '-' and '_' only, not `a/b`"
+            "`ffa-cts run`: `--stack` takes letters, digits, '-', '_' and '.' only, not `a/b`"
         );
         assert_eq!(error("run --stack s --stack t --firmware f"), "`ffa-cts run`: `--stack` given twice");
         assert_eq!(

@@ -21,6 +21,8 @@ pub struct QemuBooter {
     pub firmware: PathBuf,
     /// Where `uart1-N.log` goes.
     pub run_dir: PathBuf,
+    /// The `-machine` value (`--machine`).
+    pub machine: String,
     /// Appended to the command line (from `FFA_CTS_QEMU_ARGS`).
     pub extra_args: Vec<String>,
 }
@@ -32,7 +34,7 @@ impl QemuBooter {
         let semihosting_args: String = args.words().iter().map(|w| format!(",arg={w}")).collect();
         let mut line: Vec<String> = [
             "-machine",
-            "virt,secure=on,gic-version=3,virtualization=on",
+            self.machine.as_str(),
             "-cpu",
             "max",
             "-smp",
@@ -211,6 +213,7 @@ mod tests {
             qemu: "qemu-system-aarch64".into(),
             firmware: firmware.into(),
             run_dir: "/r/run".into(),
+            machine: crate::cli::DEFAULT_MACHINE.into(),
             extra_args: vec!["-d".into(), "guest_errors".into()],
         }
     }

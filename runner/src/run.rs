@@ -42,7 +42,13 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     let extra_args = std::env::var("FFA_CTS_QEMU_ARGS")
         .map(|a| a.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
-    let mut booter = QemuBooter { qemu: options.qemu.clone(), firmware, run_dir: dir.clone(), extra_args };
+    let mut booter = QemuBooter {
+        qemu: options.qemu.clone(),
+        firmware,
+        run_dir: dir.clone(),
+        machine: options.machine.clone(),
+        extra_args,
+    };
     let mut recorder = Recorder::create(&dir)?;
     let identity = RunIdentity {
         stack: options.stack.clone(),
