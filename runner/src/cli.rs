@@ -357,7 +357,7 @@ mod tests {
         assert_eq!(error("run --stack s --stack t --firmware f"), "`ffa-cts run`: `--stack` given twice");
         assert_eq!(
             error("run --stack s --firmware f --stack-key ../x"),
-            "`ffa-cts run`: `--stack-key` takes letters, digits, '-' and '_' only, not `../x`"
+            "`ffa-cts run`: `--stack-key` takes letters, digits, '-', '_' and '.' only, not `../x`"
         );
         assert_eq!(error("gate --stack s --update=yes"), "`ffa-cts gate`: unknown option `--update=yes`");
     }
