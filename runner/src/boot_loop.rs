@@ -109,6 +109,17 @@ enum BootEnd {
     Exited(Option<i32>),
     /// The watchdog expired after this long without an event; QEMU was killed.
     Silent(Duration),
+    /// The firmware printed that it panicked; QEMU was killed at once.
+    Panicked,
+}
+
+/// How firmware on the shared console says it stopped for good: Hafnium's `panic()`
+/// ("Panic: ..."), TF-A's `assert()` in a DEBUG build ("ASSERT: file:line"). Waiting for the
+/// silence timeout after such a line would only cost the boot its watchdog time.
+const FIRMWARE_PANIC_MARKERS: [&str; 2] = ["Panic: ", "ASSERT: "];
+
+fn is_firmware_panic(line: &str) -> bool {
+    FIRMWARE_PANIC_MARKERS.iter().any(|m| line.trim_start().starts_with(m))
 }
 
 impl BootEnd {
@@ -119,6 +130,7 @@ impl BootEnd {
             BootEnd::Silent(limit) => {
                 format!("printed no event for {} s and was killed", seconds(limit))
             }
+            BootEnd::Panicked => "saw the firmware panic and was killed".into(),
         }
     }
 }
@@ -252,6 +264,15 @@ impl BootLoop<'_> {
                         }
                     }
                     let Some(event) = event else {
+                        if is_firmware_panic(&line) {
+                            session.kill();
+                            if let Some(case) = state.current.take() {
+                                let message =
+                                    format!("the firmware panicked: {} (see boot {boot} in events.log)", line.trim());
+                                self.record_runner_outcome(&mut state, case, Outcome::Crash, message)?;
+                            }
+                            break BootEnd::Panicked;
+                        }
                         continue;
                     };
                     state.last_event = Instant::now();

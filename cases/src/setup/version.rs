@@ -94,16 +94,17 @@ case! {
 case! {
     /// For every compatible request (1.0 up to the callee's own minor) w0 is the callee's own
     /// version, the value the session's request got at boot, not an echo of the request (13.2.1).
-    /// From v1.2 the version is locked after the first other FF-A call (version_lock.rs), so a
-    /// request other than the negotiated one may be answered with NOT_SUPPORTED (Hafnium); the
-    /// negotiated version itself is never refused.
+    /// An SPMC may lock the version after the caller's first other FF-A call (v1.2,
+    /// version_lock.rs; Hafnium `api_ffa_version` does so at every version, since a case runs
+    /// long after that first call), so a request other than the negotiated one may be answered
+    /// with NOT_SUPPORTED; the negotiated version itself is never refused.
     "setup.version.own_version_independent_of_request", VERSION, abis(ABIS);
     fn own_version_stable(ctx) {
         let Some(own) = Version::from_u32(ctx.session.returned) else { fail!("the session has no SPMC version") };
         for minor in 0..=own.minor {
             let asked = Version::new(own.major, minor);
             let w0 = ask(ctx, asked.to_u32().into())?.w(0);
-            if w0 == NOT_SUPPORTED && asked != ctx.version() && ctx.version() >= Version::V1_2 {
+            if w0 == NOT_SUPPORTED && asked != ctx.version() {
                 continue;
             }
             check_eq!(w0, ctx.session.returned, "FFA_VERSION({asked}) w0 vs the callee's own version");

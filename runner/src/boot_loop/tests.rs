@@ -357,3 +357,23 @@ fn a_case_keeps_a_bounded_console() {
     assert_eq!(console[0], "line 0");
     assert_eq!(console[MAX_CASE_LINES], "[... 5 more lines in events.log]");
 }
+
+#[test]
+fn a_firmware_panic_ends_the_boot_at_once_as_a_crash_and_the_run_resumes() {
+    // The panic line would be followed by silence: the scripted boot then has nothing left,
+    // so a loop that waited for the watchdog would record a timeout instead.
+    let panic = vec![line("ffa-cts: start id=b.two timeout_ms=1"), line("Panic: EL2 exception\r")];
+    let first = [preamble(&IDS), case(IDS[0], "pass"), panic].concat();
+    let second = [preamble(&IDS[2..]), case(IDS[2], "pass"), done(0)].concat();
+    let (end, booter, observer) = run(vec![first, second]);
+    assert_eq!(end.error, None);
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Crash)), ("c.three", Some(Outcome::Pass))]
+    );
+    let crashed = &end.results.cases[1];
+    assert_eq!(crashed.message, "the firmware panicked: Panic: EL2 exception (see boot 1 in events.log)");
+    assert!(crashed.by_runner);
+    assert_eq!(booter.args[1].after.as_deref(), Some("b.two"));
+    assert!(observer.warnings[0].contains("saw the firmware panic and was killed"), "{:?}", observer.warnings);
+}
