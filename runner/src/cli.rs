@@ -12,12 +12,17 @@ usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 10] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
+              [--baseline FILE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
       QEMU command line. PREFIXES: case id prefixes separated by ';'. KEY: the stack's
       cache key (the folder name under <cache>/stacks/<stack>/), recorded in results.json.
-      Exit: 0 all green, 1 some case failed, 2 the run could not be completed.
+      --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
+      the summary show the gate's verdict (an expected failure skipped with its reason, an
+      unexpected outcome failed); results.json keeps the raw outcomes.
+      Exit: 0 all green (with --baseline: all as expected), 1 some case failed (differs),
+      2 the run could not be completed.
   ffa-cts list [--only PREFIXES]
       Prints the registered cases.
   ffa-cts gate --stack NAME [--run DIR] [--baseline FILE] [--update]
@@ -58,6 +63,8 @@ pub struct RunOptions {
     pub describe: Option<String>,
     pub stack_key: Option<String>,
     pub qemu: PathBuf,
+    /// The baseline the run's views are gated by.
+    pub baseline: Option<PathBuf>,
 }
 
 /// The options of `gate`.
@@ -200,6 +207,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--describe",
         "--stack-key",
         "--qemu",
+        "--baseline",
     ];
     let given = Given::read("run", words, &valued, &[])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -222,6 +230,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
             None => None,
         },
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
+        baseline: given.text("--baseline").map(PathBuf::from),
     }))
 }
 

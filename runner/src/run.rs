@@ -1,10 +1,12 @@
 //! `ffa-cts run`: creates the run folder, records what the run is made with, boots the image
 //! in QEMU through the boot loop (which keeps `results.json` and `junit.xml` current), and
-//! prints the summary. Exit code 0 when no case
-//! failed, 1 when some did, 2 when the run could not be completed.
+//! prints the summary. Exit code 0 when no case failed (with `--baseline`: when every case
+//! ended as the baseline expects, the gate's verdict), 1 when some did, 2 when the run could
+//! not be completed.
 
 use crate::boot_loop::{run_boots, Limits, LoopEnd};
 use crate::cli::RunOptions;
+use crate::gate::{self, Gating};
 use crate::image_args::ImageArgs;
 use crate::qemu::QemuBooter;
 use crate::recorder::Recorder;
@@ -43,7 +45,11 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
         .map(|a| a.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
     let mut booter = QemuBooter { qemu: options.qemu.clone(), firmware, run_dir: dir.clone(), extra_args };
-    let mut recorder = Recorder::create(&dir)?;
+    let gating = match &options.baseline {
+        Some(file) => Some(Gating::load(file, &options.stack, &version)?),
+        None => None,
+    };
+    let mut recorder = Recorder::create(&dir, gating)?;
     let identity = RunIdentity {
         stack: options.stack.clone(),
         stack_description: options.describe.clone(),
@@ -77,10 +83,17 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
             }
         }
     }
-    println!("{}", summary::render(&results, &dir));
+    for line in recorder.missing_lava_lines(&results) {
+        println!("{line}");
+    }
+    println!("{}", summary::render(&results, &dir, recorder.gating()));
+    let green = match recorder.gating() {
+        Some(g) => gate::compare(&results, &g.baseline).mismatches.is_empty(),
+        None => results.counts().failed() == 0,
+    };
     Ok(match error {
         Some(_) => 2,
-        None if results.counts().failed() == 0 => 0,
+        None if green => 0,
         None => 1,
     })
 }
