@@ -27,7 +27,7 @@ help:
 	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
 	@echo "make check   cargo fmt --check and clippy (host and bare-metal) on every crate"
 	@echo "make list    every registered case id"
-	@echo "make matrix  results/MATRIX.md: stack x FF-A version x case, from the newest complete runs"
+	@echo "make matrix  results/MATRIX.md and results/matrix.html: stack x FF-A version x case, from the newest complete runs"
 	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
 	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp)"
 
@@ -87,7 +87,8 @@ check:
 list: runner
 	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')
 
-# The compatibility matrix, from the newest complete run of each stack and FF-A version.
+# The compatibility matrix, from the newest complete run of each stack and FF-A version, in
+# Markdown and as one self-contained HTML page.
 matrix: runner
 	@$(RUNNER) matrix
 

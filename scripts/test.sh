@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: host tests, then for each stack the suite on the real firmware gated against
 # its baseline, at FF-A v1.2, v1.1 and v1.0, and the self-test build (cases that crash, panic and
-# hang on purpose) gated against its own. Ends with one `N passed, N failed` line that sums
+# hang on purpose) gated against its own, and the HTML matrix of these runs checked in headless
+# Chromium (when installed). Ends with one `N passed, N failed` line that sums
 # the host tests and every gate (a gate counts a case as passed when its outcome is the one
 # the baseline expects). With UPDATE_BASELINES=1 the gates rewrite the baselines from these
 # runs instead (existing reasons are kept; write one for every new expected failure).
@@ -74,6 +75,15 @@ for stack in "${STACKS[@]}"; do
 		--only 'selftest.;setup.id_get' --case-timeout-s 3 "${GATED[@]/%/results/baselines/$stack-selftest.json}" \
 		&& tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-selftest.json"
 done
+
+echo "== the matrix page of these runs, in a browser"
+pages=$(mktemp -d)
+if target/release/ffa-cts matrix --out "$pages/MATRIX.md" --html "$pages/matrix.html" >/dev/null; then
+	tally "matrix page" scripts/check-matrix-html.sh "$pages/matrix.html"
+else
+	problems+=("matrix"); failed=$((failed + 1))
+fi
+rm -rf "$pages"
 
 if [ ${#problems[@]} -gt 0 ]; then
 	echo "problems: ${problems[*]}"

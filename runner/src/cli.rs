@@ -29,11 +29,14 @@ usage:
       Compares a run (default results/runs/latest) with the stack's baseline (default
       results/baselines/NAME.json). --update rewrites the baseline from the run.
       Exit: 0 as expected, 1 some outcome differs, 2 a file is missing or invalid.
-  ffa-cts matrix [--runs DIR] [--out FILE] [--check]
-      Writes the compatibility matrix (stack x FF-A version x case, in Markdown) to FILE
-      (default results/MATRIX.md) from the newest complete run of each stack and requested
-      version under DIR (default results/runs); self-test and --only runs are passed over.
-      --check writes nothing and compares FILE with what it would write.
+  ffa-cts matrix [--runs DIR] [--out FILE] [--html FILE] [--baselines DIR] [--check]
+      Writes the compatibility matrix (stack x FF-A version x case) in Markdown to --out
+      (default results/MATRIX.md) and as one self-contained HTML page to --html (default
+      results/matrix.html) from the newest complete run of each stack and requested version
+      under --runs (default results/runs); self-test and --only runs are passed over. The page
+      shows why each expected failure is expected, from the baselines in --baselines (default
+      results/baselines). --check writes nothing and compares both files with what it would
+      write.
       Exit: 0 written or up to date, 1 --check found FILE out of date, 2 no usable run.
   ffa-cts help
 ";
@@ -81,6 +84,8 @@ pub struct GateOptions {
 pub struct MatrixOptions {
     pub runs: PathBuf,
     pub out: PathBuf,
+    pub html: PathBuf,
+    pub baselines: PathBuf,
     pub check: bool,
 }
 
@@ -248,10 +253,12 @@ fn parse_gate(words: &[String]) -> Result<Command, UsageError> {
 }
 
 fn parse_matrix(words: &[String]) -> Result<Command, UsageError> {
-    let given = Given::read("matrix", words, &["--runs", "--out"], &["--check"])?;
+    let given = Given::read("matrix", words, &["--runs", "--out", "--html", "--baselines"], &["--check"])?;
     Ok(Command::Matrix(MatrixOptions {
         runs: given.text("--runs").unwrap_or("results/runs").into(),
         out: given.text("--out").unwrap_or("results/MATRIX.md").into(),
+        html: given.text("--html").unwrap_or("results/matrix.html").into(),
+        baselines: given.text("--baselines").unwrap_or("results/baselines").into(),
         check: given.values.contains_key("--check"),
     }))
 }
@@ -320,12 +327,20 @@ mod tests {
             Ok(Command::Matrix(MatrixOptions {
                 runs: "results/runs".into(),
                 out: "results/MATRIX.md".into(),
+                html: "results/matrix.html".into(),
+                baselines: "results/baselines".into(),
                 check: false
             }))
         );
         assert_eq!(
-            parse_words("matrix --runs r --out=m.md --check"),
-            Ok(Command::Matrix(MatrixOptions { runs: "r".into(), out: "m.md".into(), check: true }))
+            parse_words("matrix --runs r --out=m.md --html m.html --baselines b --check"),
+            Ok(Command::Matrix(MatrixOptions {
+                runs: "r".into(),
+                out: "m.md".into(),
+                html: "m.html".into(),
+                baselines: "b".into(),
+                check: true
+            }))
         );
         assert_eq!(error("matrix --check=1"), "`ffa-cts matrix`: unknown option `--check=1`");
     }

@@ -17,6 +17,7 @@ mod junit;
 mod list;
 mod markdown;
 mod matrix;
+mod matrix_html;
 mod outcome_serde;
 mod provenance;
 mod qemu;
