@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: host tests, then for each stack the suite on the real firmware gated against
 # its baseline, at FF-A v1.2, v1.1 and v1.0, and the self-test build (cases that crash, panic and
-# hang on purpose) gated against its own, and the HTML matrix of these runs checked in headless
-# Chromium (when installed). Ends with one `N passed, N failed` line that sums
+# hang on purpose) gated against its own; the LAVA job templates checked with LAVA's own schema
+# and their monitor replayed on the v1.1 runs' consoles, the QEMU job run through LAVA's
+# dispatcher (lava-run) on the first stack; and the HTML matrix of these runs checked in
+# headless Chromium (when installed). Ends with one `N passed, N failed` line that sums
 # the host tests and every gate (a gate counts a case as passed when its outcome is the one
 # the baseline expects). With UPDATE_BASELINES=1 the gates rewrite the baselines from these
 # runs instead (existing reasons are kept; write one for every new expected failure).
@@ -11,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 STACKS=("$@")
 [ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3)
-passed=0; failed=0; problems=()
+passed=0; failed=0; problems=(); runs_11=()
 
 # Each run is gated by its baseline as it runs, so its junit.xml shows the gate's verdict (what
 # a CI system's JUnit view reads); the gate after it is what counts. Rewriting the baselines,
@@ -68,13 +70,22 @@ for stack in "${STACKS[@]}"; do
 		base=$(scripts/baseline-path.sh "$stack" "$ver")
 		echo "== $stack, FF-A $ver"
 		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" --stack-key "$key" "${GATED[@]/%/$base}" \
-			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"
+			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base" \
+			&& { [ "$ver" != 1.1 ] || runs_11+=("$stack:$(readlink -f results/runs/latest)"); }
 	done
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
 	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" --stack-key "$key" \
 		--only 'selftest.;setup.id_get' --case-timeout-s 3 "${GATED[@]/%/results/baselines/$stack-selftest.json}" \
 		&& tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-selftest.json"
 done
+
+echo "== LAVA: the job templates against LAVA's schema, their monitor on these runs' consoles"
+tally "lava templates" /usr/bin/python3 lava/check.py "${runs_11[@]#*:}"
+if [ ${#runs_11[@]} -gt 0 ]; then
+	stack=${runs_11[0]%%:*}
+	echo "== LAVA: lava/qemu.yaml through lava-run, booting $stack"
+	tally "lava-run $stack" lava/run-qemu.sh "target/firmware/$stack.bin" "${runs_11[0]#*:}"
+fi
 
 echo "== the matrix page of these runs, in a browser"
 pages=$(mktemp -d)
