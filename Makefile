@@ -5,9 +5,18 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3
+STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# The board the ns image is built for and the runner boots: the one a stack's `platform` file
+# names (tfa-el3-gicv2: qemu-virt-gicv2), else QEMU virt; PLATFORM=fvp or juno builds for a
+# board (see README "Platforms").
+PLATFORM ?= $(shell cat targets/stacks/$(STACK)/platform 2>/dev/null || echo qemu-virt)
+FVP      ?=
+# The image's name and its cargo feature: none for QEMU virt, -<platform> otherwise.
+PSUFFIX   = $(if $(filter qemu-virt,$(PLATFORM)),,-$(PLATFORM))
+PFEATURE  = $(if $(filter qemu-virt,$(PLATFORM)),,$(PLATFORM))
 
 TARGET   := aarch64-unknown-none-softfloat
 OBJCOPY  := aarch64-linux-gnu-objcopy
@@ -15,7 +24,7 @@ IMAGES   := target/images
 RUNNER   := target/release/ffa-cts
 CARGO    := cargo
 BASELINE  = $(shell scripts/baseline-path.sh $(STACK) $(FFA_VERSION))
-RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) \
+RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) --platform $(PLATFORM) \
             --describe "$$desc" --stack-key "$${out\#\#*/}" $(if $(ONLY),--only '$(ONLY)')
 
 .PHONY: help setup image image-selftest stack firmware runner run test bench check list matrix clean FORCE
@@ -29,7 +38,8 @@ help:
 	@echo "make list    every registered case id"
 	@echo "make matrix  results/MATRIX.md and results/matrix.html: stack x FF-A version x case, from the newest complete runs"
 	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
-	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp)"
+	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp),"
+	@echo "        tfa-el3-gicv2 (tfa-el3 with TF-A's GICv2 driver, on QEMU virt gic-version=2)"
 
 setup:
 	@scripts/setup-host.sh
@@ -37,17 +47,17 @@ setup:
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
 # stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3).
 image: setup
-	@echo "[image] ns and sp test images (cargo; a first build takes about a minute)"
-	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET)
-	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns.bin
+	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
+	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
+	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
 	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
 	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp.bin
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
 	@echo "[image] self-test build of ns and sp"
-	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features self-test --target $(TARGET)
-	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns-selftest.bin
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features "self-test $(PFEATURE)" --target $(TARGET)
+	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX)-selftest.bin
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)
 	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-selftest.bin
 
@@ -59,7 +69,7 @@ stack: setup
 SUFFIX ?=
 firmware: $(if $(SUFFIX),image-selftest,image) stack
 	@out="$$(scripts/build-stack.sh $(STACK))" && \
-	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
+	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(PSUFFIX)$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
 		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin)
 
 runner:

@@ -12,7 +12,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 STACKS=("$@")
-[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3)
+[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3 tfa-el3-gicv2)
 passed=0; failed=0; problems=(); runs_11=()
 
 # Each run is gated by its baseline as it runs, so its junit.xml shows the gate's verdict (what
@@ -66,15 +66,16 @@ for stack in "${STACKS[@]}"; do
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
 		|| { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
 	out=$(scripts/build-stack.sh "$stack"); desc=$(cat "$out/description"); key=${out##*/}
+	plat=$(cat "targets/stacks/$stack/platform" 2>/dev/null || echo qemu-virt)
 	for ver in 1.2 1.1 1.0; do
 		base=$(scripts/baseline-path.sh "$stack" "$ver")
 		echo "== $stack, FF-A $ver"
-		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" --stack-key "$key" "${GATED[@]/%/$base}" \
+		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --platform "$plat" --describe "$desc" --stack-key "$key" "${GATED[@]/%/$base}" \
 			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base" \
 			&& { [ "$ver" != 1.1 ] || runs_11+=("$stack:$(readlink -f results/runs/latest)"); }
 	done
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
-	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" --stack-key "$key" \
+	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --platform "$plat" --describe "$desc" --stack-key "$key" \
 		--only 'selftest.;setup.id_get' --case-timeout-s 3 "${GATED[@]/%/results/baselines/$stack-selftest.json}" \
 		&& tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-selftest.json"
 done

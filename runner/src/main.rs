@@ -19,6 +19,7 @@ mod markdown;
 mod matrix;
 mod matrix_html;
 mod outcome_serde;
+mod process;
 mod provenance;
 mod qemu;
 mod recorder;

@@ -8,7 +8,7 @@ use crate::boot_loop::{run_boots, Limits, LoopEnd};
 use crate::cli::RunOptions;
 use crate::gate::{self, Gating};
 use crate::image_args::ImageArgs;
-use crate::qemu::QemuBooter;
+use crate::qemu::{self, QemuBooter};
 use crate::recorder::Recorder;
 use crate::results::{Build, RunIdentity, RunResults};
 use crate::time::UtcTime;
@@ -44,7 +44,8 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     let extra_args = std::env::var("FFA_CTS_QEMU_ARGS")
         .map(|a| a.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
-    let mut booter = QemuBooter { qemu: options.qemu.clone(), firmware, run_dir: dir.clone(), extra_args };
+    let machine = qemu::machine(&options.platform).ok_or("not a QEMU platform")?;
+    let mut booter = QemuBooter { qemu: options.qemu.clone(), firmware, run_dir: dir.clone(), extra_args, machine };
     let gating = match &options.baseline {
         Some(file) => Some(Gating::load(file, &options.stack, &version)?),
         None => None,
