@@ -96,7 +96,6 @@ impl Booter for QemuBooter {
 mod tests {
     use super::*;
     use ffa_harness::ffa::Version;
-    use std::path::Path;
 
     fn booter(firmware: &str) -> QemuBooter {
         QemuBooter {
