@@ -27,10 +27,11 @@ BASELINE  = $(shell scripts/baseline-path.sh $(STACK) $(FFA_VERSION))
 RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) --platform $(PLATFORM) \
             --describe "$$desc" --stack-key "$${out\#\#*/}" $(if $(ONLY),--only '$(ONLY)')
 
-.PHONY: help setup image image-selftest stack firmware runner run test bench check list matrix clean FORCE
+.PHONY: help setup image image-selftest stack firmware board-firmware runner run test bench check list matrix clean FORCE
 
 help:
 	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
+	@echo "             PLATFORM=fvp FVP=MODEL BOARD_FIRMWARE=DIR: on an FVP model; PLATFORM=juno BOARD_FIRMWARE=DIR CONSOLE=DEV: a Juno"
 	@echo "make test    host tests, then the suite against every stack in STACKS, gated by results/baselines"
 	@echo "             (UPDATE_BASELINES=1 rewrites the baselines from the runs instead)"
 	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
@@ -78,9 +79,33 @@ runner:
 # A full run is gated against the stack's baseline, when there is one, as it runs: junit.xml,
 # the LAVA lines and the summary show the gate's verdict, and the exit status says whether
 # every case ended as expected (known SPMC deviations are expected failures).
-run: firmware runner
+# On a board the firmware is the user's: PLATFORM=fvp packs it (board-firmware) and boots the
+# model; on a Juno the user flashes what board-firmware packed, and the run reads the console.
+run: $(if $(filter qemu-virt%,$(PLATFORM)),firmware,$(if $(filter fvp,$(PLATFORM)),board-firmware,image)) runner
+ifneq ($(filter qemu-virt%,$(PLATFORM)),)
 	@out="$$(scripts/build-stack.sh $(STACK))" && desc=$$(cat "$$out/description") || exit 2; \
 	$(RUNNER) run $(RUN_ARGS) $(if $(ONLY),,$(if $(wildcard $(BASELINE)),--baseline $(BASELINE)))
+else ifeq ($(PLATFORM),fvp)
+	@[ -n "$(FVP)" ] || { echo "PLATFORM=fvp needs FVP=/path/to/FVP_Base_RevC-2xAEMvA"; exit 2; }
+	@$(RUNNER) run --stack $(STACK) --platform fvp --fvp "$(FVP)" --firmware target/firmware/fvp \
+		--ffa-version $(FFA_VERSION) $(if $(ONLY),--only '$(ONLY)') --boot-timeout-s 600 --case-timeout-s 60
+else
+	@[ -n "$(CONSOLE)" ] || { echo "PLATFORM=$(PLATFORM): power the board with the firmware on it and pass CONSOLE=/dev/ttyUSB0 (or a captured console file)"; exit 2; }
+	@$(RUNNER) run --stack $(STACK) --platform $(PLATFORM) --console "$(CONSOLE)" --case-timeout-s 60
+endif
+
+# A board's firmware is the user's TF-A for it (PLAT=fvp or PLAT=juno with their SPMC):
+# BOARD_FIRMWARE names the folder with its bl1.bin and fip.bin; the ns image built for the
+# board replaces the FIP's BL33 (TF-A's fiptool, from the stack's cache), in
+# target/firmware/$(PLATFORM)/. For Juno, copy bl1.bin and fip.bin from there to the MCC
+# microSD's SOFTWARE/ folder (README "Platforms").
+BOARD_FIRMWARE ?=
+CONSOLE        ?=
+board-firmware: image stack
+	@[ -n "$(BOARD_FIRMWARE)" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it"; exit 2; }
+	@mkdir -p target/firmware/$(PLATFORM) && cp "$(BOARD_FIRMWARE)/bl1.bin" "$(BOARD_FIRMWARE)/fip.bin" target/firmware/$(PLATFORM)/
+	@"$$(scripts/build-stack.sh $(STACK))/fiptool" update --nt-fw $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/fip.bin >/dev/null
+	@echo "[firmware] target/firmware/$(PLATFORM)/: bl1.bin, fip.bin with the ns image for $(PLATFORM) as BL33"
 
 test: setup
 	@scripts/test.sh $(STACKS)
@@ -93,6 +118,7 @@ check:
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) --features ffa-targets/self-test -- -D warnings
+	for p in fvp juno qemu-virt-gicv2; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features ffa-targets/$$p -- -D warnings || exit 1; done
 
 list: runner
 	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')

@@ -62,6 +62,23 @@ run_suite() { # label, ffa-cts run arguments: a run into results/runs, which `la
 }
 
 make -s runner image image-selftest || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+board_images() { # the ns image for each board, linked where TF-A loads BL33 there
+	local ok=0 bad=0 board entry
+	for board in fvp:0x88000000 juno:0xe0000000; do
+		make -s image PLATFORM="${board%%:*}" >/dev/null || { bad=$((bad + 1)); continue; }
+		entry=$(aarch64-linux-gnu-readelf -h target/aarch64-unknown-none-softfloat/release/ns | awk '/Entry point/{print $4}')
+		if [ "$entry" = "${board#*:}" ]; then
+			echo "board image ${board%%:*}: target/images/ns-${board%%:*}.bin, entry $entry"; ok=$((ok + 1))
+		else
+			echo "board image ${board%%:*}: entry $entry, want ${board#*:}"; bad=$((bad + 1))
+		fi
+	done
+	echo "$ok passed, $bad failed"
+	[ "$bad" = 0 ]
+}
+echo "== the ns image for the boards (fvp, juno)"
+tally "board images" board_images
 for stack in "${STACKS[@]}"; do
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
 		|| { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }

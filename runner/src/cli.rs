@@ -12,12 +12,16 @@ usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 10] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
-              [--baseline FILE]
+              [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
       QEMU command line. PREFIXES: case id prefixes separated by ';'. KEY: the stack's
       cache key (the folder name under <cache>/stacks/<stack>/), recorded in results.json.
+      Platforms: qemu-virt, qemu-virt-gicv2 (QEMU gic-version=2); fvp boots the FVP model
+      MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
+      board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE
+      with a captured console, once (no --firmware; the image's arguments are built in).
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.
@@ -68,6 +72,10 @@ pub struct RunOptions {
     pub qemu: PathBuf,
     /// The baseline the run's views are gated by.
     pub baseline: Option<PathBuf>,
+    /// The FVP model that boots a `fvp` platform run.
+    pub fvp: Option<PathBuf>,
+    /// A console to read instead of booting anything.
+    pub console: Option<PathBuf>,
 }
 
 /// The options of `gate`.
@@ -213,6 +221,8 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--stack-key",
         "--qemu",
         "--baseline",
+        "--fvp",
+        "--console",
     ];
     let given = Given::read("run", words, &valued, &[])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -221,7 +231,13 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         .ok_or_else(|| given.error(format!("`--ffa-version` takes MAJOR.MINOR like 1.1, not `{version_text}`")))?;
     Ok(Command::Run(RunOptions {
         stack: given.name("--stack", None)?.to_owned(),
-        firmware: given.required("--firmware")?.into(),
+        firmware: match given.text("--console") {
+            Some(_) if given.text("--firmware").is_some() => {
+                return Err(given.error("`--console` reads a boot the runner does not start: no `--firmware`".into()))
+            }
+            Some(_) => PathBuf::new(),
+            None => given.required("--firmware")?.into(),
+        },
         ffa_version,
         only: given.only()?,
         out: given.text("--out").unwrap_or("results/runs").into(),
@@ -236,6 +252,8 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         },
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
         baseline: given.text("--baseline").map(PathBuf::from),
+        fvp: given.text("--fvp").map(PathBuf::from),
+        console: given.text("--console").map(PathBuf::from),
     }))
 }
 
@@ -374,5 +392,18 @@ mod tests {
             "`ffa-cts run`: `--stack-key` takes letters, digits, '-' and '_' only, not `../x`"
         );
         assert_eq!(error("gate --stack s --update=yes"), "`ffa-cts gate`: unknown option `--update=yes`");
+        assert_eq!(
+            error("run --stack s --firmware f --console /dev/ttyUSB0"),
+            "`ffa-cts run`: `--console` reads a boot the runner does not start: no `--firmware`"
+        );
+        let Ok(Command::Run(o)) = parse_words("run --stack s --platform juno --console /dev/ttyUSB0") else { panic!() };
+        assert_eq!(
+            (o.console.as_deref().and_then(|p| p.to_str()), o.firmware.as_os_str().is_empty()),
+            (Some("/dev/ttyUSB0"), true)
+        );
+        let Ok(Command::Run(o)) = parse_words("run --stack s --platform fvp --firmware fw --fvp /m/FVP") else {
+            panic!()
+        };
+        assert_eq!(o.fvp.as_deref().and_then(|p| p.to_str()), Some("/m/FVP"));
     }
 }

@@ -11,6 +11,8 @@ mod baseline;
 mod boot;
 mod boot_loop;
 mod cli;
+mod console;
+mod fvp;
 mod gate;
 mod image_args;
 mod junit;
