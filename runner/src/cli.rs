@@ -34,13 +34,15 @@ usage:
       results/baselines/NAME.json). --update rewrites the baseline from the run.
       Exit: 0 as expected, 1 some outcome differs, 2 a file is missing or invalid.
   ffa-cts matrix [--runs DIR] [--out FILE] [--html FILE] [--baselines DIR] [--check]
+  ffa-cts matrix --diff RUN_A RUN_B
       Writes the compatibility matrix (stack x FF-A version x case) in Markdown to --out
       (default results/MATRIX.md) and as one self-contained HTML page to --html (default
       results/matrix.html) from the newest complete run of each stack and requested version
       under --runs (default results/runs); self-test and --only runs are passed over. The page
       shows why each expected failure is expected, from the baselines in --baselines (default
       results/baselines). --check writes nothing and compares both files with what it would
-      write.
+      write. --diff prints, in Markdown, every case whose outcome differs between two run
+      folders (two SPMC versions, two builds, two stacks), for release notes.
       Exit: 0 written or up to date, 1 --check found FILE out of date, 2 no usable run.
   ffa-cts help
 ";
@@ -52,6 +54,7 @@ pub enum Command {
     List { only: Option<String> },
     Gate(GateOptions),
     Matrix(MatrixOptions),
+    MatrixDiff(PathBuf, PathBuf),
     Help,
 }
 
@@ -271,6 +274,14 @@ fn parse_gate(words: &[String]) -> Result<Command, UsageError> {
 }
 
 fn parse_matrix(words: &[String]) -> Result<Command, UsageError> {
+    if let [flag, a, b] = words {
+        if flag == "--diff" {
+            return Ok(Command::MatrixDiff(a.into(), b.into()));
+        }
+    }
+    if words.first().is_some_and(|w| w == "--diff") {
+        return Err(UsageError("`ffa-cts matrix --diff` takes two run folders and nothing else".into()));
+    }
     let given = Given::read("matrix", words, &["--runs", "--out", "--html", "--baselines"], &["--check"])?;
     Ok(Command::Matrix(MatrixOptions {
         runs: given.text("--runs").unwrap_or("results/runs").into(),
@@ -361,6 +372,8 @@ mod tests {
             }))
         );
         assert_eq!(error("matrix --check=1"), "`ffa-cts matrix`: unknown option `--check=1`");
+        assert_eq!(parse_words("matrix --diff r/a r/b"), Ok(Command::MatrixDiff("r/a".into(), "r/b".into())));
+        assert_eq!(error("matrix --diff r/a"), "`ffa-cts matrix --diff` takes two run folders and nothing else");
     }
 
     #[test]
