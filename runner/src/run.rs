@@ -85,6 +85,11 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     };
     let now = UtcTime::now();
     let version = options.ffa_version.to_string();
+    // Before the run folder exists: a baseline that does not fit leaves no empty run behind.
+    let gating = match &options.baseline {
+        Some(file) => Some(Gating::load(file, &options.stack, &version)?),
+        None => None,
+    };
     let dir = run_dir::create(&options.out, &now.compact(), &options.stack, &version)?;
     run_dir::point_latest(&options.out, &dir)?;
     eprintln!("run folder: {}", dir.display());
@@ -101,10 +106,6 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
             Box::new(FvpBooter { model, bl1, fip, spmc, run_dir: dir.clone() })
         }
         Boot::Console(path) => Box::new(ConsoleBooter { path }),
-    };
-    let gating = match &options.baseline {
-        Some(file) => Some(Gating::load(file, &options.stack, &version)?),
-        None => None,
     };
     let mut recorder = Recorder::create(&dir, gating)?;
     let identity = RunIdentity {
