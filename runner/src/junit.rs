@@ -118,7 +118,11 @@ fn gated(case: &CaseRecord, baseline: &Baseline) -> Element {
                 Element::Marked { element: "failure", kind: "unexpected", message: line, text }
             }
             _ => {
-                let kind = if case.outcome == Some(Outcome::Pass) { "xpass" } else { "unexpected" };
+                let kind = match (baseline.cases.contains_key(&case.id), case.outcome) {
+                    (false, _) => "new",
+                    (true, Some(Outcome::Pass)) => "xpass",
+                    _ => "unexpected",
+                };
                 Element::marked("failure", kind, &line, &line)
             }
         },
@@ -288,7 +292,7 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains(r#"<error message="a.pass: expected pass, got crash (at a.rs:3: w0 0x1)" type="crash">"#));
-        assert!(xml.contains(r#"type="unexpected">e.new: new case"#));
+        assert!(xml.contains(r#"type="new">e.new: new case"#));
         assert!(xml.contains(r#"name="d.ns" time="0.000000">"#) && xml.contains(r#"type="missing">"#));
         assert_eq!(xml.matches("<testcase ").count(), 5);
     }
