@@ -5,7 +5,7 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2
+STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 optee-sel1-fvp
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -40,7 +40,8 @@ help:
 	@echo "make matrix  results/MATRIX.md and results/matrix.html: stack x FF-A version x case, from the newest complete runs"
 	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
 	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp),"
-	@echo "        tfa-el3-gicv2 (tfa-el3 with TF-A's GICv2 driver, on QEMU virt gic-version=2)"
+	@echo "        tfa-el3-gicv2 (tfa-el3 with TF-A's GICv2 driver, on QEMU virt gic-version=2),"
+	@echo "        optee-sel1-fvp (optee-sel1 for the FVP: make run STACK=optee-sel1-fvp FVP=MODEL)"
 
 setup:
 	@scripts/setup-host.sh
@@ -94,17 +95,20 @@ else
 	@$(RUNNER) run --stack $(STACK) --platform $(PLATFORM) --console "$(CONSOLE)" --case-timeout-s 60
 endif
 
-# A board's firmware is the user's TF-A for it (PLAT=fvp or PLAT=juno with their SPMC):
-# BOARD_FIRMWARE names the folder with its bl1.bin and fip.bin; the ns image built for the
+# A board's firmware is TF-A for it (PLAT=fvp or PLAT=juno with an SPMC): a stack built for
+# the board (optee-sel1-fvp), or BOARD_FIRMWARE, the user's folder with its bl1.bin and
+# fip.bin; the ns image built for the
 # board replaces the FIP's BL33 (TF-A's fiptool, from the stack's cache), in
 # target/firmware/$(PLATFORM)/. For Juno, copy bl1.bin and fip.bin from there to the MCC
 # microSD's SOFTWARE/ folder (README "Platforms").
 BOARD_FIRMWARE ?=
 CONSOLE        ?=
 board-firmware: image stack
-	@[ -n "$(BOARD_FIRMWARE)" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it"; exit 2; }
-	@mkdir -p target/firmware/$(PLATFORM) && cp "$(BOARD_FIRMWARE)/bl1.bin" "$(BOARD_FIRMWARE)/fip.bin" target/firmware/$(PLATFORM)/
-	@"$$(scripts/build-stack.sh $(STACK))/fiptool" update --nt-fw $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/fip.bin >/dev/null
+	@out="$$(scripts/build-stack.sh $(STACK))"; dir="$(BOARD_FIRMWARE)"; \
+	if [ -z "$$dir" ] && [ "$$(cat targets/stacks/$(STACK)/platform 2>/dev/null)" = "$(PLATFORM)" ]; then dir=$$out; fi; \
+	[ -n "$$dir" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it (or a STACK built for it)"; exit 2; }; \
+	mkdir -p target/firmware/$(PLATFORM) && cp "$$dir/bl1.bin" "$$dir/fip.bin" target/firmware/$(PLATFORM)/ && \
+	"$$out/fiptool" update --nt-fw $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/fip.bin >/dev/null
 	@echo "[firmware] target/firmware/$(PLATFORM)/: bl1.bin, fip.bin with the ns image for $(PLATFORM) as BL33"
 
 test: setup
