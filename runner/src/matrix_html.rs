@@ -327,8 +327,9 @@ mod tests {
     use crate::baseline::{Expectation, SCHEMA};
     use crate::run_set::tests::{results, temp_dir, write_run};
 
-    fn runs() -> Vec<ChosenRun> {
-        let dir = temp_dir("matrix-html");
+    /// Two runs, written under a folder of the test's own (`name`: tests run in parallel).
+    fn runs(name: &str) -> Vec<ChosenRun> {
+        let dir = temp_dir(name);
         let pass = Some(Outcome::Pass);
         let a = [
             ("interop.optee.x", "FFA_FEATURES", pass, ""),
@@ -355,7 +356,7 @@ mod tests {
 
     #[test]
     fn one_self_contained_page_with_every_case_once() {
-        let runs = runs();
+        let runs = runs("matrix-html-structure");
         let html = render(&runs, &[Some(baseline_of_a()), None]);
         for outside in ["http:", "https:", "src=", "<link", "@import", "url("] {
             assert!(!html.contains(outside), "the page reaches outside with {outside}");
@@ -382,6 +383,6 @@ mod tests {
 
     #[test]
     fn golden_page() {
-        insta::assert_snapshot!("matrix_html", render(&runs(), &[Some(baseline_of_a()), None]));
+        insta::assert_snapshot!("matrix_html", render(&runs("matrix-html-golden"), &[Some(baseline_of_a()), None]));
     }
 }
