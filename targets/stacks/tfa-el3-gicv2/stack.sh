@@ -7,3 +7,7 @@
 . "$STACK_DIR/../tfa-el3/stack.sh"
 TFA_QEMU_GIC_DRIVER=QEMU_GICV2
 STACK_DESCRIPTION="$STACK_DESCRIPTION, GICv2"
+# For the build script's cache key (the recipe it reuses) and QEMU's -machine (gic-version=2),
+# where the build script reads them.
+STACK_SHARED_DIR="$STACK_DIR/../tfa-el3"
+STACK_QEMU_MACHINE="virt,secure=on,gic-version=2,virtualization=on"
