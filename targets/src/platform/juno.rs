@@ -1,7 +1,10 @@
 //! Arm Juno (r0, r1, r2) behind TF-A's PLAT=juno: a Cortex-A57 (or A72) cluster of two cores
-//! (MPIDR 0x0, 0x1) and a Cortex-A53 cluster of four (0x100..0x103), the A53 cluster's first
-//! core booting (TF-A plat/arm/board/juno: `JUNO_PRIMARY_CPU` 0x100, unverified on a board
-//! here); a GIC-400, i.e. GICv2, with the distributor at 0x2C010000 and the CPU interface at
+//! (MPIDR 0x0, 0x1) and a Cortex-A53 cluster of four (0x100..0x103). Which core boots is the
+//! SCP firmware's choice, which TF-A reads at run time (plat/arm/css/common/aarch64/
+//! css_helpers.S `plat_is_my_cpu_primary`, the SCP boot-configuration field at
+//! `PLAT_CSS_PRIMARY_CPU_SHIFT` 8); this port assumes the A53 cluster's first core, unverified
+//! on a board here (a board that boots another one needs its MPIDR first below). A GIC-400,
+//! i.e. GICv2, with the distributor at 0x2C010000 and the CPU interface at
 //! 0x2C02F000 (plat/arm/board/juno/include/platform_def.h); BL33 at 0xE0000000
 //! (include/plat/arm/css/common/css_def.h `PLAT_ARM_NS_IMAGE_BASE`). A board in a farm has no
 //! debugger, so no semihosting: the events go to the SoC UART0 at 0x7FF80000
