@@ -5,9 +5,18 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3 hafnium-2.12 hafnium-2.15
+STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# The board the ns image is built for and the runner boots: the one a stack's `platform` file
+# names (tfa-el3-gicv2: qemu-virt-gicv2), else QEMU virt; PLATFORM=fvp or juno builds for a
+# board (see README "Platforms").
+PLATFORM ?= $(shell cat targets/stacks/$(STACK)/platform 2>/dev/null || echo qemu-virt)
+FVP      ?=
+# The image's name and its cargo feature: none for QEMU virt, -<platform> otherwise.
+PSUFFIX   = $(if $(filter qemu-virt,$(PLATFORM)),,-$(PLATFORM))
+PFEATURE  = $(if $(filter qemu-virt,$(PLATFORM)),,$(PLATFORM))
 
 TARGET   := aarch64-unknown-none-softfloat
 OBJCOPY  := aarch64-linux-gnu-objcopy
@@ -15,22 +24,25 @@ IMAGES   := target/images
 RUNNER   := target/release/ffa-cts
 CARGO    := cargo
 BASELINE  = $(shell scripts/baseline-path.sh $(STACK) $(FFA_VERSION))
-RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) \
+RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) --platform $(PLATFORM) \
             --describe "$$desc" --stack-key "$${out\#\#*/}" --machine "$$machine" $(if $(ONLY),--only '$(ONLY)')
 
-.PHONY: help setup image image-selftest stack firmware runner run test bench check list matrix clean FORCE
+.PHONY: help setup image image-selftest stack firmware board-firmware runner run test bench check list matrix clean FORCE
 
 help:
 	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
+	@echo "             PLATFORM=fvp FVP=MODEL BOARD_FIRMWARE=DIR: on an FVP model; PLATFORM=juno BOARD_FIRMWARE=DIR CONSOLE=DEV: a Juno"
 	@echo "make test    host tests, then the suite against every stack in STACKS, gated by results/baselines"
 	@echo "             (UPDATE_BASELINES=1 rewrites the baselines from the runs instead)"
 	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
 	@echo "make check   cargo fmt --check and clippy (host and bare-metal) on every crate"
 	@echo "make list    every registered case id"
-	@echo "make matrix  results/MATRIX.md: stack x FF-A version x case, from the newest complete runs"
+	@echo "make matrix  results/MATRIX.md and results/matrix.html: stack x FF-A version x case, from the newest complete runs"
 	@echo "make stack   build STACK's firmware into the cache;  make setup   host packages and Rust targets"
 	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp),"
-	@echo "        hafnium-2.12, hafnium-2.15 (TF-A + Hafnium v2.12.0 / v2.15.0 as the S-EL2 SPMC)"
+	@echo "        hafnium-2.12, hafnium-2.15 (TF-A + Hafnium v2.12.0 / v2.15.0 as the S-EL2 SPMC),"
+	@echo "        tfa-el3-gicv2 (tfa-el3 with TF-A's GICv2 driver, on QEMU virt gic-version=2),"
+	@echo "        optee-sel1-fvp (optee-sel1 for the FVP: make run STACK=optee-sel1-fvp FVP=MODEL)"
 
 setup:
 	@scripts/setup-host.sh
@@ -38,17 +50,17 @@ setup:
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
 # stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3).
 image: setup
-	@echo "[image] ns and sp test images (cargo; a first build takes about a minute)"
-	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET)
-	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns.bin
+	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
+	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
+	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
 	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
 	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp.bin
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
 	@echo "[image] self-test build of ns and sp"
-	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features self-test --target $(TARGET)
-	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns-selftest.bin
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features "self-test $(PFEATURE)" --target $(TARGET)
+	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX)-selftest.bin
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)
 	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-selftest.bin
 
@@ -60,22 +72,47 @@ stack: setup
 SUFFIX ?=
 firmware: $(if $(SUFFIX),image-selftest,image) stack
 	@out="$$(scripts/build-stack.sh $(STACK))" && \
-	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
+	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(PSUFFIX)$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
 		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin)
 
 runner:
 	@$(CARGO) build --release -q -p ffa-cts
 
-# QEMU's -machine is the one the stack's build names (qemu-machine). A full run is then gated
-# against the stack's baseline, when there is one: the exit status says whether every case
-# ended as expected (known SPMC deviations are expected `fail`s).
-run: firmware runner
-	@out=$$(scripts/build-stack.sh $(STACK)) && desc=$$(cat "$$out/description") \
+# A full run is gated against the stack's baseline, when there is one, as it runs: junit.xml,
+# the LAVA lines and the summary show the gate's verdict, and the exit status says whether
+# every case ended as expected (known SPMC deviations are expected failures). QEMU's -machine
+# is the one the stack's build names (qemu-machine: Hafnium needs mte=on).
+# On a board the firmware is the user's: PLATFORM=fvp packs it (board-firmware) and boots the
+# model; on a Juno the user flashes what board-firmware packed, and the run reads the console.
+run: $(if $(filter qemu-virt%,$(PLATFORM)),firmware,$(if $(filter fvp,$(PLATFORM)),board-firmware,image)) runner
+ifneq ($(filter qemu-virt%,$(PLATFORM)),)
+	@out="$$(scripts/build-stack.sh $(STACK))" && desc=$$(cat "$$out/description") \
 		&& machine=$$(cat "$$out/qemu-machine") || exit 2; \
-	$(RUNNER) run $(RUN_ARGS); rc=$$?; \
-	if [ $$rc -le 1 ] && [ -z "$(ONLY)" ] && [ -f $(BASELINE) ]; then \
-		$(RUNNER) gate --stack $(STACK) --baseline $(BASELINE); \
-	else exit $$rc; fi
+	$(RUNNER) run $(RUN_ARGS) $(if $(ONLY),,$(if $(wildcard $(BASELINE)),--baseline $(BASELINE)))
+else ifeq ($(PLATFORM),fvp)
+	@[ -n "$(FVP)" ] || { echo "PLATFORM=fvp needs FVP=/path/to/FVP_Base_RevC-2xAEMvA"; exit 2; }
+	@$(RUNNER) run --stack $(STACK) --platform fvp --fvp "$(FVP)" --firmware target/firmware/fvp \
+		--ffa-version $(FFA_VERSION) $(if $(ONLY),--only '$(ONLY)') --boot-timeout-s 600 --case-timeout-s 60
+else
+	@[ -n "$(CONSOLE)" ] || { echo "PLATFORM=$(PLATFORM): power the board with the firmware on it and pass CONSOLE=/dev/ttyUSB0 (or a captured console file)"; exit 2; }
+	@$(RUNNER) run --stack $(STACK) --platform $(PLATFORM) --console "$(CONSOLE)" --case-timeout-s 60
+endif
+
+# A board's firmware is TF-A for it (PLAT=fvp or PLAT=juno with an SPMC): a stack built for
+# the board (optee-sel1-fvp), or BOARD_FIRMWARE, the user's folder with its bl1.bin and
+# fip.bin; the ns image built for the
+# board replaces the FIP's BL33 (TF-A's fiptool, from the stack's cache), in
+# target/firmware/$(PLATFORM)/. For Juno, copy bl1.bin and fip.bin from there to the MCC
+# microSD's SOFTWARE/ folder (README "Platforms").
+BOARD_FIRMWARE ?=
+CONSOLE        ?=
+board-firmware: image stack
+	@out="$$(scripts/build-stack.sh $(STACK))"; dir="$(BOARD_FIRMWARE)"; \
+	if [ -z "$$dir" ] && [ "$$(cat targets/stacks/$(STACK)/platform 2>/dev/null)" = "$(PLATFORM)" ]; then dir=$$out; fi; \
+	[ -n "$$dir" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it (or a STACK built for it)"; exit 2; }; \
+	mkdir -p target/firmware/$(PLATFORM) && cp "$$dir/bl1.bin" "$$dir/fip.bin" target/firmware/$(PLATFORM)/ && \
+	"$$out/fiptool" update --nt-fw $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/fip.bin >/dev/null
+	@echo "[firmware] target/firmware/$(PLATFORM)/: bl1.bin, fip.bin with the ns image for $(PLATFORM) as BL33"
 
 test: setup
 	@scripts/test.sh $(STACKS)
@@ -88,11 +125,13 @@ check:
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) --features ffa-targets/self-test -- -D warnings
+	for p in fvp juno qemu-virt-gicv2; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features ffa-targets/$$p -- -D warnings || exit 1; done
 
 list: runner
 	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')
 
-# The compatibility matrix, from the newest complete run of each stack and FF-A version.
+# The compatibility matrix, from the newest complete run of each stack and FF-A version, in
+# Markdown and as one self-contained HTML page.
 matrix: runner
 	@$(RUNNER) matrix
 

@@ -2,8 +2,9 @@
 # Installs what the build and the QEMU runs need on a Debian 12 host: apt sources for the
 # pinned source packages and QEMU 10 (bookworm-backports), the cross toolchain, dtc, the
 # Python modules OP-TEE's build uses, clang/LLVM 19, gn and ninja for Hafnium (bookworm's
-# default clang 14 cannot build it), and the Rust bare-metal targets. Idempotent: it only
-# touches apt when something is missing, and never upgrades what is installed.
+# default clang 14 cannot build it), LAVA's job schema and dispatcher (to check lava/), and the
+# Rust bare-metal targets. Idempotent: it only touches apt when something is missing, and never
+# upgrades what is installed.
 set -euo pipefail
 step() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
@@ -17,7 +18,11 @@ fi
 # Binary packages from bookworm, and qemu-system-arm (10.x) from bookworm-backports.
 PKGS=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
       python3-pyelftools python3-cryptography libssl-dev make bc dpkg-dev xz-utils
-      ca-certificates clang-19 lld-19 llvm-19 generate-ninja ninja-build)
+      ca-certificates gettext-base clang-19 lld-19 llvm-19 generate-ninja ninja-build
+      # LAVA: lava-common has the job schema lava/check.py validates against; the rest is what
+      # the unpacked lava-dispatcher (below) imports.
+      lava-common python3-pexpect python3-jinja2 python3-requests python3-setproctitle
+      python3-netifaces python3-configobj python3-magic python3-tz python3-pyudev)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -65,6 +70,20 @@ if [ "$need_qemu" = 1 ]; then
 	step "installing qemu-system-arm from bookworm-backports"
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports \
 		qemu-system-arm >/dev/null || die "apt-get install -t bookworm-backports qemu-system-arm"
+fi
+
+# lava-dispatcher itself is unpacked, not installed: Debian 12's package depends on
+# qemu-system-x86 7.2, which conflicts with the QEMU 10 from backports that runs the suite, and
+# its other dependencies would upgrade systemd. lava/run-qemu.sh runs lava-run from here.
+LAVA_DIR=${FFA_CTS_CACHE:-$HOME/.cache/ffa-cts}/lava-dispatcher
+if [ ! -x "$LAVA_DIR/usr/bin/lava-run" ]; then
+	step "unpacking lava-dispatcher and lava-dispatcher-host into $LAVA_DIR"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && chmod 777 . && apt-get download lava-dispatcher lava-dispatcher-host >/dev/null 2>&1) \
+		|| die "apt-get download lava-dispatcher lava-dispatcher-host"
+	mkdir -p "$LAVA_DIR.tmp"
+	for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$LAVA_DIR.tmp"; done
+	rm -rf "$tmp" "$LAVA_DIR" && mv "$LAVA_DIR.tmp" "$LAVA_DIR"
 fi
 
 if command -v rustup >/dev/null; then

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: host tests, then for each stack the suite on the real firmware gated against
-# its baseline, at every FF-A version the stack's SPMC agrees to (its build's ffa-versions;
-# baseline <stack>.json for 1.1, <stack>-ffa<version>.json for the others), and the self-test
-# build (cases that crash, panic and hang on purpose) gated against its own. Ends with one `N passed, N failed` line that sums
+# its baseline, at every FF-A version the stack's SPMC agrees to (its build's ffa-versions),
+# and the self-test build (cases that crash, panic and
+# hang on purpose) gated against its own; the LAVA job templates checked with LAVA's own schema
+# and their monitor replayed on the v1.1 runs' consoles, the QEMU job run through LAVA's
+# dispatcher (lava-run) on the first stack; and the HTML matrix of these runs checked in
+# headless Chromium (when installed). Ends with one `N passed, N failed` line that sums
 # the host tests and every gate (a gate counts a case as passed when its outcome is the one
 # the baseline expects). With UPDATE_BASELINES=1 the gates rewrite the baselines from these
 # runs instead (existing reasons are kept; write one for every new expected failure).
@@ -10,11 +13,15 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 STACKS=("$@")
-[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3)
-passed=0; failed=0; problems=()
+[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp)
+passed=0; failed=0; problems=(); runs_11=()
 
+# Each run is gated by its baseline as it runs, so its junit.xml shows the gate's verdict (what
+# a CI system's JUnit view reads); the gate after it is what counts. Rewriting the baselines,
+# the runs are not gated (their baselines may be missing or about to change).
 GATE=(target/release/ffa-cts gate)
-[ "${UPDATE_BASELINES:-0}" != 1 ] || GATE+=(--update)
+GATED=(--baseline=)
+[ "${UPDATE_BASELINES:-0}" != 1 ] || { GATE+=(--update); GATED=(); }
 
 tally() { # name, command...: runs it, adds its last `N passed, N failed` line to the totals
 	local name=$1; shift
@@ -56,7 +63,31 @@ run_suite() { # label, ffa-cts run arguments: a run into results/runs, which `la
 }
 
 make -s runner image image-selftest || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+board_images() { # the ns image for each board, linked where TF-A loads BL33 there
+	local ok=0 bad=0 board entry
+	for board in fvp:0x88000000 juno:0xe0000000; do
+		make -s image PLATFORM="${board%%:*}" >/dev/null || { bad=$((bad + 1)); continue; }
+		entry=$(aarch64-linux-gnu-readelf -h target/aarch64-unknown-none-softfloat/release/ns | awk '/Entry point/{print $4}')
+		if [ "$entry" = "${board#*:}" ]; then
+			echo "board image ${board%%:*}: target/images/ns-${board%%:*}.bin, entry $entry"; ok=$((ok + 1))
+		else
+			echo "board image ${board%%:*}: entry $entry, want ${board#*:}"; bad=$((bad + 1))
+		fi
+	done
+	echo "$ok passed, $bad failed"
+	[ "$bad" = 0 ]
+}
+echo "== the ns image for the boards (fvp, juno)"
+tally "board images" board_images
 for stack in "${STACKS[@]}"; do
+	plat=$(cat "targets/stacks/$stack/platform" 2>/dev/null || echo qemu-virt)
+	if [ "${plat#qemu-virt}" = "$plat" ]; then
+		# Firmware for a board: built and packed with the board's ns image, not run (no board here).
+		echo "== $stack: firmware for $plat, built and packed, not run"
+		if make -s board-firmware STACK="$stack" PLATFORM="$plat"; then passed=$((passed + 1)); else problems+=("$stack firmware"); failed=$((failed + 1)); fi
+		continue
+	fi
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
 		|| { problems+=("$stack firmware"); failed=$((failed + 1)); continue; }
 	out=$(scripts/build-stack.sh "$stack")
@@ -64,14 +95,32 @@ for stack in "${STACKS[@]}"; do
 	for ver in $(cat "$out/ffa-versions"); do
 		base=$(scripts/baseline-path.sh "$stack" "$ver")
 		echo "== $stack, FF-A $ver"
-		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --describe "$desc" --stack-key "$key" --machine "$machine" \
-			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base"
+		run_suite "$stack $ver" --stack "$stack" --firmware "target/firmware/$stack.bin" --ffa-version "$ver" --platform "$plat" --describe "$desc" --stack-key "$key" --machine "$machine" "${GATED[@]/%/$base}" \
+			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base" \
+			&& { [ "$ver" != 1.1 ] || runs_11+=("$stack:$(readlink -f results/runs/latest)"); }
 	done
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
-	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --describe "$desc" --stack-key "$key" --machine "$machine" \
-		--only 'selftest.;setup.id_get' --case-timeout-s 3 \
+	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --platform "$plat" --describe "$desc" --stack-key "$key" --machine "$machine" \
+		--only 'selftest.;setup.id_get' --case-timeout-s 3 "${GATED[@]/%/results/baselines/$stack-selftest.json}" \
 		&& tally "$stack self-test gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-selftest.json"
 done
+
+echo "== LAVA: the job templates against LAVA's schema, their monitor on these runs' consoles"
+tally "lava templates" /usr/bin/python3 lava/check.py "${runs_11[@]#*:}"
+if [ ${#runs_11[@]} -gt 0 ]; then
+	stack=${runs_11[0]%%:*}
+	echo "== LAVA: lava/qemu.yaml through lava-run, booting $stack"
+	tally "lava-run $stack" lava/run-qemu.sh "target/firmware/$stack.bin" "${runs_11[0]#*:}"
+fi
+
+echo "== the matrix page of these runs, in a browser"
+pages=$(mktemp -d)
+if target/release/ffa-cts matrix --out "$pages/MATRIX.md" --html "$pages/matrix.html" >/dev/null; then
+	tally "matrix page" scripts/check-matrix-html.sh "$pages/matrix.html"
+else
+	problems+=("matrix"); failed=$((failed + 1))
+fi
+rm -rf "$pages"
 
 if [ ${#problems[@]} -gt 0 ]; then
 	echo "problems: ${problems[*]}"

@@ -7,7 +7,7 @@ use crate::outcome_serde;
 use ffa_harness::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The `schema` of a baseline file.
 pub const SCHEMA: u32 = 1;
@@ -28,6 +28,16 @@ pub struct Expectation {
     pub outcome: Outcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// The baseline file of `stack` at FF-A `version` under `dir`: `<stack>.json` at 1.1,
+/// `<stack>-ffa<version>.json` otherwise (the rule scripts/baseline-path.sh writes for the
+/// shell; a host test keeps the two the same).
+pub fn path(dir: &Path, stack: &str, version: &str) -> PathBuf {
+    match version {
+        "1.1" => dir.join(format!("{stack}.json")),
+        _ => dir.join(format!("{stack}-ffa{version}.json")),
+    }
 }
 
 impl Baseline {
@@ -58,5 +68,23 @@ impl Baseline {
         let mut text = serde_json::to_string_pretty(self).expect("a baseline serializes to JSON");
         text.push('\n');
         write_atomically(path, &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_is_the_one_scripts_baseline_path_sh_names() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for version in ["1.0", "1.1", "1.2"] {
+            let out = std::process::Command::new(root.join("scripts/baseline-path.sh"))
+                .args(["optee-sel1", version])
+                .output()
+                .unwrap();
+            let script = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(path(Path::new("results/baselines"), "optee-sel1", version).to_str(), Some(script.trim()));
+        }
     }
 }

@@ -11,26 +11,40 @@ pub const USAGE: &str = "\
 usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 10] [--boot-timeout-s 60] [--max-boots 20]
-              [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH] [--machine OPTIONS]
+              [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
+              [--machine OPTIONS] [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
       QEMU command line. PREFIXES: case id prefixes separated by ';'. KEY: the stack's
       cache key (the folder name under <cache>/stacks/<stack>/), recorded in results.json.
-      OPTIONS: QEMU's -machine value (default virt,secure=on,gic-version=3,virtualization=on;
-      a stack's build says what it needs in its qemu-machine file).
-      Exit: 0 all green, 1 some case failed, 2 the run could not be completed.
+      OPTIONS: QEMU's -machine value, when the stack needs more than its platform's (a
+      stack's build names it in its qemu-machine file: Hafnium needs mte=on).
+      Platforms: qemu-virt, qemu-virt-gicv2 (QEMU gic-version=2); fvp boots the FVP model
+      MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
+      board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE
+      with a captured console, once (no --firmware; the image's arguments are built in).
+      --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
+      the summary show the gate's verdict (an expected failure skipped with its reason, an
+      unexpected outcome failed); results.json keeps the raw outcomes.
+      Exit: 0 all green (with --baseline: all as expected), 1 some case failed (differs),
+      2 the run could not be completed.
   ffa-cts list [--only PREFIXES]
       Prints the registered cases.
   ffa-cts gate --stack NAME [--run DIR] [--baseline FILE] [--update]
       Compares a run (default results/runs/latest) with the stack's baseline (default
       results/baselines/NAME.json). --update rewrites the baseline from the run.
       Exit: 0 as expected, 1 some outcome differs, 2 a file is missing or invalid.
-  ffa-cts matrix [--runs DIR] [--out FILE] [--check]
-      Writes the compatibility matrix (stack x FF-A version x case, in Markdown) to FILE
-      (default results/MATRIX.md) from the newest complete run of each stack and requested
-      version under DIR (default results/runs); self-test and --only runs are passed over.
-      --check writes nothing and compares FILE with what it would write.
+  ffa-cts matrix [--runs DIR] [--out FILE] [--html FILE] [--baselines DIR] [--check]
+  ffa-cts matrix --diff RUN_A RUN_B
+      Writes the compatibility matrix (stack x FF-A version x case) in Markdown to --out
+      (default results/MATRIX.md) and as one self-contained HTML page to --html (default
+      results/matrix.html) from the newest complete run of each stack and requested version
+      under --runs (default results/runs); self-test and --only runs are passed over. The page
+      shows why each expected failure is expected, from the baselines in --baselines (default
+      results/baselines). --check writes nothing and compares both files with what it would
+      write. --diff prints, in Markdown, every case whose outcome differs between two run
+      folders (two SPMC versions, two builds, two stacks), for release notes.
       Exit: 0 written or up to date, 1 --check found FILE out of date, 2 no usable run.
   ffa-cts help
 ";
@@ -42,6 +56,7 @@ pub enum Command {
     List { only: Option<String> },
     Gate(GateOptions),
     Matrix(MatrixOptions),
+    MatrixDiff(PathBuf, PathBuf),
     Help,
 }
 
@@ -60,12 +75,15 @@ pub struct RunOptions {
     pub describe: Option<String>,
     pub stack_key: Option<String>,
     pub qemu: PathBuf,
-    /// QEMU's `-machine` value.
-    pub machine: String,
+    /// QEMU's `-machine` value, when the stack names one.
+    pub machine: Option<String>,
+    /// The baseline the run's views are gated by.
+    pub baseline: Option<PathBuf>,
+    /// The FVP model that boots a `fvp` platform run.
+    pub fvp: Option<PathBuf>,
+    /// A console to read instead of booting anything.
+    pub console: Option<PathBuf>,
 }
-
-/// The default `--machine`: `virt` with EL3 and EL2 (both worlds) and GICv3.
-pub const DEFAULT_MACHINE: &str = "virt,secure=on,gic-version=3,virtualization=on";
 
 /// The options of `gate`.
 #[derive(Debug, PartialEq)]
@@ -81,6 +99,8 @@ pub struct GateOptions {
 pub struct MatrixOptions {
     pub runs: PathBuf,
     pub out: PathBuf,
+    pub html: PathBuf,
+    pub baselines: PathBuf,
     pub check: bool,
 }
 
@@ -208,6 +228,9 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--stack-key",
         "--qemu",
         "--machine",
+        "--baseline",
+        "--fvp",
+        "--console",
     ];
     let given = Given::read("run", words, &valued, &[])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -216,7 +239,13 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         .ok_or_else(|| given.error(format!("`--ffa-version` takes MAJOR.MINOR like 1.1, not `{version_text}`")))?;
     Ok(Command::Run(RunOptions {
         stack: given.name("--stack", None)?.to_owned(),
-        firmware: given.required("--firmware")?.into(),
+        firmware: match given.text("--console") {
+            Some(_) if given.text("--firmware").is_some() => {
+                return Err(given.error("`--console` reads a boot the runner does not start: no `--firmware`".into()))
+            }
+            Some(_) => PathBuf::new(),
+            None => given.required("--firmware")?.into(),
+        },
         ffa_version,
         only: given.only()?,
         out: given.text("--out").unwrap_or("results/runs").into(),
@@ -230,7 +259,10 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
             None => None,
         },
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
-        machine: given.text("--machine").unwrap_or(DEFAULT_MACHINE).to_owned(),
+        machine: given.text("--machine").map(str::to_owned),
+        baseline: given.text("--baseline").map(PathBuf::from),
+        fvp: given.text("--fvp").map(PathBuf::from),
+        console: given.text("--console").map(PathBuf::from),
     }))
 }
 
@@ -248,10 +280,20 @@ fn parse_gate(words: &[String]) -> Result<Command, UsageError> {
 }
 
 fn parse_matrix(words: &[String]) -> Result<Command, UsageError> {
-    let given = Given::read("matrix", words, &["--runs", "--out"], &["--check"])?;
+    if let [flag, a, b] = words {
+        if flag == "--diff" {
+            return Ok(Command::MatrixDiff(a.into(), b.into()));
+        }
+    }
+    if words.first().is_some_and(|w| w == "--diff") {
+        return Err(UsageError("`ffa-cts matrix --diff` takes two run folders and nothing else".into()));
+    }
+    let given = Given::read("matrix", words, &["--runs", "--out", "--html", "--baselines"], &["--check"])?;
     Ok(Command::Matrix(MatrixOptions {
         runs: given.text("--runs").unwrap_or("results/runs").into(),
         out: given.text("--out").unwrap_or("results/MATRIX.md").into(),
+        html: given.text("--html").unwrap_or("results/matrix.html").into(),
+        baselines: given.text("--baselines").unwrap_or("results/baselines").into(),
         check: given.values.contains_key("--check"),
     }))
 }
@@ -283,7 +325,6 @@ mod tests {
             (o.platform.as_str(), o.describe, o.stack_key, o.qemu.to_str()),
             ("qemu-virt", None, None, Some("qemu-system-aarch64"))
         );
-        assert_eq!(o.machine, DEFAULT_MACHINE);
         let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 3 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on")
         else {
             panic!()
@@ -293,8 +334,8 @@ mod tests {
             (Version::V1_2, Some("a.b;c"), 3, 2)
         );
         assert_eq!(
-            (o.describe.as_deref(), o.stack_key.as_deref(), o.qemu.to_str(), o.machine.as_str()),
-            (Some("x"), Some("a7f3"), Some("/q"), "virt,mte=on")
+            (o.describe.as_deref(), o.stack_key.as_deref(), o.qemu.to_str(), o.machine.as_deref()),
+            (Some("x"), Some("a7f3"), Some("/q"), Some("virt,mte=on"))
         );
     }
 
@@ -321,14 +362,24 @@ mod tests {
             Ok(Command::Matrix(MatrixOptions {
                 runs: "results/runs".into(),
                 out: "results/MATRIX.md".into(),
+                html: "results/matrix.html".into(),
+                baselines: "results/baselines".into(),
                 check: false
             }))
         );
         assert_eq!(
-            parse_words("matrix --runs r --out=m.md --check"),
-            Ok(Command::Matrix(MatrixOptions { runs: "r".into(), out: "m.md".into(), check: true }))
+            parse_words("matrix --runs r --out=m.md --html m.html --baselines b --check"),
+            Ok(Command::Matrix(MatrixOptions {
+                runs: "r".into(),
+                out: "m.md".into(),
+                html: "m.html".into(),
+                baselines: "b".into(),
+                check: true
+            }))
         );
         assert_eq!(error("matrix --check=1"), "`ffa-cts matrix`: unknown option `--check=1`");
+        assert_eq!(parse_words("matrix --diff r/a r/b"), Ok(Command::MatrixDiff("r/a".into(), "r/b".into())));
+        assert_eq!(error("matrix --diff r/a"), "`ffa-cts matrix --diff` takes two run folders and nothing else");
     }
 
     #[test]
@@ -360,5 +411,18 @@ mod tests {
             "`ffa-cts run`: `--stack-key` takes letters, digits, '-', '_' and '.' only, not `../x`"
         );
         assert_eq!(error("gate --stack s --update=yes"), "`ffa-cts gate`: unknown option `--update=yes`");
+        assert_eq!(
+            error("run --stack s --firmware f --console /dev/ttyUSB0"),
+            "`ffa-cts run`: `--console` reads a boot the runner does not start: no `--firmware`"
+        );
+        let Ok(Command::Run(o)) = parse_words("run --stack s --platform juno --console /dev/ttyUSB0") else { panic!() };
+        assert_eq!(
+            (o.console.as_deref().and_then(|p| p.to_str()), o.firmware.as_os_str().is_empty()),
+            (Some("/dev/ttyUSB0"), true)
+        );
+        let Ok(Command::Run(o)) = parse_words("run --stack s --platform fvp --firmware fw --fvp /m/FVP") else {
+            panic!()
+        };
+        assert_eq!(o.fvp.as_deref().and_then(|p| p.to_str()), Some("/m/FVP"));
     }
 }

@@ -8,6 +8,7 @@ use crate::results::{CaseRecord, RunResults};
 use crate::run_dir;
 use ffa_harness::Outcome;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// Runs `ffa-cts gate`; returns the exit code (0 as expected, 1 some outcome differs).
 pub fn gate(options: &GateOptions) -> Result<u8, String> {
@@ -66,16 +67,7 @@ pub fn gate(options: &GateOptions) -> Result<u8, String> {
             options.stack
         ));
     };
-    if baseline.stack != run.stack || baseline.ffa_version != run.requested_version {
-        return Err(format!(
-            "the baseline {} is for stack `{}` at FF-A {}, the run is of `{}` at FF-A {}; pass the matching --baseline or --run",
-            baseline_path.display(),
-            baseline.stack,
-            baseline.ffa_version,
-            run.stack,
-            run.requested_version
-        ));
-    }
+    check_matches(&run, &baseline, baseline_path)?;
     let comparison = compare(&run, &baseline);
     for mismatch in &comparison.mismatches {
         println!("  {mismatch}");
@@ -114,33 +106,110 @@ fn detail(case: &CaseRecord) -> String {
     }
 }
 
+/// What the gate makes of one case of a run: the verdict the CI views (junit.xml, the LAVA
+/// lines the runner prints, the terminal summary) show when the run is gated, so that they
+/// are green exactly when the gate is. The raw outcome stays in results.json.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict<'a> {
+    /// The expected outcome, and one that is no failure (pass, not-supported, skip): shown
+    /// as it is.
+    AsExpected,
+    /// A failure (fail, timeout, crash, not-run) the baseline expects, with its reason: shown
+    /// the way pytest shows an xfail, skipped.
+    ExpectedFailure(&'a str),
+    /// Not what the baseline expects, or a case it does not know: the gate's mismatch line.
+    /// An expected failure that passes lands here, so a known-issue list cannot rot.
+    Unexpected(String),
+}
+
+/// The verdict on `case` against `baseline`.
+pub fn judge<'a>(case: &CaseRecord, baseline: &'a Baseline) -> Verdict<'a> {
+    match baseline.cases.get(&case.id) {
+        Some(expected) if case.outcome == Some(expected.outcome) => {
+            if matches!(expected.outcome, Outcome::Pass | Outcome::NotSupported | Outcome::Skip) {
+                Verdict::AsExpected
+            } else {
+                Verdict::ExpectedFailure(expected.reason.as_deref().unwrap_or("the baseline gives no reason"))
+            }
+        }
+        Some(expected) => Verdict::Unexpected(format!(
+            "{}: expected {}, got {}{}",
+            case.id,
+            expected.outcome,
+            outcome_name(case),
+            detail(case)
+        )),
+        None => Verdict::Unexpected(format!(
+            "{}: new case, not in the baseline; got {}{}",
+            case.id,
+            outcome_name(case),
+            detail(case)
+        )),
+    }
+}
+
+/// The cases `baseline` expects that `run` does not have, with the gate's mismatch line.
+pub fn missing<'a>(run: &RunResults, baseline: &'a Baseline) -> Vec<(&'a str, String)> {
+    baseline
+        .cases
+        .iter()
+        .filter(|(id, _)| run.cases.binary_search_by(|c| c.id.as_str().cmp(id)).is_err())
+        .map(|(id, expected)| (id.as_str(), format!("{id}: missing from the run; expected {}", expected.outcome)))
+        .collect()
+}
+
 /// Compares every case of `run` with `baseline`.
 pub fn compare(run: &RunResults, baseline: &Baseline) -> Comparison {
     let mut comparison = Comparison::default();
     for case in &run.cases {
-        match baseline.cases.get(&case.id) {
-            Some(expected) if case.outcome == Some(expected.outcome) => comparison.matched += 1,
-            Some(expected) => comparison.mismatches.push(format!(
-                "{}: expected {}, got {}{}",
-                case.id,
-                expected.outcome,
-                outcome_name(case),
-                detail(case)
-            )),
-            None => comparison.mismatches.push(format!(
-                "{}: new case, not in the baseline; got {}{}",
-                case.id,
-                outcome_name(case),
-                detail(case)
-            )),
+        match judge(case, baseline) {
+            Verdict::AsExpected | Verdict::ExpectedFailure(_) => comparison.matched += 1,
+            Verdict::Unexpected(line) => comparison.mismatches.push(line),
         }
     }
-    for (id, expected) in &baseline.cases {
-        if run.cases.binary_search_by(|c| c.id.as_str().cmp(id)).is_err() {
-            comparison.mismatches.push(format!("{id}: missing from the run; expected {}", expected.outcome));
-        }
-    }
+    comparison.mismatches.extend(missing(run, baseline).into_iter().map(|(_, line)| line));
     comparison
+}
+
+/// The baseline a run is gated by while it runs (`ffa-cts run --baseline FILE`), and its file.
+#[derive(Debug)]
+pub struct Gating {
+    pub baseline: Baseline,
+    pub file: PathBuf,
+}
+
+impl Gating {
+    /// Loads the baseline `file` for a run of `stack` at FF-A `version`; an error when there
+    /// is none or it is for another stack or version.
+    pub fn load(file: &Path, stack: &str, version: &str) -> Result<Self, String> {
+        let baseline = Baseline::load(file)?.ok_or_else(|| {
+            format!("no baseline at {}; run without --baseline, then `ffa-cts gate --update`", file.display())
+        })?;
+        if baseline.stack != stack || baseline.ffa_version != version {
+            return Err(format!(
+                "the baseline {} is for stack `{}` at FF-A {}, the run is of `{stack}` at FF-A {version}",
+                file.display(),
+                baseline.stack,
+                baseline.ffa_version
+            ));
+        }
+        Ok(Self { baseline, file: file.to_owned() })
+    }
+}
+
+/// Checks that `baseline` is for the stack and FF-A version of `run`.
+pub fn check_matches(run: &RunResults, baseline: &Baseline, path: &Path) -> Result<(), String> {
+    if baseline.stack != run.stack || baseline.ffa_version != run.requested_version {
+        return Err(format!(
+            "the baseline {} is for stack `{}` at FF-A {}, the run is of `{}` at FF-A {}; pass the matching baseline",
+            path.display(),
+            baseline.stack,
+            baseline.ffa_version,
+            run.stack,
+            run.requested_version
+        ));
+    }
+    Ok(())
 }
 
 /// The baseline that `run` matches, built from `old` (kept reasons), and what changed.

@@ -1,7 +1,7 @@
 //! ffa-cts: the host runner of the FF-A conformance test suite. `run` boots a stack in QEMU
 //! and collects the image's events into results, `list` shows the registered cases, `gate`
 //! compares a run with the stack's baseline, `matrix` writes the compatibility matrix of the
-//! newest runs.
+//! newest runs (and `matrix --diff` compares two).
 
 // Links the case registrations into `ffa_harness::CASES` for `list`.
 use ffa_cases as _;
@@ -11,13 +11,18 @@ mod baseline;
 mod boot;
 mod boot_loop;
 mod cli;
+mod console;
+mod fvp;
 mod gate;
 mod image_args;
 mod junit;
 mod list;
 mod markdown;
 mod matrix;
+mod matrix_diff;
+mod matrix_html;
 mod outcome_serde;
+mod process;
 mod provenance;
 mod qemu;
 mod recorder;
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
         Ok(Command::Run(options)) => run::run(&options),
         Ok(Command::Gate(options)) => gate::gate(&options),
         Ok(Command::Matrix(options)) => matrix::matrix(&options),
+        Ok(Command::MatrixDiff(a, b)) => matrix_diff::diff(&a, &b),
         Err(UsageError(message)) => {
             eprint!("error: {message}\n\n{}", cli::USAGE);
             Ok(2)

@@ -1,12 +1,15 @@
-//! `ffa-cts matrix`: the compatibility matrix (SPMC stack × FF-A version × case) in Markdown,
+//! `ffa-cts matrix`: the compatibility matrix (SPMC stack × FF-A version × case) in Markdown
+//! and, from the same runs, as an HTML page (`matrix_html`),
 //! from the newest complete run of each stack and version (see `run_set`): the runs it was
 //! made from, a legend, a summary per column, a roll-up per FF-A ABI, every case, and why each
 //! failed case failed. The text depends on the runs only (sorted, no time but the runs'), so
 //! `--check` can tell whether the committed file still matches them.
 
 use crate::atomic_write::write_atomically;
+use crate::baseline::{self, Baseline};
 use crate::cli::MatrixOptions;
 use crate::markdown::{cell, code, Table};
+use crate::matrix_html;
 use crate::results::CaseRecord;
 use crate::run_set::{self, ChosenRun};
 use ffa_harness::Outcome;
@@ -29,34 +32,42 @@ pub fn matrix(options: &MatrixOptions) -> Result<u8, String> {
         ));
     }
     let text = render(&set.runs);
-    let on_disk = match std::fs::read_to_string(&options.out) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("cannot read {}: {e}", options.out.display())),
-    };
+    let baselines: Vec<Option<Baseline>> = set
+        .runs
+        .iter()
+        .map(|r| Baseline::load(&baseline::path(&options.baselines, &r.results.stack, &r.results.requested_version)))
+        .collect::<Result<_, _>>()?;
+    let html = matrix_html::render(&set.runs, &baselines);
+    let outputs = [(&options.out, text), (&options.html, html)];
     let columns: Vec<String> = set.runs.iter().map(ChosenRun::title).collect();
-    if options.check {
-        return Ok(match check(&options.out, on_disk.as_deref(), &text) {
-            Ok(()) => {
-                println!("{} is up to date ({})", options.out.display(), columns.join(", "));
-                0
+    let mut stale = false;
+    for (path, text) in outputs {
+        let on_disk = match std::fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        if options.check {
+            match check(path, on_disk.as_deref(), &text) {
+                Ok(()) => println!("{} is up to date ({})", path.display(), columns.join(", ")),
+                Err(hint) => {
+                    println!("{hint}");
+                    stale = true;
+                }
             }
-            Err(hint) => {
-                println!("{hint}");
-                1
-            }
-        });
+            continue;
+        }
+        if on_disk.as_deref() == Some(text.as_str()) {
+            println!("{} is up to date ({})", path.display(), columns.join(", "));
+            continue;
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        write_atomically(path, &text)?;
+        println!("wrote {} ({})", path.display(), columns.join(", "));
     }
-    if on_disk.as_deref() == Some(text.as_str()) {
-        println!("{} is up to date ({})", options.out.display(), columns.join(", "));
-        return Ok(0);
-    }
-    if let Some(parent) = options.out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    write_atomically(&options.out, &text)?;
-    println!("wrote {} ({})", options.out.display(), columns.join(", "));
-    Ok(0)
+    Ok(u8::from(stale))
 }
 
 /// `Err` with a short hint (the first line that differs) when `on_disk` is not `expected`.
@@ -162,7 +173,7 @@ impl RollUp {
 
 /// The family of cases that check a partition's own protocol over FF-A, not FF-A's rules:
 /// the matrix shows them apart, and they count for no ABI.
-const INTEROP: &str = "interop.";
+pub const INTEROP: &str = "interop.";
 
 fn is_interop(id: &str) -> bool {
     id.starts_with(INTEROP)
@@ -469,11 +480,19 @@ mod tests {
         write_runs(&runs);
         let out = runs.with_extension("out").join("MATRIX.md");
         let _ = std::fs::remove_dir_all(out.parent().unwrap());
-        let options = |check| MatrixOptions { runs: runs.clone(), out: out.clone(), check };
+        let html = out.with_file_name("matrix.html");
+        let options = |check| MatrixOptions {
+            runs: runs.clone(),
+            out: out.clone(),
+            html: html.clone(),
+            baselines: runs.clone(),
+            check,
+        };
         assert_eq!(matrix(&options(true)), Ok(1), "no file yet");
         assert_eq!(matrix(&options(false)), Ok(0));
         let written = std::fs::read_to_string(&out).unwrap();
         assert!(written.starts_with("# FF-A compatibility matrix\n"));
+        assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>\n"));
         assert_eq!(matrix(&options(true)), Ok(0));
         // A newer run of `b 1.1` where the crash is gone: the committed file is stale.
         let b11 = [

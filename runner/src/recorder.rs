@@ -1,39 +1,60 @@
 //! What `run` keeps while the boot loop works: `events.log` (every raw console line of the
 //! run, once, with a `# boot N:` line before each boot), `results.json` and `junit.xml`
 //! rewritten after every case, a progress line on stderr per case, and on stdout a LAVA line
-//! for each outcome the runner decided (the image prints its own on the console).
+//! for each outcome the runner decided (the image prints its own on the console). A run gated
+//! by a baseline writes the gate's view into `junit.xml` and prints the gate's LAVA lines (an
+//! expected failure as `skip`, an unexpected outcome as `fail`), for every case when stdout is
+//! no terminal, and at the end one `fail` for each expected case the run lacks; `results.json`
+//! keeps the raw outcomes.
 
 use crate::atomic_write::write_atomically;
 use crate::boot_loop::RunObserver;
+use crate::gate::{self, Gating, Verdict};
 use crate::junit;
 use crate::results::{CaseRecord, RunResults};
 use ffa_harness::event::{LavaLine, Text};
+use ffa_harness::Outcome;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Writes a run's logs and results into its folder.
 pub struct Recorder {
     dir: PathBuf,
     events: File,
+    gating: Option<Gating>,
 }
 
 impl Recorder {
-    /// Opens `events.log` in the run folder `dir`.
-    pub fn create(dir: &Path) -> Result<Self, String> {
+    /// Opens `events.log` in the run folder `dir`; `gating` is the baseline the views show.
+    pub fn create(dir: &Path, gating: Option<Gating>) -> Result<Self, String> {
         let path = dir.join("events.log");
         let events = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
             .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        Ok(Self { dir: dir.to_owned(), events })
+        Ok(Self { dir: dir.to_owned(), events, gating })
     }
 
     /// Rewrites `results.json` and `junit.xml`.
     pub fn write_results(&self, results: &RunResults) -> Result<(), String> {
         write_atomically(&self.dir.join("results.json"), &results.to_json())?;
-        write_atomically(&self.dir.join("junit.xml"), &junit::render(results))
+        write_atomically(&self.dir.join("junit.xml"), &junit::render(results, self.gating.as_ref()))
+    }
+
+    /// The baseline the views show, if any.
+    pub fn gating(&self) -> Option<&Gating> {
+        self.gating.as_ref()
+    }
+
+    /// The gate's LAVA `fail` line for each case the baseline expects and the run lacks.
+    pub fn missing_lava_lines(&self, results: &RunResults) -> Vec<String> {
+        let Some(g) = &self.gating else { return Vec::new() };
+        gate::missing(results, &g.baseline)
+            .into_iter()
+            .map(|(id, _)| LavaLine { id: Text::new(id), outcome: Outcome::Fail, micros: 0 }.to_string())
+            .collect()
     }
 }
 
@@ -60,9 +81,20 @@ pub fn progress_line(results: &RunResults, index: usize) -> String {
     line
 }
 
-/// The LAVA line of a case whose outcome the runner decided; the image printed the others.
-fn runner_lava_line(case: &CaseRecord) -> Option<String> {
-    let outcome = case.outcome.filter(|_| case.by_runner)?;
+/// The LAVA line the runner prints for a case: for an outcome the runner decided (the image
+/// printed the others on its console), and with `every` for every case; gated, with the
+/// gate's result.
+fn runner_lava_line(case: &CaseRecord, gating: Option<&Gating>, every: bool) -> Option<String> {
+    case.outcome.filter(|_| case.by_runner || every)?;
+    let outcome = match gating {
+        None => case.outcome?,
+        Some(g) => match gate::judge(case, &g.baseline) {
+            Verdict::AsExpected => case.outcome?,
+            // LAVA has no xfail: an expected failure is a skip, as in junit.xml.
+            Verdict::ExpectedFailure(_) => Outcome::Skip,
+            Verdict::Unexpected(_) => Outcome::Fail,
+        },
+    };
     Some(LavaLine { id: Text::new(&case.id), outcome, micros: case.duration_us }.to_string())
 }
 
@@ -87,7 +119,10 @@ impl RunObserver for Recorder {
 
     fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String> {
         eprintln!("{}", progress_line(results, index));
-        if let Some(line) = runner_lava_line(&results.cases[index]) {
+        // A gated run's stdout read by a machine (a LAVA test shell running the runner sees no
+        // image console) gets every case; a terminal only the runner's own outcomes.
+        let every = self.gating.is_some() && !std::io::stdout().is_terminal();
+        if let Some(line) = runner_lava_line(&results.cases[index], self.gating.as_ref(), every) {
             println!("{line}");
         }
         self.write_results(results)
@@ -119,13 +154,28 @@ mod tests {
         r.record(4, ending(Outcome::Timeout, 10_300_000, "", "no end", 1));
         assert_eq!(progress_line(&r, 4), "[ 2/12] c.04 ... timeout (10.3 s): no end");
         assert_eq!(duration_text(12_345), "12 ms");
-        assert_eq!(runner_lava_line(&r.cases[4]), None, "the image printed its own");
+        assert_eq!(runner_lava_line(&r.cases[4], None, false), None, "the image printed its own");
         let mut hung = ending(Outcome::Timeout, 10_300_000, "", "no end", 1);
         hung.by_runner = true;
         r.record(5, hung);
         assert_eq!(
-            runner_lava_line(&r.cases[5]).as_deref(),
+            runner_lava_line(&r.cases[5], None, false).as_deref(),
             Some("<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=c__05 RESULT=unknown UNITS=us MEASUREMENT=10300000>")
         );
+        // Gated: every case gets a line, an expected hang is a skip, a changed outcome a fail.
+        let expect = |outcome| crate::baseline::Expectation { outcome, reason: None };
+        let cases = [("c.03".to_owned(), expect(Outcome::Fail)), ("c.05".to_owned(), expect(Outcome::Timeout))];
+        let baseline = crate::baseline::Baseline {
+            schema: crate::baseline::SCHEMA,
+            stack: "s".into(),
+            ffa_version: "1.1".into(),
+            cases: cases.into_iter().collect(),
+        };
+        let g = Gating { baseline, file: "b.json".into() };
+        let line = |i: usize| runner_lava_line(&r.cases[i], Some(&g), true).unwrap();
+        assert_eq!(runner_lava_line(&r.cases[3], Some(&g), false), None, "on a terminal, only the runner's own");
+        assert!(line(3).contains("TEST_CASE_ID=c__03 RESULT=fail "), "{}", line(3));
+        assert!(line(4).contains("TEST_CASE_ID=c__04 RESULT=fail "), "not in the baseline");
+        assert!(line(5).contains("TEST_CASE_ID=c__05 RESULT=skip "));
     }
 }

@@ -1,6 +1,10 @@
 //! The terminal summary at the end of `run`: per-outcome counts, every case that is not
-//! green with where and why, the run folder, and last `N passed, N failed, N skipped`.
+//! green with where and why, the run folder, and `N passed, N failed, N skipped`. A run gated
+//! by a baseline marks each expected failure with the baseline's reason and ends with the
+//! gate's mismatches and its line, `N passed, N failed`, so the summary's last word is the
+//! gate's.
 
+use crate::gate::{self, Gating, Verdict};
 use crate::results::RunResults;
 use ffa_harness::{Counts, Outcome};
 use std::fmt::Write;
@@ -16,8 +20,8 @@ pub fn one_line(message: &str) -> String {
     message.split(['\n', '\r']).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" / ")
 }
 
-/// The whole summary; its last line is [`totals_line`].
-pub fn render(results: &RunResults, dir: &Path) -> String {
+/// The whole summary; its last line is [`totals_line`], or with `gating` the gate's.
+pub fn render(results: &RunResults, dir: &Path, gating: Option<&Gating>) -> String {
     let counts = results.counts();
     let mut text = String::new();
     let per_outcome: Vec<String> = Outcome::ALL.iter().map(|&o| format!("{o} {}", counts.get(o))).collect();
@@ -36,7 +40,11 @@ pub fn render(results: &RunResults, dir: &Path) -> String {
         }
         let outcome = case.outcome.map_or("none", Outcome::as_str);
         let at = if case.at.is_empty() { String::new() } else { format!(" at {}", case.at) };
-        let _ = writeln!(text, "  {outcome:<8} {}{at}: {}", case.id, one_line(&case.message));
+        let expected = match gating.map(|g| gate::judge(case, &g.baseline)) {
+            Some(Verdict::ExpectedFailure(reason)) => format!(" [expected: {}]", one_line(reason)),
+            _ => String::new(),
+        };
+        let _ = writeln!(text, "  {outcome:<8} {}{at}: {}{expected}", case.id, one_line(&case.message));
     }
     for (outcome, message, n) in groups {
         let plural = if n == 1 { "" } else { "s" };
@@ -44,6 +52,14 @@ pub fn render(results: &RunResults, dir: &Path) -> String {
     }
     let _ = writeln!(text, "results: {}", dir.display());
     text.push_str(&totals_line(&counts));
+    if let Some(g) = gating {
+        let comparison = gate::compare(results, &g.baseline);
+        let _ = write!(text, "\ngate: against {}\n", g.file.display());
+        for mismatch in &comparison.mismatches {
+            let _ = writeln!(text, "  {mismatch}");
+        }
+        text.push_str(&comparison.totals_line());
+    }
     text
 }
 
@@ -88,7 +104,7 @@ mod tests {
     #[test]
     fn summary_results_and_junit_agree() {
         let r = results();
-        let summary = render(&r, Path::new("results/runs/x"));
+        let summary = render(&r, Path::new("results/runs/x"), None);
         assert_eq!(summary.lines().last(), Some("2 passed, 5 failed, 2 skipped"));
         assert!(summary.contains("  fail     setup.c2 at cases/src/a.rs:3: got <1> & \"2\""), "{summary}");
         assert!(!summary.contains("setup.c3"), "not-supported is green: {summary}");
@@ -104,7 +120,7 @@ mod tests {
             (Some(9), Some(1), Some(2), Some(1))
         );
 
-        let xml = crate::junit::render(&r);
+        let xml = crate::junit::render(&r, None);
         let suites = xml.lines().find(|l| l.starts_with("<testsuites")).unwrap();
         let suite = xml.lines().find(|l| l.contains("<testsuite ")).unwrap();
         for head in [suites, suite] {
@@ -123,10 +139,31 @@ mod tests {
     }
 
     #[test]
+    fn a_gated_summary_ends_with_the_gate() {
+        use crate::baseline::{Baseline, Expectation, SCHEMA};
+        let r = results();
+        let mut cases: std::collections::BTreeMap<String, Expectation> = r
+            .cases
+            .iter()
+            .map(|c| (c.id.clone(), Expectation { outcome: c.outcome.unwrap(), reason: Some("known".into()) }))
+            .collect();
+        cases.insert("setup.c0".into(), Expectation { outcome: Outcome::Fail, reason: Some("was broken".into()) });
+        let baseline = Baseline { schema: SCHEMA, stack: "optee".into(), ffa_version: "1.1".into(), cases };
+        let gating = Gating { baseline, file: "b.json".into() };
+        let summary = render(&r, Path::new("results/runs/x"), Some(&gating));
+        assert!(
+            summary.contains("  fail     setup.c2 at cases/src/a.rs:3: got <1> & \"2\" [expected: known]"),
+            "{summary}"
+        );
+        assert!(summary.contains("gate: against b.json\n  setup.c0: expected fail, got pass"), "{summary}");
+        assert_eq!(summary.lines().last(), Some("8 passed, 1 failed"));
+    }
+
+    #[test]
     fn golden_summary_and_junit() {
         let r = results();
-        insta::assert_snapshot!("summary", render(&r, Path::new("results/runs/x")));
-        insta::assert_snapshot!("junit", crate::junit::render(&r));
+        insta::assert_snapshot!("summary", render(&r, Path::new("results/runs/x"), None));
+        insta::assert_snapshot!("junit", crate::junit::render(&r, None));
         assert_eq!(one_line("panicked at a.rs:3:\ndeliberate\r\n"), "panicked at a.rs:3: / deliberate");
     }
 }

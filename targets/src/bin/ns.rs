@@ -10,7 +10,7 @@ mod image {
     use ffa_harness::ffa::Ffa;
     use ffa_harness::global::SetOnce;
     use ffa_harness::Outcome;
-    use ffa_targets::platform::qemu_virt::MACHINE;
+    use ffa_targets::platform::MACHINE;
     // The cases register themselves; referencing the crate is what links them in.
     use ffa_cases as _;
 

@@ -1,5 +1,28 @@
 //! Platform ports: one file per board (its cores, GIC, console, argument channel and the ns
-//! image's memory map), and one per stack that runs the sp on it (the sp's memory map).
+//! image's memory map), and one per stack that runs the sp on it (the sp's memory map). The
+//! board the ns image is built for is a cargo feature of this crate (`fvp`, `juno`,
+//! `qemu-virt-gicv2`; none: QEMU virt with its GICv3), and its link address the matching file
+//! under `ld/platform/` (build.rs): one build-time choice, no copy of the image.
 
+pub mod fvp;
+pub mod juno;
 pub mod qemu_virt;
 pub mod qemu_virt_el3_spmc;
+pub mod qemu_virt_gicv2;
+
+#[cfg(any(
+    all(feature = "fvp", feature = "juno"),
+    all(feature = "fvp", feature = "qemu-virt-gicv2"),
+    all(feature = "juno", feature = "qemu-virt-gicv2")
+))]
+compile_error!("build the ns image for one platform: at most one of the features fvp, juno, qemu-virt-gicv2");
+
+/// The ns image's board and its services, as the platform feature chose.
+#[cfg(feature = "fvp")]
+pub use fvp::MACHINE;
+#[cfg(feature = "juno")]
+pub use juno::MACHINE;
+#[cfg(not(any(feature = "fvp", feature = "juno", feature = "qemu-virt-gicv2")))]
+pub use qemu_virt::MACHINE;
+#[cfg(feature = "qemu-virt-gicv2")]
+pub use qemu_virt_gicv2::MACHINE;

@@ -7,8 +7,8 @@
 use ffa_harness::arch::mmu::{Memory, Region};
 use ffa_harness::arch::{ArgSource, BareMetal, Board, Console, GicKind};
 
-/// The board.
-pub static QEMU_VIRT: Board = Board {
+/// The board (a `const`, so that the GICv2 variant can take every other fact from it).
+pub const QEMU_VIRT: Board = Board {
     name: "qemu-virt",
     // Aff0 = 0..3 (TF-A PLAT=qemu, PLATFORM_CORE_COUNT 4).
     cores: &[0, 1, 2, 3],

@@ -11,14 +11,17 @@
 STACK_SOURCES="arm-trusted-firmware"
 STACK_DESCRIPTION="TF-A 2.12.1 SPMD + EL3 SPMC, ffa-cts sp (S-EL1)"
 STACK_NEEDS_SP=1
+# This recipe's own folder, which a stack that reuses it (tfa-el3-gicv2) sources it from; such
+# a stack may set TFA_QEMU_GIC_DRIVER (default QEMU_GICV3) and nothing else.
+TFA_EL3_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 stack_build() {
 	step "building TF-A 2.12.1 (BL1, BL2, BL31 + SPMD + EL3 SPMC, fiptool; about 10-30 s)"
 	run_logged tfa make -C "$TFA_SRC" -j"$JOBS" \
 		CROSS_COMPILE=aarch64-linux-gnu- CFLAGS=--param=min-pagesize=0 \
-		BUILD_BASE="$OUT/tfa" PLAT=qemu QEMU_USE_GIC_DRIVER=QEMU_GICV3 DEBUG=1 LOG_LEVEL=40 \
+		BUILD_BASE="$OUT/tfa" PLAT=qemu QEMU_USE_GIC_DRIVER="${TFA_QEMU_GIC_DRIVER:-QEMU_GICV3}" DEBUG=1 LOG_LEVEL=40 \
 		SPD=spmd SPMD_SPM_AT_SEL2=0 SPMC_AT_EL3=1 \
-		QEMU_TOS_FW_CONFIG_DTS="$STACK_DIR/sp-manifest.dts" \
+		QEMU_TOS_FW_CONFIG_DTS="$TFA_EL3_DIR/sp-manifest.dts" \
 		BL32="$PLACEHOLDER_BL32" \
 		BL33="$PLACEHOLDER_BL33" all fip
 	# DEBUG=1 builds into qemu/debug (not qemu/release).
