@@ -52,7 +52,7 @@ usage:
 /// What to do.
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    Run(RunOptions),
+    Run(Box<RunOptions>),
     List { only: Option<String> },
     Gate(GateOptions),
     Matrix(MatrixOptions),
@@ -237,7 +237,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
     let ffa_version = Version::parse(version_text)
         .filter(|v| v.major > 0)
         .ok_or_else(|| given.error(format!("`--ffa-version` takes MAJOR.MINOR like 1.1, not `{version_text}`")))?;
-    Ok(Command::Run(RunOptions {
+    Ok(Command::Run(Box::new(RunOptions {
         stack: given.name("--stack", None)?.to_owned(),
         firmware: match given.text("--console") {
             Some(_) if given.text("--firmware").is_some() => {
@@ -263,7 +263,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         baseline: given.text("--baseline").map(PathBuf::from),
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
-    }))
+    })))
 }
 
 fn parse_gate(words: &[String]) -> Result<Command, UsageError> {
