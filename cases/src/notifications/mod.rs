@@ -15,6 +15,7 @@ mod bind;
 mod bitmap;
 mod get;
 mod info_get;
+mod race;
 mod set;
 mod sri;
 
