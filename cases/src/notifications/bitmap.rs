@@ -122,6 +122,27 @@ case! {
     }
 }
 
+case! {
+    /// Bitmaps of VMs are the hypervisor's to create: FFA_NOTIFICATION_BITMAP_CREATE from an
+    /// SP is refused (Hafnium `ffa_notifications_is_bitmap_access_valid`: NOT_SUPPORTED unless
+    /// the caller is the hypervisor; any refusal passes). The sp makes the call for the
+    /// caller's VM (its FFA_CALL command); should it succeed, the normal world destroys the
+    /// bitmap again.
+    "notifications.bitmap_create.from_secure_side_refused", NOTIFICATION_BITMAP_CREATE,
+    abis(&[CREATE]), since(Version::V1_1), needs(&[Need::Abi(CREATE), Need::Abi(DESTROY), Need::Partition(crate::sp::SP_UUID)]);
+    fn create_from_sp(ctx) {
+        use crate::sp::{command, Width, FFA_CALL};
+        let vm = super::own_vm(ctx);
+        let r = command(ctx, Width::W64, FFA_CALL, [CREATE.0.into(), vm.into(), 1, 0])?;
+        let w0 = r[0] as u32;
+        if w0 != FuncId::ERROR.0 && w0 != u32::MAX {
+            ctx.ffa.notification_bitmap_destroy(vm);
+            fail!("FFA_NOTIFICATION_BITMAP_CREATE(VM {vm:#x}) from the sp: want a refusal, got w0 = {w0:#x}");
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

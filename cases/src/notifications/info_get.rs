@@ -26,3 +26,24 @@ case! {
     abis(&[FuncId::NOTIFICATION_INFO_GET_32]), since(Version::V1_1), needs(&[Need::Abi(FuncId::NOTIFICATION_INFO_GET_32)]);
     run: |ctx| no_data(ctx, FuncId::NOTIFICATION_INFO_GET_32)
 }
+
+case! {
+    /// Only the normal world's scheduler may ask: FFA_NOTIFICATION_INFO_GET_64 from an SP is
+    /// refused with FFA_ERROR (Hafnium `api_ffa_notification_info_get`: "Only the receiver's
+    /// scheduler can use this interface", NOT_SUPPORTED; any refusal passes) or as an unknown
+    /// function. The sp makes the call (its FFA_CALL command).
+    "notifications.info_get.from_secure_side_refused", NOTIFICATION_INFO_GET,
+    abis(&[FuncId::NOTIFICATION_INFO_GET_64]), since(Version::V1_1),
+    needs(&[Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Partition(crate::sp::SP_UUID)]);
+    fn info_get_from_sp(ctx) {
+        use crate::sp::{command, Width, FFA_CALL};
+        let r = command(ctx, Width::W64, FFA_CALL, [FuncId::NOTIFICATION_INFO_GET_64.0.into(), 0, 0, 0])?;
+        let w0 = r[0] as u32;
+        ffa_harness::check!(
+            w0 == FuncId::ERROR.0 || w0 == u32::MAX,
+            "FFA_NOTIFICATION_INFO_GET_64 from the sp: want a refusal, got w0 = {w0:#x} w2 = {:#x}",
+            r[2]
+        );
+        Ok(())
+    }
+}

@@ -52,11 +52,12 @@ case! {
     /// End to end on OP-TEE: once OP-TEE's watchdog pends bit 9 of the caller's VM, the SRI
     /// (the INTID FFA_FEATURES names) is taken at NS-EL2 on the core that asked for the
     /// notifications; INFO_GET then names exactly the caller's VM, globally (one list, one ID,
-    /// nothing more pending), GET of the SP bitmap returns exactly bit 9 and clears it: a
+    /// nothing more pending; the 32-bit form the same, or NO_DATA once the 64-bit form has
+    /// reported it), GET of the SP bitmap returns exactly bit 9 and clears it: a
     /// second GET returns nothing. The arrival time is reported in a note.
     "notifications.via_sri.optee_async_notif_taken_info_get_get", SCHEDULE_RECEIVER_INTERRUPT,
     abis(&[FuncId::FEATURES, FuncId::NOTIFICATION_BITMAP_CREATE, FuncId::NOTIFICATION_BIND,
-           FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_GET, FuncId::MSG_SEND_DIRECT_REQ_32]),
+           FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_INFO_GET_32, FuncId::NOTIFICATION_GET, FuncId::MSG_SEND_DIRECT_REQ_32]),
     since(Version::V1_1), timeout_ms(3500),
     needs(&[Need::Abi(FuncId::NOTIFICATION_BIND), Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Partition(OPTEE_UUID)]);
     fn optee_sri(ctx) {
@@ -118,6 +119,21 @@ fn wait_for_sri(ctx: &mut ffa_harness::Ctx, intid: u32, core: usize) -> ffa_harn
     check_eq!(decoded.lists()[0].id, vm, "INFO_GET list 0 endpoint");
     check_eq!(decoded.lists()[0].vcpu_count, 0, "INFO_GET list 0 vCPU IDs (a global notification)");
     check!(!decoded.more_pending, "INFO_GET says more is pending than one list");
+    // The 32-bit form: OP-TEE reports what is still pending again (`handle_notification_info_get`
+    // reads the bitmap and clears nothing), Hafnium reports each pending notification to the
+    // scheduler once (`vm_notifications_pending_not_retrieved_by_scheduler`) and then NO_DATA.
+    let has_32 = ctx.ffa.features(FuncId::NOTIFICATION_INFO_GET_32, 0).is_success();
+    let info32 = ctx.ffa.notification_info_get(FuncId::NOTIFICATION_INFO_GET_32);
+    if !has_32 {
+        // Hafnium implements the 64-bit form only.
+    } else if info32.is_success() {
+        match decode_info(&info32, false) {
+            Ok(d) => check_eq!(d.lists(), decoded.lists(), "the 32-bit INFO_GET's lists against the 64-bit one's"),
+            Err(e) => fail!("FFA_NOTIFICATION_INFO_GET_32 after the SRI: {e}"),
+        }
+    } else {
+        check_error!(info32, FfaError::NoData, "FFA_NOTIFICATION_INFO_GET_32 after the 64-bit form reported the bit");
+    }
     let got = ctx.ffa.notification_get(vm, 0, GET_FROM_SP);
     check_success!(got, "FFA_NOTIFICATION_GET(VM {vm:#x}, SP bitmap)");
     check_eq!(u64::from(got.w(3)) << 32 | u64::from(got.w(2)), bit, "GET's SP bitmap (w3:w2)");
