@@ -1,17 +1,17 @@
-//! BIND and UNBIND from every core at once, round after round, with the invariants checked
-//! after each round: a bit has at most one sender, so of several binds of one free bit exactly
+//! BIND and UNBIND (and INFO_GET and GET beside them) from every core at once, round after
+//! round, with the invariants checked after each round: a bit has at most one sender, so of several binds of one free bit exactly
 //! one succeeds and every other is DENIED (DEN0077A v1.1 17, FFA_NOTIFICATION_BIND; Hafnium
 //! and OP-TEE take one lock per bitmap, `vm_lock` and `spmc_notif_lock`); binds of distinct
 //! bits at once are all kept (none lost to another core's update of the same bitmap), and
-//! unbinds likewise. QEMU runs the cores one at a time (single-threaded TCG), so the calls
+//! unbinds likewise; binding makes nothing pending for INFO_GET or GET. QEMU runs the cores one at a time (single-threaded TCG), so the calls
 //! interleave at the emulator's scheduling points rather than truly in parallel.
 
 use super::{sender_sp, unbind, with_own_bitmap, BITMAP_ABIS};
 use core::sync::atomic::{AtomicU64, Ordering};
 use ffa_harness::cores::CoreValue;
 use ffa_harness::ffa::{FfaError, FuncId, Version};
-use ffa_harness::spec::NOTIFICATION_BIND;
-use ffa_harness::{case, check_eq, check_error, check_success, fail, Ctx, Failure, Need};
+use ffa_harness::spec::{NOTIFICATION_BIND, NOTIFICATION_INFO_GET};
+use ffa_harness::{case, check, check_eq, check_error, check_success, fail, Ctx, Failure, Need};
 
 const ABIS: &[FuncId] = &[FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_UNBIND, BITMAP_ABIS[0], BITMAP_ABIS[1]];
 const NEEDS: &[Need] = &[
@@ -133,6 +133,57 @@ case! {
                 }
                 check_success!(ctx.ffa.notification_bind(sp, vm, 0, all_bits), "round {round}: a bind of every core's bit after the unbinds");
                 unbind(ctx, sp, vm, all_bits)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Odd cores bind and unbind their own bit; even cores ask INFO_GET_64 and GET of the SP
+/// bitmap. Returns the answers' w0 and w2 (for the askers, INFO_GET's in [0..2] and GET's w0
+/// and its bitmap in [2..4]).
+fn bind_or_ask(ctx: &mut Ctx) -> Result<CoreValue, Failure> {
+    let (sender, receiver, round) = round();
+    let core = ctx.platform.this_core();
+    if core % 2 == 1 {
+        let bit = own_bit(core, round);
+        let b = ctx.ffa.notification_bind(sender, receiver, 0, bit);
+        let u = ctx.ffa.notification_unbind(sender, receiver, bit);
+        return Ok([b.w(0).into(), b.w(2).into(), u.w(0).into(), u.w(2).into()]);
+    }
+    let info = ctx.ffa.notification_info_get(FuncId::NOTIFICATION_INFO_GET_64);
+    let got = ctx.ffa.notification_get(receiver, 0, ffa_harness::notifications::GET_FROM_SP);
+    Ok([info.w(0).into(), info.w(2).into(), got.w(0).into(), u64::from(got.w(3)) << 32 | u64::from(got.w(2))])
+}
+
+case! {
+    /// Binding makes nothing pending: while odd cores bind and unbind bits, INFO_GET on the
+    /// even cores is NO_DATA every time and GET returns an empty SP bitmap (DEN0077A v1.1 17:
+    /// a notification is pending only once its sender set it; Hafnium and OP-TEE keep bound
+    /// and pending bits apart). 1000 rounds; every bind and unbind succeeds.
+    "notifications.info_get.race_no_data_while_binding", NOTIFICATION_INFO_GET,
+    abis(&[FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_GET, FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_UNBIND]),
+    since(Version::V1_1), timeout_ms(10000),
+    needs(&[Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Abi(FuncId::NOTIFICATION_GET), Need::Abi(FuncId::NOTIFICATION_BIND), Need::Abi(BITMAP_ABIS[0])]);
+    fn race_info_get(ctx) {
+        let sp = sender_sp(ctx)?;
+        if ctx.core_count() < 2 {
+            ffa_harness::not_applicable!("one core: nothing to race");
+        }
+        with_own_bitmap(ctx, |ctx, vm| {
+            let (success, error) = (u64::from(FuncId::SUCCESS_32.0), u64::from(FuncId::ERROR.0));
+            let no_data = FfaError::NoData.code() as u32 as u64;
+            for round in 0..ROUNDS {
+                post(sp, vm, round);
+                let all = ctx.on_all_cores(bind_or_ask)?;
+                for (core, v) in all.iter() {
+                    if core % 2 == 1 {
+                        check!(v[0] == success && v[2] == success, "round {round}: core {core}'s bind/unbind got w0 {:#x} (w2 {:#x}) / w0 {:#x} (w2 {:#x})", v[0], v[1], v[2], v[3]);
+                    } else {
+                        check!(v[0] == error && v[1] == no_data, "round {round}: core {core}'s INFO_GET_64 with nothing pending got w0 {:#x} w2 {:#x}", v[0], v[1]);
+                        check!(v[2] == success && v[3] == 0, "round {round}: core {core}'s GET with nothing pending got w0 {:#x}, SP bitmap {:#x}", v[2], v[3]);
+                    }
+                }
             }
             Ok(())
         })
