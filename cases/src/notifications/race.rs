@@ -1,9 +1,10 @@
 //! BIND and UNBIND (and INFO_GET and GET beside them) from every core at once, round after
-//! round, with the invariants checked after each round: a bit has at most one sender, so of several binds of one free bit exactly
-//! one succeeds and every other is DENIED (DEN0077A v1.1 17, FFA_NOTIFICATION_BIND; Hafnium
-//! and OP-TEE take one lock per bitmap, `vm_lock` and `spmc_notif_lock`); binds of distinct
-//! bits at once are all kept (none lost to another core's update of the same bitmap), and
-//! unbinds likewise; binding makes nothing pending for INFO_GET or GET. QEMU runs the cores one at a time (single-threaded TCG), so the calls
+//! round, with the invariants checked after each round: a bit has at most one sender, so of
+//! several binds of one free bit exactly one succeeds and every other is DENIED (DEN0077A v1.1
+//! 17, FFA_NOTIFICATION_BIND; Hafnium and OP-TEE take one lock per bitmap, `vm_lock` and
+//! `spmc_notif_lock`); binds of distinct bits at once are all kept (none lost to another
+//! core's update of the same bitmap), and unbinds likewise; binding makes nothing pending for
+//! INFO_GET or GET. QEMU runs the cores one at a time (single-threaded TCG), so the calls
 //! interleave at the emulator's scheduling points rather than truly in parallel.
 
 use super::{sender_sp, unbind, with_own_bitmap, BITMAP_ABIS};
