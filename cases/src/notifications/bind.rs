@@ -51,7 +51,7 @@ case! {
 }
 
 case! {
-    /// The sender must be an endpoint: a bind naming an ID no partition has (0xfffe) is
+    /// The sender must be an endpoint: a bind naming an ID no partition has (0x8ffe) is
     /// INVALID_PARAMETERS (Hafnium `api_ffa_notification_update_bindings`: "Sender VM does
     /// not exist"; Arm's FF-A ACS `notification_bind_client` wants an error for an invalid
     /// sender).

@@ -38,8 +38,9 @@ pub fn sender_sp(ctx: &Ctx) -> Result<u16, Failure> {
     crate::common::direct_receiver(ctx)
 }
 
-/// An SP ID no partition has: the highest secure ID.
-pub const ABSENT_SP: u16 = 0xfffe;
+/// A secure endpoint ID no partition has; outside 0xffc0..=0xfffe, which Hafnium keeps for the
+/// SPMD's logical partitions (`EL3_SPMD_LP_ID_START`), whose IDs it refuses as invalid first.
+pub const ABSENT_SP: u16 = 0x8ffe;
 
 /// Creates the bitmap of the caller's own VM (one vCPU per core), runs `body`, and destroys
 /// the bitmap again whatever `body` returned; the body must leave nothing bound or pending.
