@@ -7,6 +7,7 @@ mod broken_spmc;
 mod common;
 mod interop;
 mod messaging;
+mod notifications;
 mod optee;
 mod run;
 mod setup;

@@ -15,6 +15,8 @@ pub mod event;
 pub mod executor;
 pub mod ffa;
 pub mod global;
+pub mod interrupts;
+pub mod notifications;
 pub mod outcome;
 pub mod pages;
 pub mod platform;

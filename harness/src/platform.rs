@@ -53,6 +53,13 @@ pub trait Platform: Sync {
             out[0] = Some(job(&mut Ctx::new(ctx.ffa, ctx.session, ctx.platform)));
         }
     }
+    /// Enables (`on`) or disables interrupt `intid`, an SGI or PPI, on the running core as a
+    /// non-secure Group 1 interrupt taken by the image; [`crate::interrupts`] counts it when
+    /// it is taken while the case runs (IRQs are unmasked while the watchdog is armed). False
+    /// when the machine has no such interrupt controller.
+    fn route_interrupt(&self, _intid: u32, _on: bool) -> bool {
+        false
+    }
     /// Ends the run with an exit code (0 all green, 1 failures, >1 harness errors).
     fn exit(&self, code: u32) -> !;
 }

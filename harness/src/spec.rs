@@ -52,3 +52,23 @@ pub const SMC32_UPPER_BITS: &str = "DEN0028 2.6 SMC32 (FF-A 13.x SMC32 ABIs)";
 /// v1.2 (the convention of FF-A v1.2) x4..x17 may carry results, and a register a function
 /// returns nothing in is preserved. No section number: the PDF was not read here.
 pub const SMCCC_PRESERVED: &str = "DEN0028 register preservation";
+
+/// FFA_NOTIFICATION_BITMAP_CREATE. The notification ABIs are chapter 17 of v1.1 (Hafnium
+/// cites 17.7.1 for INFO_GET and Table 17.19 for SET's flags, from Beta0); the section numbers
+/// of the single ABIs were not read here: look them up by the ABI name.
+pub const NOTIFICATION_BITMAP_CREATE: &str = "17 FFA_NOTIFICATION_BITMAP_CREATE";
+/// FFA_NOTIFICATION_BITMAP_DESTROY.
+pub const NOTIFICATION_BITMAP_DESTROY: &str = "17 FFA_NOTIFICATION_BITMAP_DESTROY";
+/// FFA_NOTIFICATION_BIND.
+pub const NOTIFICATION_BIND: &str = "17 FFA_NOTIFICATION_BIND";
+/// FFA_NOTIFICATION_UNBIND.
+pub const NOTIFICATION_UNBIND: &str = "17 FFA_NOTIFICATION_UNBIND";
+/// FFA_NOTIFICATION_SET (flags in Table 17.19 of Beta0, as Hafnium cites it).
+pub const NOTIFICATION_SET: &str = "17 FFA_NOTIFICATION_SET";
+/// FFA_NOTIFICATION_GET.
+pub const NOTIFICATION_GET: &str = "17 FFA_NOTIFICATION_GET";
+/// FFA_NOTIFICATION_INFO_GET (17.7.1 in Beta0, as Hafnium cites it).
+pub const NOTIFICATION_INFO_GET: &str = "17 FFA_NOTIFICATION_INFO_GET";
+/// The schedule-receiver interrupt: its ID from FFA_FEATURES (Table 13.11 feature ID 2) and
+/// its delivery to the normal world's scheduler when a notification becomes pending.
+pub const SCHEDULE_RECEIVER_INTERRUPT: &str = "13.3 FFA_FEATURES (SRI) and 17 notifications";

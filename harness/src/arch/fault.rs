@@ -1,15 +1,16 @@
 //! Exception vectors. Every synchronous exception and SError (unmasked once the vectors are
 //! in place; FIQs stay masked: none is routed to the normal world), and every panic, becomes a
 //! call to the image's fault handler (the ns image reports the running case as `crash` and
-//! goes on); an IRQ from the watchdog becomes a `timeout`. A fault handler runs on a reset
+//! goes on); an IRQ from the watchdog becomes a `timeout`, any other IRQ is counted. A fault handler runs on a reset
 //! stack, since the faulting stack may be what broke: the top of the running core's own stack,
 //! which TPIDR_ELx holds on every core. A fault inside the fault handler ends the run at once
 //! instead of looping. A job on a secondary core that faults or times out is handed to
 //! [`super::cores`], which reports it to the boot core and parks the core again.
 
-use super::{cores, watchdog};
+use super::{cores, gic, watchdog};
 use crate::cores::MAX_CORES;
 use crate::global::SetOnce;
+use crate::interrupts;
 use crate::outcome::Outcome;
 use aarch64_cpu::registers::{CurrentEL, Readable};
 use core::arch::{asm, global_asm};
@@ -218,11 +219,16 @@ extern "C" fn ffa_fault_entry(esr: u64, elr: u64, far: u64, kind: u64) -> ! {
     )
 }
 
+/// An IRQ: acknowledged and ended at once; the watchdog's ends the running case as `timeout`,
+/// any other is counted for the cases that wait for it ([`crate::interrupts`]).
 #[no_mangle]
 extern "C" fn ffa_irq_entry() {
-    if watchdog::acknowledge() {
+    let Some(id) = gic::acknowledge() else { return };
+    gic::end(id);
+    if watchdog::fired(id) {
         dispatch(Outcome::Timeout, format_args!("the watchdog fired: the case ran past its timeout"));
     }
+    interrupts::record(cores::this_core(), id.into());
 }
 
 #[panic_handler]

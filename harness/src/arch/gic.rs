@@ -120,6 +120,29 @@ pub fn init_core(core: usize, intid: IntId) {
     }
 }
 
+/// Enables (`on`) or disables `intid`, an SGI or PPI of core `core` (its redistributor
+/// index), as a non-secure Group 1 interrupt at priority 0x80; this core's CPU interface was
+/// set up by [`init_core`]. False without a driver, or when the driver refused.
+pub fn route(core: usize, intid: IntId, on: bool) -> bool {
+    let mut driver = DRIVER.lock();
+    match driver.as_mut() {
+        Some(Driver::V3(gic)) => {
+            if on {
+                let _ = gic.set_group(intid, Some(core), Group::Group1NS);
+                let _ = gic.set_interrupt_priority(intid, Some(core), 0x80);
+            }
+            gic.enable_interrupt(intid, Some(core), on).is_ok()
+        }
+        Some(Driver::V2(gic)) => {
+            if on {
+                gic.set_interrupt_priority(intid, 0x80);
+            }
+            gic.enable_interrupt(intid, on).is_ok()
+        }
+        None => false,
+    }
+}
+
 /// Acknowledges the highest-priority pending interrupt of this core, if any.
 pub fn acknowledge() -> Option<IntId> {
     match DRIVER.lock().as_mut()? {

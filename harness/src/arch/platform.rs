@@ -1,7 +1,7 @@
 //! [`BareMetal`]: the executor's platform on real or emulated hardware.
 
 use super::board::{ArgSource, Board};
-use super::{console::Console, cores, fault, watchdog};
+use super::{console::Console, cores, fault, gic, watchdog};
 use crate::cores::{CoreJob, CoreResults};
 use crate::ctx::Ctx;
 use crate::global::SetOnce;
@@ -100,6 +100,15 @@ impl Platform for BareMetal {
     fn mpidr(&self) -> u64 {
         use aarch64_cpu::registers::{Readable, MPIDR_EL1};
         MPIDR_EL1.get()
+    }
+
+    fn route_interrupt(&self, intid: u32, on: bool) -> bool {
+        let id = match intid {
+            0..16 => arm_gic::IntId::sgi(intid),
+            16..32 => arm_gic::IntId::ppi(intid - 16),
+            _ => return false,
+        };
+        gic::route(cores::this_core(), id, on)
     }
 
     fn run_on_cores(&self, ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {

@@ -64,18 +64,10 @@ pub fn now_us() -> u64 {
     (u128::from(CNTPCT_EL0.get()) * 1_000_000 / u128::from(freq)) as u64
 }
 
-/// Acknowledges a pending Group 1 interrupt. Returns true when it was the watchdog.
-pub fn acknowledge() -> bool {
-    match gic::acknowledge() {
-        Some(id) => {
-            gic::end(id);
-            if id == TIMER_INTID {
-                CNTV_CTL_EL0.set(0);
-                true
-            } else {
-                false
-            }
-        }
-        None => false,
+/// Whether `id`, an interrupt just taken, is the watchdog's; stops the timer when it is.
+pub fn fired(id: IntId) -> bool {
+    if id == TIMER_INTID {
+        CNTV_CTL_EL0.set(0);
     }
+    id == TIMER_INTID
 }

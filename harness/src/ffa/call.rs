@@ -113,4 +113,53 @@ impl Ffa {
     pub fn direct_req(&self, func: FuncId, src: u16, dst: u16, payload: [u64; 5]) -> Regs {
         self.call(Regs::direct_req(func, src, dst, 0, payload))
     }
+
+    /// FFA_NOTIFICATION_BITMAP_CREATE for VM `vm` with `vcpus` vCPUs (w1, w2).
+    pub fn notification_bitmap_create(&self, vm: u16, vcpus: u32) -> Regs {
+        self.call(Regs::call(FuncId::NOTIFICATION_BITMAP_CREATE).with(1, vm.into()).with(2, vcpus.into()))
+    }
+
+    /// FFA_NOTIFICATION_BITMAP_DESTROY for VM `vm` (w1).
+    pub fn notification_bitmap_destroy(&self, vm: u16) -> Regs {
+        self.call(Regs::call(FuncId::NOTIFICATION_BITMAP_DESTROY).with(1, vm.into()))
+    }
+
+    /// FFA_NOTIFICATION_BIND of `bitmap` (w3 low, w4 high) of `receiver` to `sender`, with the
+    /// flags in w2; w1 holds the sender in bits [31:16] and the receiver in [15:0] (Linux
+    /// `ffa_notification_bind_common`).
+    pub fn notification_bind(&self, sender: u16, receiver: u16, flags: u32, bitmap: u64) -> Regs {
+        self.call(notification_call(FuncId::NOTIFICATION_BIND, sender, receiver, flags, bitmap))
+    }
+
+    /// FFA_NOTIFICATION_UNBIND of `bitmap` of `receiver` from `sender` (w2 MBZ).
+    pub fn notification_unbind(&self, sender: u16, receiver: u16, bitmap: u64) -> Regs {
+        self.call(notification_call(FuncId::NOTIFICATION_UNBIND, sender, receiver, 0, bitmap))
+    }
+
+    /// FFA_NOTIFICATION_SET of `bitmap` in `receiver` by `sender`, with the flags in w2.
+    pub fn notification_set(&self, sender: u16, receiver: u16, flags: u32, bitmap: u64) -> Regs {
+        self.call(notification_call(FuncId::NOTIFICATION_SET, sender, receiver, flags, bitmap))
+    }
+
+    /// FFA_NOTIFICATION_GET of `receiver`'s vCPU `vcpu` (w1: vCPU in [31:16], receiver in
+    /// [15:0]) for the bitmaps the flags in w2 select.
+    pub fn notification_get(&self, receiver: u16, vcpu: u16, flags: u32) -> Regs {
+        let w1 = u64::from(vcpu) << 16 | u64::from(receiver);
+        self.call(Regs::call(FuncId::NOTIFICATION_GET).with(1, w1).with(2, flags.into()))
+    }
+
+    /// FFA_NOTIFICATION_INFO_GET, the 32 or 64-bit form by `func`, every argument zero.
+    pub fn notification_info_get(&self, func: FuncId) -> Regs {
+        self.call(Regs::call(func))
+    }
+}
+
+/// The register layout BIND, UNBIND and SET share: w1 sender and receiver, w2 flags, w3 and
+/// w4 the bitmap's low and high halves.
+fn notification_call(func: FuncId, sender: u16, receiver: u16, flags: u32, bitmap: u64) -> Regs {
+    Regs::call(func)
+        .with(1, u64::from(sender) << 16 | u64::from(receiver))
+        .with(2, flags.into())
+        .with(3, bitmap & 0xffff_ffff)
+        .with(4, bitmap >> 32)
 }

@@ -1,0 +1,69 @@
+//! FFA_NOTIFICATION_GET from the normal world (DEN0077A v1.1 17, FFA_NOTIFICATION_GET): the
+//! hypervisor takes the pending bits of one of its VMs. w1 holds the vCPU in [31:16] and the
+//! receiver in [15:0]; w2 selects the bitmaps (bit 0 from SPs, 1 from VMs, 2 SPM framework,
+//! 3 hypervisor framework; [31:4] MBZ); the answer carries the SP bitmap in w2/w3, the VM
+//! bitmap in w4/w5 and the framework bitmaps in w6/w7 (Hafnium
+//! `api_ffa_notification_get_success_return`, Linux `ffa_notification_get`).
+
+use super::{sender_sp, with_own_bitmap, BITMAP_ABIS};
+use ffa_harness::ffa::{FfaError, FuncId, Version};
+use ffa_harness::notifications::GET_FROM_SP;
+use ffa_harness::spec::NOTIFICATION_GET;
+use ffa_harness::{case, check_error, check_mbz, check_success, Need};
+
+const GET: FuncId = FuncId::NOTIFICATION_GET;
+const ABIS: &[FuncId] = &[GET, BITMAP_ABIS[0], BITMAP_ABIS[1]];
+const NEEDS: &[Need] = &[Need::Abi(GET), Need::Abi(BITMAP_ABIS[0]), Need::Abi(BITMAP_ABIS[1])];
+
+case! {
+    /// With nothing pending, a GET of the SP bitmap succeeds with every bitmap register
+    /// (w2..w7) zero (Hafnium, OP-TEE `handle_notification_get`).
+    "notifications.get.nothing_pending_zero", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn get_nothing(ctx) {
+        with_own_bitmap(ctx, |ctx, vm| {
+            let r = ctx.ffa.notification_get(vm, 0, GET_FROM_SP);
+            check_success!(r, "FFA_NOTIFICATION_GET(VM {vm:#x}, SP bitmap)");
+            check_mbz!(r, 2, 7, "FFA_NOTIFICATION_GET with nothing pending");
+            Ok(())
+        })
+    }
+}
+
+case! {
+    /// GET flags [31:4] are reserved (MBZ): bit 4 set is INVALID_PARAMETERS (Hafnium: "The
+    /// FF-A v1.1 EAC0 specification states bits [31:4] Must Be Zero").
+    "notifications.get.reserved_flags_invalid", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn get_reserved(ctx) {
+        with_own_bitmap(ctx, |ctx, vm| {
+            let r = ctx.ffa.notification_get(vm, 0, GET_FROM_SP | 1 << 4);
+            check_error!(r, FfaError::InvalidParameters, "FFA_NOTIFICATION_GET with flag bit 4");
+            Ok(())
+        })
+    }
+}
+
+case! {
+    /// The vCPU must be one of the receiver's: vCPU 0xffff of a VM created with one vCPU per
+    /// core is INVALID_PARAMETERS (Hafnium `api_ffa_notification_get`: "Invalid VCPU ID").
+    "notifications.get.vcpu_out_of_range_invalid", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn get_bad_vcpu(ctx) {
+        with_own_bitmap(ctx, |ctx, vm| {
+            let r = ctx.ffa.notification_get(vm, 0xffff, GET_FROM_SP);
+            check_error!(r, FfaError::InvalidParameters, "FFA_NOTIFICATION_GET(VM {vm:#x}, vCPU 0xffff)");
+            Ok(())
+        })
+    }
+}
+
+case! {
+    /// The normal world gets notifications of its VMs only: a GET for an SP is
+    /// INVALID_PARAMETERS (Hafnium `ffa_notifications_is_get_valid`; OP-TEE has no bitmap for
+    /// any ID but its VM's).
+    "notifications.get.sp_receiver_invalid", NOTIFICATION_GET, abis(&[GET]), since(Version::V1_1), needs(NEEDS);
+    fn get_sp(ctx) {
+        let sp = sender_sp(ctx)?;
+        let r = ctx.ffa.notification_get(sp, 0, GET_FROM_SP);
+        check_error!(r, FfaError::InvalidParameters, "FFA_NOTIFICATION_GET(SP {sp:#x})");
+        Ok(())
+    }
+}
