@@ -15,6 +15,7 @@ pub mod event;
 pub mod executor;
 pub mod ffa;
 pub mod global;
+pub mod memory;
 pub mod outcome;
 pub mod pages;
 pub mod platform;

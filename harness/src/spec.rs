@@ -52,3 +52,26 @@ pub const SMC32_UPPER_BITS: &str = "DEN0028 2.6 SMC32 (FF-A 13.x SMC32 ABIs)";
 /// v1.2 (the convention of FF-A v1.2) x4..x17 may carry results, and a register a function
 /// returns nothing in is preserved. No section number: the PDF was not read here.
 pub const SMCCC_PRESERVED: &str = "DEN0028 register preservation";
+
+/// The memory transaction descriptor and its parts (v1.1 EAC0 chapter 10: Tables 10.13-10.20
+/// as Hafnium's `ffa.h` quotes them; the v1.2 access descriptor is Table 1.16 of the FF-A
+/// Memory Management Protocol v1.2).
+pub const MEM_DESCRIPTOR: &str = "10.11 memory transaction descriptor (Table 10.20)";
+/// The NS bit of the memory region attributes, reserved for a sender (v1.1 EAC0 10.10.4.1,
+/// as Hafnium quotes it).
+pub const MEM_NS_BIT: &str = "10.10.4.1 memory region attributes, NS bit";
+/// The memory management ABIs are chapter 16 of v1.1 EAC0 (Hafnium quotes its Table 16.25,
+/// the relinquish descriptor); the section of each ABI is not verified, look it up by name.
+pub const MEM_SHARE: &str = "16 FFA_MEM_SHARE";
+/// FFA_MEM_LEND.
+pub const MEM_LEND: &str = "16 FFA_MEM_LEND";
+/// FFA_MEM_DONATE.
+pub const MEM_DONATE: &str = "16 FFA_MEM_DONATE";
+/// FFA_MEM_RETRIEVE_REQ and FFA_MEM_RETRIEVE_RESP.
+pub const MEM_RETRIEVE: &str = "16 FFA_MEM_RETRIEVE_REQ";
+/// FFA_MEM_RELINQUISH (descriptor: Table 16.25).
+pub const MEM_RELINQUISH: &str = "16 FFA_MEM_RELINQUISH";
+/// FFA_MEM_RECLAIM.
+pub const MEM_RECLAIM: &str = "16 FFA_MEM_RECLAIM";
+/// FFA_MEM_FRAG_TX and FFA_MEM_FRAG_RX.
+pub const MEM_FRAG: &str = "16 FFA_MEM_FRAG_TX/FFA_MEM_FRAG_RX";

@@ -1,0 +1,111 @@
+//! A transaction's life from the normal world alone: send, reclaim before any borrower
+//! retrieved it, and the reclaims that must be refused (DEN0077A v1.1 16.2-16.4 and
+//! FFA_MEM_RECLAIM: the owner reclaims a handle no borrower holds; an unknown handle is
+//! INVALID_PARAMETERS).
+
+use super::{reclaim_ok, send_pages};
+use ffa_harness::desc::memory::Handle;
+use ffa_harness::ffa::{FfaError, FuncId};
+use ffa_harness::spec::{MEM_LEND, MEM_RECLAIM, MEM_SHARE};
+use ffa_harness::{case, check, check_error, CaseResult, Ctx, Need};
+
+const SHARE: &[FuncId] = &[FuncId::MEM_SHARE_32, FuncId::MEM_RECLAIM];
+const NEEDS_SHARE: &[Need] = &[Need::Abi(FuncId::MEM_SHARE_32), Need::Abi(FuncId::MEM_RECLAIM)];
+
+/// Sends two pool pages with `func` and reclaims them before any borrower retrieved them.
+fn send_then_reclaim(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_pages(ctx, func, 0, 2)?;
+    reclaim_ok(ctx, h)
+}
+
+case! {
+    /// The owner may reclaim a shared region no borrower retrieved: FFA_SUCCESS, handle in w2/w3.
+    "memory.share.reclaim_before_retrieve", MEM_SHARE, abis(SHARE), needs(NEEDS_SHARE);
+    run: |ctx| send_then_reclaim(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.reclaim_before_retrieve`, with the SMC64 function ID.
+    "memory.share.reclaim_before_retrieve_64", MEM_SHARE,
+    abis(&[FuncId::MEM_SHARE_64, FuncId::MEM_RECLAIM]), needs(&[Need::Abi(FuncId::MEM_SHARE_64)]);
+    run: |ctx| send_then_reclaim(ctx, FuncId::MEM_SHARE_64)
+}
+
+case! {
+    /// The owner may reclaim a lent region no borrower retrieved.
+    "memory.lend.reclaim_before_retrieve", MEM_LEND,
+    abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RECLAIM]), needs(&[Need::Abi(FuncId::MEM_LEND_32)]);
+    run: |ctx| send_then_reclaim(ctx, FuncId::MEM_LEND_32)
+}
+
+case! {
+    /// A reclaimed handle is gone: reclaiming it again is INVALID_PARAMETERS.
+    "memory.reclaim.twice_invalid", MEM_RECLAIM, abis(SHARE), needs(NEEDS_SHARE);
+    fn twice(ctx) {
+        let h = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
+        reclaim_ok(ctx, h)?;
+        check_error!(ctx.ffa.mem_reclaim(h, 0), FfaError::InvalidParameters, "a second FFA_MEM_RECLAIM of {:#x}", h.0);
+        Ok(())
+    }
+}
+
+case! {
+    /// A handle the SPMC never gave out is INVALID_PARAMETERS.
+    "memory.reclaim.unknown_handle_invalid", MEM_RECLAIM, abis(&[FuncId::MEM_RECLAIM]),
+    needs(&[Need::Abi(FuncId::MEM_RECLAIM)]);
+    fn unknown(ctx) {
+        let h = Handle(0x0bad_c0de_0000_0777);
+        check_error!(ctx.ffa.mem_reclaim(h, 0), FfaError::InvalidParameters, "FFA_MEM_RECLAIM of a made-up handle");
+        Ok(())
+    }
+}
+
+case! {
+    /// FFA_MEM_RECLAIM's flags define bits 0 (zero memory) and 1 (time slicing); bit 31 is
+    /// reserved (MBZ): INVALID_PARAMETERS, and the transaction stays reclaimable.
+    "memory.reclaim.reserved_flag_invalid", MEM_RECLAIM, abis(SHARE), needs(NEEDS_SHARE);
+    fn reserved_flag(ctx) {
+        let h = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
+        check_error!(ctx.ffa.mem_reclaim(h, 1 << 31), FfaError::InvalidParameters, "FFA_MEM_RECLAIM with flags bit 31");
+        reclaim_ok(ctx, h)
+    }
+}
+
+case! {
+    /// Each transaction gets its own handle: two shares of different pages answer two
+    /// different handles, each reclaimed on its own.
+    "memory.share.handles_distinct", MEM_SHARE, abis(SHARE), needs(NEEDS_SHARE);
+    fn distinct(ctx) {
+        let a = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
+        let b = send_pages(ctx, FuncId::MEM_SHARE_32, 1, 1)?;
+        check!(a != b, "both shares got handle {:#x}", a.0);
+        reclaim_ok(ctx, a)?;
+        reclaim_ok(ctx, b)
+    }
+}
+
+case! {
+    /// Pages already in a transaction are not the sender's to share again (a shared page is
+    /// no longer exclusively owned, DEN0077A v1.1 memory states): DENIED (Hafnium) or
+    /// INVALID_PARAMETERS (TF-A's EL3 SPMC, `spmc_shmem_check_state_obj`); both accepted.
+    "memory.share.same_pages_twice_refused", MEM_SHARE, abis(SHARE), needs(NEEDS_SHARE);
+    fn same_twice(ctx) {
+        let a = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
+        let to = super::receiver(ctx)?;
+        let constituents = [ffa_harness::desc::memory::Constituent::new(ffa_harness::pages::POOL[0].addr(), 1)];
+        let tx = super::transaction(ctx, FuncId::MEM_SHARE_32, &to, &constituents);
+        let e = tx.encoded(ctx.session.negotiated);
+        let len = ffa_harness::desc::memory::Descriptor::len(&e);
+        let refused = super::send_refused(
+            ctx,
+            FuncId::MEM_SHARE_32,
+            &e,
+            len,
+            len,
+            &[FfaError::Denied, FfaError::InvalidParameters],
+            "pages already shared",
+        );
+        reclaim_ok(ctx, a)?;
+        refused
+    }
+}

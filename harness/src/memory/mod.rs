@@ -1,0 +1,10 @@
+//! Memory transactions over the TX/RX buffers: a sender that writes a descriptor of any size
+//! into TX and drives FFA_MEM_FRAG_TX until the SPMC has all of it, and a borrower's reader
+//! that drives FFA_MEM_FRAG_RX until it has the whole retrieve response. Cases and sp commands
+//! use these and need no fragmentation code of their own.
+
+mod retrieve;
+mod send;
+
+pub use retrieve::{retrieve, Retrieved};
+pub use send::{send, write_tx};
