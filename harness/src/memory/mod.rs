@@ -3,8 +3,12 @@
 //! that drives FFA_MEM_FRAG_RX until it has the whole retrieve response. Cases and sp commands
 //! use these and need no fragmentation code of their own.
 
+#[cfg(target_os = "none")]
+mod borrowed;
 mod retrieve;
 mod send;
 
-pub use retrieve::{retrieve, Retrieved};
+#[cfg(target_os = "none")]
+pub use borrowed::Borrowed;
+pub use retrieve::{retrieve, RetrieveError, Retrieved};
 pub use send::{send, write_tx};

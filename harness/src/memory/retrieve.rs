@@ -6,9 +6,9 @@
 
 use super::write_tx;
 use crate::desc::memory::{Descriptor, Handle};
-use crate::ffa::{Ffa, FuncId};
+use crate::ffa::{Ffa, FuncId, Regs};
 use crate::pages::{Page, PAGE_SIZE};
-use crate::{check, check_eq, check_success, fail, Failure};
+use crate::{check, check_eq, check_success, Failure};
 
 /// A retrieve response, reassembled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,9 +19,16 @@ pub struct Retrieved {
     pub fragments: u32,
 }
 
+/// Why a retrieve did not produce a response.
+#[derive(Debug)]
+pub enum RetrieveError {
+    /// The SPMC answered the request with this instead of FFA_MEM_RETRIEVE_RESP.
+    Refused(Regs),
+    /// The response broke the protocol, or is larger than the reader's buffer.
+    Broken(Failure),
+}
+
 /// Sends retrieve request `request` for `handle` and copies the whole response into `out`.
-/// Fails when the SPMC refuses (the error is in the message), when the response is larger
-/// than `out`, or when a fragment round breaks the protocol.
 pub fn retrieve(
     ffa: &Ffa,
     tx: &Page,
@@ -29,14 +36,18 @@ pub fn retrieve(
     handle: Handle,
     request: &dyn Descriptor,
     out: &mut [u8],
-) -> Result<Retrieved, Failure> {
-    let len = request.len();
-    check!(len <= PAGE_SIZE, "a retrieve request of {len} bytes does not fit the TX buffer");
+) -> Result<Retrieved, RetrieveError> {
+    let len = request.len().min(PAGE_SIZE);
     write_tx(tx, request, 0, len);
     let r = ffa.mem_retrieve_req(len as u32, len as u32);
     if r.func() != FuncId::MEM_RETRIEVE_RESP {
-        fail!("FFA_MEM_RETRIEVE_REQ of handle {:#x} answered {}", handle.0, r.summary());
+        return Err(RetrieveError::Refused(r));
     }
+    reassemble(ffa, rx, handle, &r, out).map_err(RetrieveError::Broken)
+}
+
+/// Copies the response `r` announced, fragment by fragment, into `out`.
+fn reassemble(ffa: &Ffa, rx: &Page, handle: Handle, r: &Regs, out: &mut [u8]) -> Result<Retrieved, Failure> {
     let total = r.w(1) as usize;
     check!(total <= out.len(), "the retrieve response is {total} bytes, more than the {} the reader has", out.len());
     let mut fragment = r.w(2) as usize;
