@@ -146,7 +146,8 @@ case! {
 }
 
 case! {
-    /// Bit 0 of the flags (zero memory) is not for a share, whose owner keeps access: MBZ there.
+    /// Bit 0 of the flags (zero memory) is not for a share, whose owner keeps access: MBZ there
+    /// (Hafnium `ffa_memory_send_validate`: "Memory can't be cleared while being shared").
     "memory.share.zero_flag_invalid", MEM_SHARE, abis(SHARE), needs(NEEDS);
     run: |ctx| patched(ctx, offsets::FLAGS, &TransactionFlags::ZERO_MEMORY.to_le_bytes(), INVALID, "flags with zero memory")
 }
@@ -259,5 +260,27 @@ case! {
         let other = if ctx.session.negotiated == Version::V1_0 { Version::V1_1 } else { Version::V1_0 };
         let e = tx.encoded(other);
         send_refused(ctx, F, &e, e.len(), e.len(), INVALID, "the other version's layout")
+    }
+}
+
+case! {
+    /// The header's reserved fields are MBZ (v1.0: the byte after the attributes; v1.1 and
+    /// later: the 12 bytes after the access descriptor offset). Hafnium refuses a non-zero one
+    /// (`ffa_memory_region_sanity_check`: "Reserved fields must be 0").
+    "memory.share.header_reserved_nonzero_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
+    fn header_reserved(ctx) {
+        let at = if ctx.session.negotiated == Version::V1_0 { offsets::V1_0_RESERVED_BYTE } else { offsets::V1_1_RESERVED };
+        patched(ctx, at, &[1], INVALID, "a reserved header byte set")
+    }
+}
+
+case! {
+    /// An endpoint memory access descriptor's reserved field is MBZ (at offset 8 of the
+    /// 16-byte descriptor, 24 of v1.2's 32-byte one); Hafnium refuses a non-zero one.
+    "memory.share.access_reserved_nonzero_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
+    fn access_reserved(ctx) {
+        let layout = ffa_harness::desc::memory::Layout::of(ctx.session.negotiated);
+        let at = layout.header_size() + layout.access_size - 8;
+        patched(ctx, at, &[1], INVALID, "the access descriptor's reserved field set")
     }
 }

@@ -6,7 +6,7 @@
 use super::{reclaim_ok, send_pages};
 use ffa_harness::desc::memory::Handle;
 use ffa_harness::ffa::{FfaError, FuncId};
-use ffa_harness::spec::{MEM_LEND, MEM_RECLAIM, MEM_SHARE};
+use ffa_harness::spec::{MEM_DONATE, MEM_LEND, MEM_RECLAIM, MEM_SHARE};
 use ffa_harness::{case, check, check_error, CaseResult, Ctx, Need};
 
 const SHARE: &[FuncId] = &[FuncId::MEM_SHARE_32, FuncId::MEM_RECLAIM];
@@ -36,6 +36,14 @@ case! {
     "memory.lend.reclaim_before_retrieve", MEM_LEND,
     abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RECLAIM]), needs(&[Need::Abi(FuncId::MEM_LEND_32)]);
     run: |ctx| send_then_reclaim(ctx, FuncId::MEM_LEND_32)
+}
+
+case! {
+    /// The owner may reclaim a donated region no borrower retrieved yet (ownership moves at
+    /// the retrieve). TF-A's EL3 SPMC and OP-TEE implement no donate: not-supported there.
+    "memory.donate.reclaim_before_retrieve", MEM_DONATE,
+    abis(&[FuncId::MEM_DONATE_32, FuncId::MEM_RECLAIM]), needs(&[Need::Abi(FuncId::MEM_DONATE_32)]);
+    run: |ctx| send_then_reclaim(ctx, FuncId::MEM_DONATE_32)
 }
 
 case! {
