@@ -117,3 +117,28 @@ case! {
         refused
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+    use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
+
+    fn accepts_every_reclaim(_: &Regs) -> Regs {
+        success()
+    }
+
+    fn refuses_unknown_handles(r: &Regs) -> Regs {
+        if r.func() == FuncId::MEM_RECLAIM {
+            error(FfaError::InvalidParameters)
+        } else {
+            success()
+        }
+    }
+
+    #[test]
+    fn reclaim_of_an_unknown_handle_fails_where_the_spmc_accepts_it() {
+        let script = |answer| Script { answer, callee_saved: preserved };
+        assert!(run(script(accepts_every_reclaim), Version::V1_1, 0, super::unknown).is_err());
+        assert!(run(script(refuses_unknown_handles), Version::V1_1, 0, super::unknown).is_ok());
+    }
+}

@@ -9,6 +9,8 @@ mod features;
 mod fragment;
 mod lifecycle;
 mod retrieve;
+#[cfg(test)]
+mod tests;
 
 use crate::common::direct_receiver;
 use ffa_harness::desc::memory::{
