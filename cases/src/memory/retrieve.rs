@@ -7,20 +7,22 @@
 use super::{receiver, reclaim_ok, send_ok, transaction};
 use crate::sp::{self, Width, NEEDS_SP};
 use ffa_harness::command::Status;
-use ffa_harness::desc::memory::{AccessPerms, Constituent, Handle, MemAttributes, TransactionFlags, TransactionType};
+use ffa_harness::desc::memory::{
+    AccessPerms, Constituent, Handle, MemAttributes, Transaction, TransactionFlags, TransactionType,
+};
 use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::pages::POOL;
-use ffa_harness::spec::{MEM_RELINQUISH, MEM_RETRIEVE};
+use ffa_harness::spec::{MEM_LEND, MEM_NS_BIT, MEM_RELINQUISH, MEM_RETRIEVE};
 use ffa_harness::{case, check, check_eq, check_error, fail, CaseResult, Ctx, Failure};
 
-/// MEM_RETRIEVE(handle, flags | sender << 32, tag, pattern | marker << 8): retrieves the
-/// transaction with a request naming the sp read-write, decodes the response in the sp's
+/// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8):
+/// retrieves the transaction with a request naming the sp read-write, decodes the response in the sp's
 /// layout, checks handle, sender, tag, its own access descriptor and every byte of the
 /// first constituent against `pattern`, writes `marker` at offset 0, and answers x4 = 0
 /// (else a `Verdict` code << 56 with a detail), x5 = total pages, x6 = the first
 /// constituent's address, x7 = attributes | permissions << 16 | response flags << 32.
 pub const MEM_RETRIEVE_CMD: u16 = 60;
-/// MEM_RELINQUISH(handle): relinquishes the sp's access to the transaction.
+/// MEM_RELINQUISH(handle, flags): relinquishes the sp's access to the transaction.
 pub const MEM_RELINQUISH_CMD: u16 = 61;
 
 #[cfg(target_os = "none")]
@@ -28,8 +30,8 @@ mod sp_side {
     use super::*;
     use ffa_harness::command::Reply;
     use ffa_harness::command::{Request, SpCtx};
+    use ffa_harness::desc::memory::Receiver;
     use ffa_harness::desc::memory::{Decoded, DescError, Relinquish};
-    use ffa_harness::desc::memory::{Receiver, Transaction};
     use ffa_harness::memory::{retrieve, write_tx, Borrowed, RetrieveError};
     use ffa_harness::pages::PAGES;
 
@@ -68,18 +70,11 @@ mod sp_side {
         let handle = Handle(req.arg(0));
         let flags = TransactionFlags(req.arg(1) as u32);
         let sender = (req.arg(1) >> 32) as u16;
+        let attributes = MemAttributes((req.arg(1) >> 48) as u16);
         let tag = req.arg(2);
         let (pattern, marker) = (req.arg(3) as u8, (req.arg(3) >> 8) as u8);
         let me = [Receiver::new(ctx.session.own_id, AccessPerms::RW_NX)];
-        let request = Transaction {
-            sender,
-            attributes: MemAttributes::NOT_SPECIFIED,
-            flags,
-            handle,
-            tag,
-            receivers: &me,
-            constituents: None,
-        };
+        let request = Transaction { sender, attributes, flags, handle, tag, receivers: &me, constituents: None };
         let encoded = request.encoded(ctx.session.negotiated);
         let mut buf = [0u8; 8192];
         let got = match retrieve(ctx.ffa, &PAGES.tx, &PAGES.rx, handle, &encoded, &mut buf) {
@@ -134,18 +129,43 @@ ffa_harness::command!(MEM_RETRIEVE_CMD, "mem-retrieve", sp_side::mem_retrieve);
 #[cfg(target_os = "none")]
 ffa_harness::command!(MEM_RELINQUISH_CMD, "mem-relinquish", sp_side::mem_relinquish);
 
-/// What the sp's retrieve answered: the values of a completed one, or the SPMC's error code.
-fn sp_retrieve(
-    ctx: &Ctx,
+/// The sp's retrieve request, field by field.
+#[derive(Clone, Copy)]
+struct Ask {
     handle: Handle,
-    kind: TransactionType,
+    flags: TransactionFlags,
     sender: u16,
+    attributes: MemAttributes,
     tag: u64,
     pattern: u8,
-) -> Result<Result<[u64; 4], FfaError>, Failure> {
-    let flags = TransactionFlags::of_type(kind).0 as u64 | u64::from(sender) << 32;
-    let (_, reply) =
-        sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, [handle.0, flags, tag, u64::from(pattern) | MARKER << 8])?;
+}
+
+impl Ask {
+    /// The request a borrower of `handle` from `ctx`'s endpoint sends for a transaction of
+    /// type `kind`: attributes left unspecified, tag 0, expecting the owner's pattern.
+    fn of(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Self {
+        Self {
+            handle,
+            flags: TransactionFlags::of_type(kind),
+            sender: ctx.session.own_id,
+            attributes: MemAttributes::NOT_SPECIFIED,
+            tag: 0,
+            pattern: PATTERN,
+        }
+    }
+}
+
+/// What the sp's retrieve of the usual request for `handle` answered.
+fn sp_retrieve(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Result<Result<[u64; 4], FfaError>, Failure> {
+    sp_ask(ctx, Ask::of(ctx, handle, kind))
+}
+
+/// What the sp's retrieve with `ask` answered: the values of a completed one, or the SPMC's
+/// error code.
+fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
+    let flags = u64::from(ask.flags.0) | u64::from(ask.sender) << 32 | u64::from(ask.attributes.0) << 48;
+    let args = [ask.handle.0, flags, ask.tag, u64::from(ask.pattern) | MARKER << 8];
+    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, args)?;
     match reply.status {
         Status::Ok => Ok(Ok(reply.values)),
         Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
@@ -157,7 +177,12 @@ fn sp_retrieve(
 
 /// The sp's FFA_MEM_RELINQUISH of `handle`: `Ok` or the SPMC's error code.
 fn sp_relinquish(ctx: &Ctx, handle: Handle) -> Result<Result<(), FfaError>, Failure> {
-    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RELINQUISH_CMD, [handle.0, 0, 0, 0])?;
+    sp_relinquish_with(ctx, handle, 0)
+}
+
+/// The sp's FFA_MEM_RELINQUISH of `handle` with relinquish `flags`.
+fn sp_relinquish_with(ctx: &Ctx, handle: Handle, flags: u32) -> Result<Result<(), FfaError>, Failure> {
+    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RELINQUISH_CMD, [handle.0, flags.into(), 0, 0])?;
     match reply.status {
         Status::Ok => Ok(Ok(())),
         Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
@@ -200,7 +225,7 @@ fn check_retrieved(v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
 /// Share or lend, retrieve, reclaim refused while retrieved, relinquish, reclaim, marker.
 fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
     let h = send_filled(ctx, func, 2)?;
-    let v = match sp_retrieve(ctx, h, kind, ctx.session.own_id, 0, PATTERN)? {
+    let v = match sp_retrieve(ctx, h, kind)? {
         Ok(v) => v,
         Err(e) => fail!("the sp's FFA_MEM_RETRIEVE_REQ of {:#x} was refused: {e:?}", h.0),
     };
@@ -232,16 +257,11 @@ case! {
     run: |ctx| lifecycle(ctx, FuncId::MEM_LEND_32, TransactionType::Lend)
 }
 
-/// Shares a page, has the sp retrieve it with `handle`, `kind`, `sender`, `tag` changed by
-/// `wrong`, and expects INVALID_PARAMETERS; relinquishes what a wrongly accepted retrieve got.
-fn wrong_retrieve(
-    ctx: &mut Ctx,
-    wrong: fn(&Ctx, Handle) -> (Handle, TransactionType, u16, u64),
-    what: &str,
-) -> CaseResult {
+/// Shares a page, has the sp retrieve it with the request `wrong` makes of the right one, and
+/// expects INVALID_PARAMETERS; relinquishes what a wrongly accepted retrieve got.
+fn wrong_retrieve(ctx: &mut Ctx, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
     let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
-    let (handle, kind, sender, tag) = wrong(ctx, h);
-    let r = sp_retrieve(ctx, handle, kind, sender, tag, PATTERN)?;
+    let r = sp_ask(ctx, wrong(Ask::of(ctx, h, TransactionType::Share)))?;
     if r.is_ok() {
         sp_relinquish(ctx, h)?.ok();
     }
@@ -256,26 +276,26 @@ fn wrong_retrieve(
 case! {
     /// A retrieve request names the transaction by its handle: another one is INVALID_PARAMETERS.
     "memory.retrieve.wrong_handle_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |c, h| (Handle(h.0 ^ 0x40), TransactionType::Share, c.session.own_id, 0), "another handle")
+    run: |ctx| wrong_retrieve(ctx, |a| Ask { handle: Handle(a.handle.0 ^ 0x40), ..a }, "another handle")
 }
 
 case! {
     /// The tag of a retrieve request is the sender's: another one is INVALID_PARAMETERS.
     "memory.retrieve.wrong_tag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |c, h| (h, TransactionType::Share, c.session.own_id, 7), "tag 7")
+    run: |ctx| wrong_retrieve(ctx, |a| Ask { tag: 7, ..a }, "tag 7")
 }
 
 case! {
     /// The sender of a retrieve request is the owner: another ID is INVALID_PARAMETERS.
     "memory.retrieve.wrong_sender_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |c, h| (h, TransactionType::Share, c.session.own_id ^ 1, 0), "another sender")
+    run: |ctx| wrong_retrieve(ctx, |a| Ask { sender: a.sender ^ 1, ..a }, "another sender")
 }
 
 case! {
     /// A retrieve request that gives a transaction type must give the transaction's: a lend
     /// for a share is INVALID_PARAMETERS.
     "memory.retrieve.wrong_type_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |c, h| (h, TransactionType::Lend, c.session.own_id, 0), "the lend type for a share")
+    run: |ctx| wrong_retrieve(ctx, |a| Ask { flags: TransactionFlags::of_type(TransactionType::Lend), ..a }, "the lend type for a share")
 }
 
 case! {
@@ -297,7 +317,7 @@ case! {
     "memory.relinquish.twice_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
     fn twice(ctx) {
         let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
-        let got = sp_retrieve(ctx, h, TransactionType::Share, ctx.session.own_id, 0, PATTERN)?;
+        let got = sp_retrieve(ctx, h, TransactionType::Share)?;
         let first = sp_relinquish(ctx, h)?;
         let second = sp_relinquish(ctx, h)?;
         reclaim_ok(ctx, h)?;
@@ -318,7 +338,7 @@ case! {
         let c: [Constituent; 256] = super::pool_constituents(0, true);
         let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
         let h = send_ok(ctx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated))?;
-        let got = sp_retrieve(ctx, h, TransactionType::Share, ctx.session.own_id, 0, PATTERN)?;
+        let got = sp_retrieve(ctx, h, TransactionType::Share)?;
         if got.is_ok() {
             sp_relinquish(ctx, h)?.ok();
         }
@@ -330,5 +350,84 @@ case! {
         check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
         check_eq!(v[1], 256, "total page count");
         Ok(())
+    }
+}
+
+case! {
+    /// The NS bit is the SPMC's to set in the response: a borrower that sets it in its
+    /// request is refused (TF-A `spmc_ffa_mem_retrieve_req`: "NS mem attributes flags MBZ").
+    "memory.retrieve.ns_bit_in_request_invalid", MEM_NS_BIT, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, |a| Ask { attributes: MemAttributes::NORMAL_WB_INNER.with_ns(), ..a }, "the NS bit set")
+}
+
+case! {
+    /// A retrieve request defines flag bits [9:0]; bit 31 is reserved (MBZ).
+    "memory.retrieve.reserved_flag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, |a| Ask { flags: a.flags.with(1 << 31), ..a }, "flags bit 31")
+}
+
+case! {
+    /// A borrower may leave the transaction type unspecified (flags 0): the retrieve succeeds
+    /// and the response gives the type of the transaction, a share.
+    "memory.retrieve.unspecified_type_accepted", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    fn unspecified(ctx) {
+        let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
+        let got = sp_ask(ctx, Ask { flags: TransactionFlags(0), ..Ask::of(ctx, h, TransactionType::Share) })?;
+        if got.is_ok() {
+            sp_relinquish(ctx, h)?.ok();
+        }
+        reclaim_ok(ctx, h)?;
+        match got {
+            Ok(v) => check_retrieved(v, FuncId::MEM_SHARE_32, 1),
+            Err(e) => fail!("a retrieve with the type unspecified was refused: {e:?}"),
+        }
+    }
+}
+
+case! {
+    /// FFA_MEM_RELINQUISH's flags define bits 0 (zero after relinquish) and 1 (time slicing);
+    /// bit 31 is reserved: INVALID_PARAMETERS, and the borrower can still relinquish.
+    "memory.relinquish.reserved_flag_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    fn relinquish_reserved(ctx) {
+        let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
+        let got = sp_retrieve(ctx, h, TransactionType::Share)?;
+        let refused = sp_relinquish_with(ctx, h, 1 << 31)?;
+        let relinquished = if refused.is_err() { sp_relinquish(ctx, h)? } else { Ok(()) };
+        reclaim_ok(ctx, h)?;
+        check!(got.is_ok(), "the retrieve was refused: {got:?}");
+        check_eq!(refused, Err(FfaError::InvalidParameters), "FFA_MEM_RELINQUISH with flags bit 31");
+        check_eq!(relinquished, Ok(()), "the FFA_MEM_RELINQUISH after it");
+        Ok(())
+    }
+}
+
+case! {
+    /// A lend with the zero-memory flag (bit 0) has the SPMC clear the pages before the
+    /// borrower maps them (Hafnium `ffa_clear_memory_constituents`): the sp then reads zeros.
+    /// TF-A's EL3 SPMC supports no optional flag and refuses the lend with INVALID_PARAMETERS
+    /// (`spmc_ffa_fill_desc`); a refusal is accepted, a lend accepted and not cleared is not.
+    "memory.lend.zero_flag_clears_memory", MEM_LEND, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    fn zero_flag(ctx) {
+        POOL[0].fill(PATTERN);
+        let to = receiver(ctx)?;
+        let c = [Constituent::new(POOL[0].addr(), 1)];
+        let tx = Transaction { flags: TransactionFlags(TransactionFlags::ZERO_MEMORY), ..transaction(ctx, FuncId::MEM_LEND_32, &to, &c) };
+        let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_LEND_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
+        if r.error() == Some(FfaError::InvalidParameters) {
+            return Ok(());
+        }
+        let h = super::handle_of(&r, FuncId::MEM_LEND_32)?;
+        let got = sp_ask(ctx, Ask { pattern: 0, ..Ask::of(ctx, h, TransactionType::Lend) })?;
+        if got.is_ok() {
+            sp_relinquish(ctx, h)?.ok();
+        }
+        reclaim_ok(ctx, h)?;
+        match got {
+            Ok(v) => {
+                check!(v[0] == 0, "the sp found the lent page not cleared: verdict {} at offset {:#x}", v[0] >> 56, v[0] & 0xffff);
+                Ok(())
+            }
+            Err(e) => fail!("the retrieve of a zero-flagged lend was refused: {e:?}"),
+        }
     }
 }
