@@ -29,7 +29,7 @@ print(f"in-image time per case:    total {sum(vals)/1000:.1f} ms, median {statis
       f"p95 {vals[int(len(vals)*0.95)-1]} us, max {vals[-1]} us")
 mem = sorted(u for u, cid in us if cid.startswith("memory."))
 if mem:
-    cycle = [c["duration_us"] for c in r["cases"] if c["id"] == "memory.retrieve.share_lifecycle" and c["duration_us"]]
+    cycle = [c["duration_us"] for c in r["cases"] if c["id"] == "memory.retrieve.share_lifecycle" and c["outcome"] == "pass"]
     print(f"memory.* family:           {len(mem)} cases, total {sum(mem)/1000:.1f} ms, median {statistics.median(mem)} us"
           + (f"; share-retrieve-relinquish-reclaim cycle {cycle[0]} us" if cycle else ""))
 print("slowest cases:")
