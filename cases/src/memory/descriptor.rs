@@ -545,3 +545,25 @@ case! {
     "memory.lend.access_reserved_nonzero_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
     run: |ctx| access_reserved(ctx, FuncId::MEM_LEND_32)
 }
+
+/// The rule of `memory.share.overlapping_constituents_invalid` for `f`.
+fn overlapping_constituents_invalid(ctx: &mut Ctx, f: FuncId) -> CaseResult {
+    let to = receiver(ctx)?;
+    let c = [Constituent::new(POOL[0].addr(), 2), Constituent::new(POOL[1].addr(), 1)];
+    let tx = transaction(ctx, f, &to, &c);
+    let e = tx.encoded(ctx.session.negotiated);
+    send_refused(ctx, f, &e, e.len(), e.len(), INVALID, "constituents that overlap by a page")
+}
+
+case! {
+    /// The constituents of a transaction do not overlap: a page named twice is
+    /// INVALID_PARAMETERS (Hafnium `ffa_memory_check_overlap`).
+    "memory.share.overlapping_constituents_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
+    run: |ctx| overlapping_constituents_invalid(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.overlapping_constituents_invalid`, for FFA_MEM_LEND.
+    "memory.lend.overlapping_constituents_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| overlapping_constituents_invalid(ctx, FuncId::MEM_LEND_32)
+}
