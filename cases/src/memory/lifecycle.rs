@@ -11,6 +11,8 @@ use ffa_harness::{case, check, check_error, CaseResult, Ctx, Need};
 
 const SHARE: &[FuncId] = &[FuncId::MEM_SHARE_32, FuncId::MEM_RECLAIM];
 const NEEDS_SHARE: &[Need] = &[Need::Abi(FuncId::MEM_SHARE_32), Need::Abi(FuncId::MEM_RECLAIM)];
+const LEND: &[FuncId] = &[FuncId::MEM_LEND_32, FuncId::MEM_RECLAIM];
+const NEEDS_LEND: &[Need] = &[Need::Abi(FuncId::MEM_LEND_32), Need::Abi(FuncId::MEM_RECLAIM)];
 
 /// Sends two pool pages with `func` and reclaims them before any borrower retrieved them.
 fn send_then_reclaim(ctx: &mut Ctx, func: FuncId) -> CaseResult {
@@ -46,15 +48,24 @@ case! {
     run: |ctx| send_then_reclaim(ctx, FuncId::MEM_DONATE_32)
 }
 
+/// The rule of `memory.reclaim.twice_invalid` for a transaction sent with `func`.
+fn twice(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_pages(ctx, func, 0, 1)?;
+    reclaim_ok(ctx, h)?;
+    check_error!(ctx.ffa.mem_reclaim(h, 0), FfaError::InvalidParameters, "a second FFA_MEM_RECLAIM of {:#x}", h.0);
+    Ok(())
+}
+
 case! {
     /// A reclaimed handle is gone: reclaiming it again is INVALID_PARAMETERS.
     "memory.reclaim.twice_invalid", MEM_RECLAIM, abis(SHARE), needs(NEEDS_SHARE);
-    fn twice(ctx) {
-        let h = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
-        reclaim_ok(ctx, h)?;
-        check_error!(ctx.ffa.mem_reclaim(h, 0), FfaError::InvalidParameters, "a second FFA_MEM_RECLAIM of {:#x}", h.0);
-        Ok(())
-    }
+    run: |ctx| twice(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.reclaim.twice_invalid`, for a lend.
+    "memory.reclaim.lend_twice_invalid", MEM_RECLAIM, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| twice(ctx, FuncId::MEM_LEND_32)
 }
 
 case! {
@@ -68,28 +79,67 @@ case! {
     }
 }
 
+/// The rule of `memory.reclaim.reserved_flag_invalid` for a transaction sent with `func`.
+fn reserved_flag(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_pages(ctx, func, 0, 1)?;
+    check_error!(ctx.ffa.mem_reclaim(h, 1 << 31), FfaError::InvalidParameters, "FFA_MEM_RECLAIM with flags bit 31");
+    reclaim_ok(ctx, h)
+}
+
 case! {
     /// FFA_MEM_RECLAIM's flags define bits 0 (zero memory) and 1 (time slicing); bit 31 is
     /// reserved (MBZ): INVALID_PARAMETERS, and the transaction stays reclaimable.
     "memory.reclaim.reserved_flag_invalid", MEM_RECLAIM, abis(SHARE), needs(NEEDS_SHARE);
-    fn reserved_flag(ctx) {
-        let h = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
-        check_error!(ctx.ffa.mem_reclaim(h, 1 << 31), FfaError::InvalidParameters, "FFA_MEM_RECLAIM with flags bit 31");
-        reclaim_ok(ctx, h)
-    }
+    run: |ctx| reserved_flag(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.reclaim.reserved_flag_invalid`, for a lend.
+    "memory.reclaim.lend_reserved_flag_invalid", MEM_RECLAIM, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| reserved_flag(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.share.handles_distinct` for a transaction sent with `func`.
+fn distinct(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let a = send_pages(ctx, func, 0, 1)?;
+    let b = send_pages(ctx, func, 1, 1)?;
+    check!(a != b, "both shares got handle {:#x}", a.0);
+    reclaim_ok(ctx, a)?;
+    reclaim_ok(ctx, b)
 }
 
 case! {
     /// Each transaction gets its own handle: two shares of different pages answer two
     /// different handles, each reclaimed on its own.
     "memory.share.handles_distinct", MEM_SHARE, abis(SHARE), needs(NEEDS_SHARE);
-    fn distinct(ctx) {
-        let a = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
-        let b = send_pages(ctx, FuncId::MEM_SHARE_32, 1, 1)?;
-        check!(a != b, "both shares got handle {:#x}", a.0);
-        reclaim_ok(ctx, a)?;
-        reclaim_ok(ctx, b)
-    }
+    run: |ctx| distinct(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.handles_distinct`, for two lends.
+    "memory.lend.handles_distinct", MEM_LEND, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| distinct(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.share.same_pages_twice_refused` for a transaction sent with `func`.
+fn same_twice(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let a = send_pages(ctx, func, 0, 1)?;
+    let to = super::receiver(ctx)?;
+    let constituents = [ffa_harness::desc::memory::Constituent::new(ffa_harness::pages::POOL[0].addr(), 1)];
+    let tx = super::transaction(ctx, func, &to, &constituents);
+    let e = tx.encoded(ctx.session.negotiated);
+    let len = ffa_harness::desc::memory::Descriptor::len(&e);
+    let refused = super::send_refused(
+        ctx,
+        func,
+        &e,
+        len,
+        len,
+        &[FfaError::Denied, FfaError::InvalidParameters],
+        "pages already in a transaction",
+    );
+    reclaim_ok(ctx, a)?;
+    refused
 }
 
 case! {
@@ -97,25 +147,13 @@ case! {
     /// no longer exclusively owned, DEN0077A v1.1 memory states): DENIED (Hafnium) or
     /// INVALID_PARAMETERS (TF-A's EL3 SPMC, `spmc_shmem_check_state_obj`); both accepted.
     "memory.share.same_pages_twice_refused", MEM_SHARE, abis(SHARE), needs(NEEDS_SHARE);
-    fn same_twice(ctx) {
-        let a = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
-        let to = super::receiver(ctx)?;
-        let constituents = [ffa_harness::desc::memory::Constituent::new(ffa_harness::pages::POOL[0].addr(), 1)];
-        let tx = super::transaction(ctx, FuncId::MEM_SHARE_32, &to, &constituents);
-        let e = tx.encoded(ctx.session.negotiated);
-        let len = ffa_harness::desc::memory::Descriptor::len(&e);
-        let refused = super::send_refused(
-            ctx,
-            FuncId::MEM_SHARE_32,
-            &e,
-            len,
-            len,
-            &[FfaError::Denied, FfaError::InvalidParameters],
-            "pages already shared",
-        );
-        reclaim_ok(ctx, a)?;
-        refused
-    }
+    run: |ctx| same_twice(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.same_pages_twice_refused`, for pages already lent.
+    "memory.lend.same_pages_twice_refused", MEM_LEND, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| same_twice(ctx, FuncId::MEM_LEND_32)
 }
 
 #[cfg(test)]

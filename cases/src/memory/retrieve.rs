@@ -257,11 +257,30 @@ case! {
     run: |ctx| lifecycle(ctx, FuncId::MEM_LEND_32, TransactionType::Lend)
 }
 
-/// Shares a page, has the sp retrieve it with the request `wrong` makes of the right one, and
-/// expects INVALID_PARAMETERS; relinquishes what a wrongly accepted retrieve got.
-fn wrong_retrieve(ctx: &mut Ctx, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
-    let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
-    let r = sp_ask(ctx, wrong(Ask::of(ctx, h, TransactionType::Share)))?;
+/// The transaction type of a transaction sent with `func` (a share or a lend here).
+fn kind_of(func: FuncId) -> TransactionType {
+    if func == FuncId::MEM_LEND_32 {
+        TransactionType::Lend
+    } else {
+        TransactionType::Share
+    }
+}
+
+/// The other of share and lend than `a` asks for.
+fn other_type(a: Ask) -> Ask {
+    let other = if a.flags.transaction_type() == TransactionType::Share as u32 {
+        TransactionType::Lend
+    } else {
+        TransactionType::Share
+    };
+    Ask { flags: TransactionFlags::of_type(other), ..a }
+}
+
+/// Sends a page with `func`, has the sp retrieve it with the request `wrong` makes of the
+/// right one, and expects INVALID_PARAMETERS; relinquishes what a wrongly accepted retrieve got.
+fn wrong_retrieve(ctx: &mut Ctx, func: FuncId, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
+    let h = send_filled(ctx, func, 1)?;
+    let r = sp_ask(ctx, wrong(Ask::of(ctx, h, kind_of(func))))?;
     if r.is_ok() {
         sp_relinquish(ctx, h)?.ok();
     }
@@ -276,56 +295,98 @@ fn wrong_retrieve(ctx: &mut Ctx, wrong: fn(Ask) -> Ask, what: &str) -> CaseResul
 case! {
     /// A retrieve request names the transaction by its handle: another one is INVALID_PARAMETERS.
     "memory.retrieve.wrong_handle_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |a| Ask { handle: Handle(a.handle.0 ^ 0x40), ..a }, "another handle")
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { handle: Handle(a.handle.0 ^ 0x40), ..a }, "another handle")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_handle_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_handle_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { handle: Handle(a.handle.0 ^ 0x40), ..a }, "another handle")
 }
 
 case! {
     /// The tag of a retrieve request is the sender's: another one is INVALID_PARAMETERS.
     "memory.retrieve.wrong_tag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |a| Ask { tag: 7, ..a }, "tag 7")
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { tag: 7, ..a }, "tag 7")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_tag_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_tag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { tag: 7, ..a }, "tag 7")
 }
 
 case! {
     /// The sender of a retrieve request is the owner: another ID is INVALID_PARAMETERS.
     "memory.retrieve.wrong_sender_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |a| Ask { sender: a.sender ^ 1, ..a }, "another sender")
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { sender: a.sender ^ 1, ..a }, "another sender")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_sender_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_sender_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { sender: a.sender ^ 1, ..a }, "another sender")
 }
 
 case! {
     /// A retrieve request that gives a transaction type must give the transaction's: a lend
     /// for a share is INVALID_PARAMETERS.
     "memory.retrieve.wrong_type_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |a| Ask { flags: TransactionFlags::of_type(TransactionType::Lend), ..a }, "the lend type for a share")
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, other_type, "the lend type for a share")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_type_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_type_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, other_type, "the share type for a lend")
 }
 
 case! {
     /// A borrower can only relinquish what it retrieved: INVALID_PARAMETERS before any
     /// retrieve, and the owner can still reclaim.
     "memory.relinquish.without_retrieve_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
-    fn without_retrieve(ctx) {
-        let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
-        let r = sp_relinquish(ctx, h)?;
-        reclaim_ok(ctx, h)?;
-        check_eq!(r, Err(FfaError::InvalidParameters), "FFA_MEM_RELINQUISH without a retrieve");
-        Ok(())
-    }
+    run: |ctx| without_retrieve(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.relinquish.without_retrieve_invalid`, for a lend.
+    "memory.relinquish.lend_without_retrieve_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    run: |ctx| without_retrieve(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.relinquish.without_retrieve_invalid` for a transaction sent with `func`.
+fn without_retrieve(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_filled(ctx, func, 1)?;
+    let r = sp_relinquish(ctx, h)?;
+    reclaim_ok(ctx, h)?;
+    check_eq!(r, Err(FfaError::InvalidParameters), "FFA_MEM_RELINQUISH without a retrieve");
+    Ok(())
 }
 
 case! {
     /// A borrower relinquishes a retrieve once: the second FFA_MEM_RELINQUISH is
     /// INVALID_PARAMETERS.
     "memory.relinquish.twice_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
-    fn twice(ctx) {
-        let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
-        let got = sp_retrieve(ctx, h, TransactionType::Share)?;
-        let first = sp_relinquish(ctx, h)?;
-        let second = sp_relinquish(ctx, h)?;
-        reclaim_ok(ctx, h)?;
-        check!(got.is_ok(), "the retrieve was refused: {got:?}");
-        check_eq!(first, Ok(()), "the first FFA_MEM_RELINQUISH");
-        check_eq!(second, Err(FfaError::InvalidParameters), "a second FFA_MEM_RELINQUISH");
-        Ok(())
-    }
+    run: |ctx| twice(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.relinquish.twice_invalid`, for a lend.
+    "memory.relinquish.lend_twice_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    run: |ctx| twice(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.relinquish.twice_invalid` for a transaction sent with `func`.
+fn twice(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_filled(ctx, func, 1)?;
+    let got = sp_retrieve(ctx, h, kind_of(func))?;
+    let first = sp_relinquish(ctx, h)?;
+    let second = sp_relinquish(ctx, h)?;
+    reclaim_ok(ctx, h)?;
+    check!(got.is_ok(), "the retrieve was refused: {got:?}");
+    check_eq!(first, Ok(()), "the first FFA_MEM_RELINQUISH");
+    check_eq!(second, Err(FfaError::InvalidParameters), "a second FFA_MEM_RELINQUISH");
+    Ok(())
 }
 
 case! {
@@ -357,13 +418,25 @@ case! {
     /// The NS bit is the SPMC's to set in the response: a borrower that sets it in its
     /// request is refused (TF-A `spmc_ffa_mem_retrieve_req`: "NS mem attributes flags MBZ").
     "memory.retrieve.ns_bit_in_request_invalid", MEM_NS_BIT, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |a| Ask { attributes: MemAttributes::NORMAL_WB_INNER.with_ns(), ..a }, "the NS bit set")
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { attributes: MemAttributes::NORMAL_WB_INNER.with_ns(), ..a }, "the NS bit set")
+}
+
+case! {
+    /// As `memory.retrieve.ns_bit_in_request_invalid`, for a lend.
+    "memory.retrieve.lend_ns_bit_in_request_invalid", MEM_NS_BIT, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { attributes: MemAttributes::NORMAL_WB_INNER.with_ns(), ..a }, "the NS bit set")
 }
 
 case! {
     /// A retrieve request defines flag bits [9:0]; bit 31 is reserved (MBZ).
     "memory.retrieve.reserved_flag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
-    run: |ctx| wrong_retrieve(ctx, |a| Ask { flags: a.flags.with(1 << 31), ..a }, "flags bit 31")
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { flags: a.flags.with(1 << 31), ..a }, "flags bit 31")
+}
+
+case! {
+    /// As `memory.retrieve.reserved_flag_invalid`, for a lend.
+    "memory.retrieve.lend_reserved_flag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { flags: a.flags.with(1 << 31), ..a }, "flags bit 31")
 }
 
 case! {
