@@ -6,6 +6,7 @@
 mod broken_spmc;
 mod common;
 mod interop;
+mod memory;
 mod messaging;
 mod notifications;
 mod optee;

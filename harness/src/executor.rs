@@ -304,7 +304,28 @@ fn check_left_state(env: &Env) -> Option<Message> {
     } else if state.rx_owned && env.ffa.rx_release().is_success() {
         let _ = write!(why, "it left the RX buffer owned by the caller (a release after it succeeded); ");
     }
+    reclaim_open(env, &mut why);
     (!why.as_str().is_empty()).then_some(why)
+}
+
+/// Reclaims every memory transaction the case left open (the call layer tracks each handle
+/// from the FFA_SUCCESS of its send to its reclaim) and says what it did in `why`. A handle
+/// the SPMC will not give back (a borrower still holds it) is reported and no longer tracked.
+fn reclaim_open(env: &Env, why: &mut Message) {
+    for handle in env.ffa.open_handles().into_iter().flatten() {
+        let r = env.ffa.mem_reclaim(handle, 0);
+        if r.is_success() {
+            let _ = write!(why, "it left memory transaction {:#x} open (reclaimed now); ", handle.0);
+        } else {
+            let _ = write!(
+                why,
+                "it left memory transaction {:#x} open and FFA_MEM_RECLAIM gave {}; ",
+                handle.0,
+                r.summary()
+            );
+            env.ffa.forget_handle(handle);
+        }
+    }
 }
 
 /// Puts the FF-A state back to what every case starts from: the negotiated version, RX owned
@@ -314,6 +335,11 @@ fn restore_baseline(env: &Env) {
     // Re-requesting the version in force: a callee that locks the version after the first
     // other call (v1.2, Hafnium) accepts it, one that lets callers renegotiate goes back to it.
     env.ffa.version(env.session.negotiated);
+    let mut reclaimed = Message::new();
+    reclaim_open(env, &mut reclaimed);
+    if !reclaimed.as_str().is_empty() {
+        emit(env.platform, Event::Note { msg: reclaimed.as_str().into() });
+    }
     env.ffa.rx_release();
     env.ffa.rxtx_unmap();
     let map = env.ffa.rxtx_map(PAGES.tx.addr(), PAGES.rx.addr(), 1);

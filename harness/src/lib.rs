@@ -16,6 +16,7 @@ pub mod executor;
 pub mod ffa;
 pub mod global;
 pub mod interrupts;
+pub mod memory;
 pub mod notifications;
 pub mod outcome;
 pub mod pages;

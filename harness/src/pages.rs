@@ -1,5 +1,6 @@
-//! The memory an image shares with the SPMC: its TX and RX buffers and spare pages for cases
-//! that map other buffers. The SPMC writes these pages behind the compiler's back (the RX
+//! The memory an image shares with the SPMC: its TX and RX buffers, spare pages for cases
+//! that map other buffers, and the pool of pages the ns image lends and shares in memory
+//! transactions (normal write-back memory of the normal world, 4 KiB aligned). The SPMC writes these pages behind the compiler's back (the RX
 //! buffer after FFA_PARTITION_INFO_GET), so they are made of atomic bytes: every access is a
 //! real load or store, copied in and out right after the call that changed them, and no
 //! reference into a page's contents is ever handed out.
@@ -64,6 +65,14 @@ pub struct Pages {
     pub spare: [Page; 6],
 }
 
+/// How many pages the memory-transaction pool holds: 2 MiB, enough for a transaction of more
+/// constituents than one TX page describes.
+pub const POOL_PAGES: usize = 512;
+
+/// Contiguous pages an image lends, shares or donates to other endpoints (FFA_MEM_SHARE and
+/// its siblings); apart from the buffers so that a transaction never covers the RX/TX pair.
+pub static POOL: [Page; POOL_PAGES] = [const { Page::zeroed() }; POOL_PAGES];
+
 /// The image's shared pages.
 pub static PAGES: Pages = Pages {
     tx: Page::zeroed(),
@@ -82,5 +91,7 @@ mod tests {
         assert_eq!(PAGES.spare[1].addr(), PAGES.spare[0].addr() + PAGE_SIZE as u64);
         PAGES.spare[5].write(8, &[1, 2, 3, 4]);
         assert_eq!(PAGES.spare[5].u32_at(8), 0x0403_0201);
+        assert_eq!(POOL[0].addr() % PAGE_SIZE as u64, 0);
+        assert_eq!(POOL[POOL_PAGES - 1].addr(), POOL[0].addr() + ((POOL_PAGES - 1) * PAGE_SIZE) as u64);
     }
 }

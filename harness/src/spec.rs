@@ -72,3 +72,25 @@ pub const NOTIFICATION_INFO_GET: &str = "17 FFA_NOTIFICATION_INFO_GET";
 /// The schedule-receiver interrupt: its ID from FFA_FEATURES (Table 13.11 feature ID 2) and
 /// its delivery to the normal world's scheduler when a notification becomes pending.
 pub const SCHEDULE_RECEIVER_INTERRUPT: &str = "13.3 FFA_FEATURES (SRI) and 17 notifications";
+/// The memory transaction descriptor and its parts (v1.1 EAC0 chapter 10: Tables 10.13-10.20
+/// as Hafnium's `ffa.h` quotes them; the v1.2 access descriptor is Table 1.16 of the FF-A
+/// Memory Management Protocol v1.2).
+pub const MEM_DESCRIPTOR: &str = "10.11 memory transaction descriptor (Table 10.20)";
+/// The NS bit of the memory region attributes, reserved for a sender (v1.1 EAC0 10.10.4.1,
+/// as Hafnium quotes it).
+pub const MEM_NS_BIT: &str = "10.10.4.1 memory region attributes, NS bit";
+/// The memory management ABIs are chapter 16 of v1.1 EAC0 (Hafnium quotes its Table 16.25,
+/// the relinquish descriptor); the section of each ABI is not verified, look it up by name.
+pub const MEM_SHARE: &str = "16 FFA_MEM_SHARE";
+/// FFA_MEM_LEND.
+pub const MEM_LEND: &str = "16 FFA_MEM_LEND";
+/// FFA_MEM_DONATE.
+pub const MEM_DONATE: &str = "16 FFA_MEM_DONATE";
+/// FFA_MEM_RETRIEVE_REQ and FFA_MEM_RETRIEVE_RESP.
+pub const MEM_RETRIEVE: &str = "16 FFA_MEM_RETRIEVE_REQ";
+/// FFA_MEM_RELINQUISH (descriptor: Table 16.25).
+pub const MEM_RELINQUISH: &str = "16 FFA_MEM_RELINQUISH";
+/// FFA_MEM_RECLAIM.
+pub const MEM_RECLAIM: &str = "16 FFA_MEM_RECLAIM";
+/// FFA_MEM_FRAG_TX and FFA_MEM_FRAG_RX.
+pub const MEM_FRAG: &str = "16 FFA_MEM_FRAG_TX/FFA_MEM_FRAG_RX";

@@ -3,3 +3,4 @@
 //! in the matrix and the summary.
 
 mod optee;
+mod optee_memory;

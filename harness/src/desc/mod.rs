@@ -1,6 +1,7 @@
 //! Descriptor codecs shared by the images and the host tests. Each wire struct mirrors one
 //! table of DEN0077A and is read with zerocopy from bytes copied out of a buffer.
 
+pub mod memory;
 mod partition_info;
 mod partition_info_regs;
 mod uuid;

@@ -3,7 +3,9 @@
 //! their own [`Regs`] and use [`Ffa::call`].
 
 use super::ledger::{EndpointState, Ledger};
+use super::open_handles::{OpenHandles, MAX_OPEN};
 use super::{FeatureId, FuncId, Regs, Version};
+use crate::desc::memory::Handle;
 use crate::desc::Uuid;
 
 /// Issues one SMCCC call with x0..x17 in and out.
@@ -29,6 +31,9 @@ pub struct Ffa {
 /// whichever core and whichever `Ffa` made the call, so there is one ledger.
 static LEDGER: Ledger = Ledger::new();
 
+/// The memory transactions this image sent and has not reclaimed, likewise one per image.
+static OPEN: OpenHandles = OpenHandles::new();
+
 impl Ffa {
     /// Calls through `conduit`.
     pub const fn new(conduit: &'static dyn Conduit) -> Self {
@@ -39,6 +44,7 @@ impl Ffa {
     pub fn call(&self, regs: Regs) -> Regs {
         let answer = self.conduit.call(regs);
         LEDGER.observe(&regs, &answer);
+        OPEN.observe(&regs, &answer);
         answer
     }
 
@@ -54,6 +60,16 @@ impl Ffa {
     /// to its calls left it.
     pub fn state(&self) -> EndpointState {
         LEDGER.state()
+    }
+
+    /// The memory transactions this endpoint sent and has not reclaimed.
+    pub fn open_handles(&self) -> [Option<Handle>; MAX_OPEN] {
+        OPEN.list()
+    }
+
+    /// Stops tracking `handle` as open (the executor gave up on reclaiming it).
+    pub fn forget_handle(&self, handle: Handle) {
+        OPEN.forget(handle)
     }
 
     /// FFA_VERSION requesting `version`.
@@ -151,6 +167,54 @@ impl Ffa {
     /// FFA_NOTIFICATION_INFO_GET, the 32 or 64-bit form by `func`, every argument zero.
     pub fn notification_info_get(&self, func: FuncId) -> Regs {
         self.call(Regs::call(func))
+    }
+
+    /// FFA_MEM_SHARE, LEND or DONATE (`func`) of a descriptor of `total` bytes whose first
+    /// `fragment` bytes are in the TX buffer (w3/w4, the buffer address and page count, 0).
+    pub fn mem_send(&self, func: FuncId, total: u32, fragment: u32) -> Regs {
+        self.call(Regs::call(func).with(1, total.into()).with(2, fragment.into()))
+    }
+
+    /// FFA_MEM_FRAG_TX: the next `fragment` bytes of transaction `handle` are in the TX buffer;
+    /// `sender` in w4[31:16] (0 for an endpoint that is no hypervisor).
+    pub fn mem_frag_tx(&self, handle: Handle, fragment: u32, sender: u16) -> Regs {
+        self.call(
+            Regs::call(FuncId::MEM_FRAG_TX)
+                .with(1, handle.low().into())
+                .with(2, handle.high().into())
+                .with(3, fragment.into())
+                .with(4, (u64::from(sender)) << 16),
+        )
+    }
+
+    /// FFA_MEM_FRAG_RX: the fragment of transaction `handle` from byte `offset`.
+    pub fn mem_frag_rx(&self, handle: Handle, offset: u32) -> Regs {
+        self.call(
+            Regs::call(FuncId::MEM_FRAG_RX)
+                .with(1, handle.low().into())
+                .with(2, handle.high().into())
+                .with(3, offset.into()),
+        )
+    }
+
+    /// FFA_MEM_RECLAIM of `handle` with `flags` (bit 0 zero memory, bit 1 time slicing).
+    pub fn mem_reclaim(&self, handle: Handle, flags: u32) -> Regs {
+        self.call(
+            Regs::call(FuncId::MEM_RECLAIM)
+                .with(1, handle.low().into())
+                .with(2, handle.high().into())
+                .with(3, flags.into()),
+        )
+    }
+
+    /// FFA_MEM_RETRIEVE_REQ_32 of a request of `total` bytes, `fragment` of them in TX.
+    pub fn mem_retrieve_req(&self, total: u32, fragment: u32) -> Regs {
+        self.call(Regs::call(FuncId::MEM_RETRIEVE_REQ_32).with(1, total.into()).with(2, fragment.into()))
+    }
+
+    /// FFA_MEM_RELINQUISH of the descriptor in TX.
+    pub fn mem_relinquish(&self) -> Regs {
+        self.call(Regs::call(FuncId::MEM_RELINQUISH))
     }
 }
 

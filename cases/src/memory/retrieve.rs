@@ -1,0 +1,506 @@
+//! The borrower's side, with the suite's sp as the borrower (tfa-el3): the normal world
+//! shares or lends pool pages, the sp retrieves them (DEN0077A v1.1 16.5 FFA_MEM_RETRIEVE_REQ,
+//! the response in its RX, FFA_MEM_FRAG_RX when it is larger), checks what the SPMC handed it
+//! and the content the owner wrote, writes a marker, and relinquishes (16.6); the owner then
+//! reclaims (16.7) and reads the marker. The sp's half is the two commands below.
+
+use super::{receiver, reclaim_ok, send_ok, transaction};
+use crate::sp::{self, Width, NEEDS_SP};
+use ffa_harness::command::Status;
+use ffa_harness::desc::memory::{
+    AccessPerms, Constituent, Handle, MemAttributes, Transaction, TransactionFlags, TransactionType,
+};
+use ffa_harness::ffa::{FfaError, FuncId};
+use ffa_harness::pages::POOL;
+use ffa_harness::spec::{MEM_LEND, MEM_NS_BIT, MEM_RELINQUISH, MEM_RETRIEVE};
+use ffa_harness::{case, check, check_eq, check_error, fail, CaseResult, Ctx, Failure};
+
+/// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8):
+/// retrieves the transaction with a request naming the sp read-write, decodes the response in the sp's
+/// layout, checks handle, sender, tag, its own access descriptor and every byte of the
+/// first constituent against `pattern`, writes `marker` at offset 0, and answers x4 = 0
+/// (else a `Verdict` code << 56 with a detail), x5 = total pages, x6 = the first
+/// constituent's address, x7 = attributes | permissions << 16 | response flags << 32.
+pub const MEM_RETRIEVE_CMD: u16 = 60;
+/// MEM_RELINQUISH(handle, flags): relinquishes the sp's access to the transaction.
+pub const MEM_RELINQUISH_CMD: u16 = 61;
+
+#[cfg(target_os = "none")]
+mod sp_side {
+    use super::*;
+    use ffa_harness::command::Reply;
+    use ffa_harness::command::{Request, SpCtx};
+    use ffa_harness::desc::memory::Receiver;
+    use ffa_harness::desc::memory::{Decoded, DescError, Relinquish};
+    use ffa_harness::memory::{retrieve, write_tx, Borrowed, RetrieveError};
+    use ffa_harness::pages::PAGES;
+
+    /// What the sp found wrong in a retrieve response (x4 >> 56).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[repr(u64)]
+    enum Verdict {
+        /// The decoder refused the response (detail: its offset or value).
+        Malformed = 1,
+        /// The handle, sender or tag differ from the request.
+        Header = 2,
+        /// The response has no access descriptor for the sp.
+        NotNamed = 3,
+        /// A byte of the first constituent is not the pattern (detail: its offset).
+        Content = 4,
+        /// The sp could not map the constituent.
+        Map = 5,
+    }
+
+    fn verdict(v: Verdict, detail: u64) -> Reply {
+        Reply::ok([(v as u64) << 56 | detail, 0, 0, 0])
+    }
+
+    /// The offset a decoder error names (or the value it refused).
+    fn detail(e: DescError) -> u64 {
+        match e {
+            DescError::Short { need, .. } => need as u64,
+            DescError::Reserved { offset } => offset as u64,
+            DescError::AccessSize(v) | DescError::AccessOffset(v) | DescError::CompositeOffset(v) => v.into(),
+            DescError::NoReceiver => 0,
+            DescError::PageCount(declared, _) => declared.into(),
+        }
+    }
+
+    pub fn mem_retrieve(ctx: &mut SpCtx, req: &Request) -> Reply {
+        let handle = Handle(req.arg(0));
+        let flags = TransactionFlags(req.arg(1) as u32);
+        let sender = (req.arg(1) >> 32) as u16;
+        let attributes = MemAttributes((req.arg(1) >> 48) as u16);
+        let tag = req.arg(2);
+        let (pattern, marker) = (req.arg(3) as u8, (req.arg(3) >> 8) as u8);
+        let me = [Receiver::new(ctx.session.own_id, AccessPerms::RW_NX)];
+        let request = Transaction { sender, attributes, flags, handle, tag, receivers: &me, constituents: None };
+        let encoded = request.encoded(ctx.session.negotiated);
+        let mut buf = [0u8; 8192];
+        let got = match retrieve(ctx.ffa, &PAGES.tx, &PAGES.rx, handle, &encoded, &mut buf) {
+            Ok(got) => got,
+            Err(RetrieveError::Refused(r)) => return Reply::call_failed(&r),
+            Err(RetrieveError::Broken(_)) => return verdict(Verdict::Malformed, 0),
+        };
+        let d = match Decoded::parse(ctx.session.negotiated, &buf[..got.total]) {
+            Ok(d) => d,
+            Err(e) => return verdict(Verdict::Malformed, detail(e)),
+        };
+        if d.handle != handle || d.sender != sender || d.tag != tag {
+            return verdict(Verdict::Header, d.handle.0 & 0xffff_ffff);
+        }
+        let Some(mine) = (0..d.receiver_count).find(|&i| d.receiver(i).map(|r| r.id) == Ok(ctx.session.own_id)) else {
+            return verdict(Verdict::NotNamed, 0);
+        };
+        let first = match d.composite(mine).and_then(|c| c.constituent(0).map(|k| (c, k))) {
+            Ok(ck) => ck,
+            Err(e) => return verdict(Verdict::Malformed, detail(e)),
+        };
+        let (composite, first) = first;
+        let Ok(pages) = Borrowed::map(first.address, first.pages) else { return verdict(Verdict::Map, first.address) };
+        if let Some(at) = (0..first.pages as usize * 4096).find(|&i| pages.read(i) != pattern) {
+            return verdict(Verdict::Content, at as u64);
+        }
+        pages.write(0, marker);
+        let perms = d.receiver(mine).map_or(0, |r| r.perms.0);
+        Reply::ok([
+            0,
+            composite.total_pages.into(),
+            first.address,
+            u64::from(d.attributes.0) | u64::from(perms) << 16 | u64::from(d.flags.0) << 32,
+        ])
+    }
+
+    pub fn mem_relinquish(ctx: &mut SpCtx, req: &Request) -> Reply {
+        let me = [ctx.session.own_id];
+        let r = Relinquish { handle: Handle(req.arg(0)), flags: req.arg(1) as u32, endpoints: &me };
+        write_tx(&PAGES.tx, &r, 0, 18);
+        let answer = ctx.ffa.mem_relinquish();
+        if answer.is_success() {
+            Reply::ok([0; 4])
+        } else {
+            Reply::call_failed(&answer)
+        }
+    }
+}
+
+#[cfg(target_os = "none")]
+ffa_harness::command!(MEM_RETRIEVE_CMD, "mem-retrieve", sp_side::mem_retrieve);
+#[cfg(target_os = "none")]
+ffa_harness::command!(MEM_RELINQUISH_CMD, "mem-relinquish", sp_side::mem_relinquish);
+
+/// The sp's retrieve request, field by field.
+#[derive(Clone, Copy)]
+struct Ask {
+    handle: Handle,
+    flags: TransactionFlags,
+    sender: u16,
+    attributes: MemAttributes,
+    tag: u64,
+    pattern: u8,
+}
+
+impl Ask {
+    /// The request a borrower of `handle` from `ctx`'s endpoint sends for a transaction of
+    /// type `kind`: attributes left unspecified, tag 0, expecting the owner's pattern.
+    fn of(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Self {
+        Self {
+            handle,
+            flags: TransactionFlags::of_type(kind),
+            sender: ctx.session.own_id,
+            attributes: MemAttributes::NOT_SPECIFIED,
+            tag: 0,
+            pattern: PATTERN,
+        }
+    }
+}
+
+/// What the sp's retrieve of the usual request for `handle` answered.
+fn sp_retrieve(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Result<Result<[u64; 4], FfaError>, Failure> {
+    sp_ask(ctx, Ask::of(ctx, handle, kind))
+}
+
+/// What the sp's retrieve with `ask` answered: the values of a completed one, or the SPMC's
+/// error code.
+fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
+    let flags = u64::from(ask.flags.0) | u64::from(ask.sender) << 32 | u64::from(ask.attributes.0) << 48;
+    let args = [ask.handle.0, flags, ask.tag, u64::from(ask.pattern) | MARKER << 8];
+    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, args)?;
+    match reply.status {
+        Status::Ok => Ok(Ok(reply.values)),
+        Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
+            Ok(Err(FfaError::from_code(reply.values[1] as u32 as i32)))
+        }
+        other => fail!("sp command mem-retrieve ended {other:?} with {:x?}", reply.values),
+    }
+}
+
+/// The sp's FFA_MEM_RELINQUISH of `handle`: `Ok` or the SPMC's error code.
+fn sp_relinquish(ctx: &Ctx, handle: Handle) -> Result<Result<(), FfaError>, Failure> {
+    sp_relinquish_with(ctx, handle, 0)
+}
+
+/// The sp's FFA_MEM_RELINQUISH of `handle` with relinquish `flags`.
+fn sp_relinquish_with(ctx: &Ctx, handle: Handle, flags: u32) -> Result<Result<(), FfaError>, Failure> {
+    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RELINQUISH_CMD, [handle.0, flags.into(), 0, 0])?;
+    match reply.status {
+        Status::Ok => Ok(Ok(())),
+        Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
+            Ok(Err(FfaError::from_code(reply.values[1] as u32 as i32)))
+        }
+        other => fail!("sp command mem-relinquish ended {other:?} with {:x?}", reply.values),
+    }
+}
+
+/// The byte the owner fills the pages with, and the one the sp writes at offset 0.
+const PATTERN: u8 = 0x5a;
+const MARKER: u64 = 0xa5;
+
+/// Fills `pages` pool pages from 0 with the pattern and sends them to the sp with `func`.
+fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
+    for p in &POOL[..pages as usize] {
+        p.fill(PATTERN);
+    }
+    super::send_pages(ctx, func, 0, pages)
+}
+
+/// Checks the values of a completed retrieve of `pages` pool pages from 0, sent with `func`.
+fn check_retrieved(v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
+    check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
+    check_eq!(v[1], u64::from(pages), "total page count in the retrieve response");
+    check_eq!(v[2], POOL[0].addr(), "first constituent's address");
+    let attributes = MemAttributes(v[3] as u16);
+    check!(attributes.ns(), "the SPMC sets the NS bit for normal-world memory in a v1.1 borrower's response (TF-A `spmc_ffa_mem_retrieve_set_ns_bit`): attributes {:#x}", attributes.0);
+    check_eq!(attributes.0 & !MemAttributes::NS, super::attributes_for(func).0, "attributes besides NS (the sender's)");
+    check_eq!((v[3] >> 16) as u8 & 3, AccessPerms::DATA_RW, "the sp's data access");
+    let kind = if matches!(func, FuncId::MEM_SHARE_32) { TransactionType::Share } else { TransactionType::Lend };
+    check_eq!(
+        TransactionFlags((v[3] >> 32) as u32).transaction_type(),
+        kind as u32,
+        "transaction type in the response flags"
+    );
+    Ok(())
+}
+
+/// Share or lend, retrieve, reclaim refused while retrieved, relinquish, reclaim, marker.
+fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
+    let h = send_filled(ctx, func, 2)?;
+    let v = match sp_retrieve(ctx, h, kind)? {
+        Ok(v) => v,
+        Err(e) => fail!("the sp's FFA_MEM_RETRIEVE_REQ of {:#x} was refused: {e:?}", h.0),
+    };
+    let checked = check_retrieved(v, func, 2);
+    let denied = ctx.ffa.mem_reclaim(h, 0);
+    let relinquished = sp_relinquish(ctx, h)?;
+    check_error!(denied, FfaError::Denied, "FFA_MEM_RECLAIM while the sp holds the memory");
+    checked?;
+    if let Err(e) = relinquished {
+        fail!("the sp's FFA_MEM_RELINQUISH was refused: {e:?}");
+    }
+    reclaim_ok(ctx, h)?;
+    check_eq!(POOL[0].u32_at(0) as u8, MARKER as u8, "the byte the sp wrote, read by the owner after the reclaim");
+    Ok(())
+}
+
+case! {
+    /// Share to the sp: it retrieves what the owner shared (handle, sender, tag, its own
+    /// read-write access, the constituent, NS set, the share type, every byte the owner
+    /// wrote); the owner cannot reclaim while it holds it (DENIED); after the sp
+    /// relinquishes, the owner reclaims and sees what the sp wrote.
+    "memory.retrieve.share_lifecycle", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    run: |ctx| lifecycle(ctx, FuncId::MEM_SHARE_32, TransactionType::Share)
+}
+
+case! {
+    /// As `memory.retrieve.share_lifecycle`, for a lend.
+    "memory.retrieve.lend_lifecycle", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    run: |ctx| lifecycle(ctx, FuncId::MEM_LEND_32, TransactionType::Lend)
+}
+
+/// The transaction type of a transaction sent with `func` (a share or a lend here).
+fn kind_of(func: FuncId) -> TransactionType {
+    if func == FuncId::MEM_LEND_32 {
+        TransactionType::Lend
+    } else {
+        TransactionType::Share
+    }
+}
+
+/// The other of share and lend than `a` asks for.
+fn other_type(a: Ask) -> Ask {
+    let other = if a.flags.transaction_type() == TransactionType::Share as u32 {
+        TransactionType::Lend
+    } else {
+        TransactionType::Share
+    };
+    Ask { flags: TransactionFlags::of_type(other), ..a }
+}
+
+/// Sends a page with `func`, has the sp retrieve it with the request `wrong` makes of the
+/// right one, and expects INVALID_PARAMETERS; relinquishes what a wrongly accepted retrieve got.
+fn wrong_retrieve(ctx: &mut Ctx, func: FuncId, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
+    let h = send_filled(ctx, func, 1)?;
+    let r = sp_ask(ctx, wrong(Ask::of(ctx, h, kind_of(func))))?;
+    if r.is_ok() {
+        sp_relinquish(ctx, h)?.ok();
+    }
+    reclaim_ok(ctx, h)?;
+    match r {
+        Err(FfaError::InvalidParameters) => Ok(()),
+        Err(e) => fail!("a retrieve request with {what}: want INVALID_PARAMETERS, got {e:?}"),
+        Ok(_) => fail!("a retrieve request with {what} was answered with the memory"),
+    }
+}
+
+case! {
+    /// A retrieve request names the transaction by its handle: another one is INVALID_PARAMETERS.
+    "memory.retrieve.wrong_handle_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { handle: Handle(a.handle.0 ^ 0x40), ..a }, "another handle")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_handle_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_handle_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { handle: Handle(a.handle.0 ^ 0x40), ..a }, "another handle")
+}
+
+case! {
+    /// The tag of a retrieve request is the sender's: another one is INVALID_PARAMETERS.
+    "memory.retrieve.wrong_tag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { tag: 7, ..a }, "tag 7")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_tag_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_tag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { tag: 7, ..a }, "tag 7")
+}
+
+case! {
+    /// The sender of a retrieve request is the owner: another ID is INVALID_PARAMETERS.
+    "memory.retrieve.wrong_sender_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { sender: a.sender ^ 1, ..a }, "another sender")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_sender_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_sender_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { sender: a.sender ^ 1, ..a }, "another sender")
+}
+
+case! {
+    /// A retrieve request that gives a transaction type must give the transaction's: a lend
+    /// for a share is INVALID_PARAMETERS.
+    "memory.retrieve.wrong_type_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, other_type, "the lend type for a share")
+}
+
+case! {
+    /// As `memory.retrieve.wrong_type_invalid`, for a lend.
+    "memory.retrieve.lend_wrong_type_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, other_type, "the share type for a lend")
+}
+
+case! {
+    /// A borrower can only relinquish what it retrieved: INVALID_PARAMETERS before any
+    /// retrieve, and the owner can still reclaim.
+    "memory.relinquish.without_retrieve_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    run: |ctx| without_retrieve(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.relinquish.without_retrieve_invalid`, for a lend.
+    "memory.relinquish.lend_without_retrieve_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    run: |ctx| without_retrieve(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.relinquish.without_retrieve_invalid` for a transaction sent with `func`.
+fn without_retrieve(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_filled(ctx, func, 1)?;
+    let r = sp_relinquish(ctx, h)?;
+    reclaim_ok(ctx, h)?;
+    check_eq!(r, Err(FfaError::InvalidParameters), "FFA_MEM_RELINQUISH without a retrieve");
+    Ok(())
+}
+
+case! {
+    /// A borrower relinquishes a retrieve once: the second FFA_MEM_RELINQUISH is
+    /// INVALID_PARAMETERS.
+    "memory.relinquish.twice_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    run: |ctx| twice(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.relinquish.twice_invalid`, for a lend.
+    "memory.relinquish.lend_twice_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    run: |ctx| twice(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.relinquish.twice_invalid` for a transaction sent with `func`.
+fn twice(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_filled(ctx, func, 1)?;
+    let got = sp_retrieve(ctx, h, kind_of(func))?;
+    let first = sp_relinquish(ctx, h)?;
+    let second = sp_relinquish(ctx, h)?;
+    reclaim_ok(ctx, h)?;
+    check!(got.is_ok(), "the retrieve was refused: {got:?}");
+    check_eq!(first, Ok(()), "the first FFA_MEM_RELINQUISH");
+    check_eq!(second, Err(FfaError::InvalidParameters), "a second FFA_MEM_RELINQUISH");
+    Ok(())
+}
+
+case! {
+    /// A retrieve response larger than the sp's RX page comes in fragments: the sp drives
+    /// FFA_MEM_FRAG_RX and reads all 256 constituents of a fragmented share.
+    "memory.retrieve.fragmented_response", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_FRAG_TX, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_FRAG_RX]), needs(NEEDS_SP);
+    fn fragmented(ctx) {
+        POOL[0].fill(PATTERN);
+        let to = receiver(ctx)?;
+        let c: [Constituent; 256] = super::pool_constituents(0, true);
+        let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
+        let h = send_ok(ctx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated))?;
+        let got = sp_retrieve(ctx, h, TransactionType::Share)?;
+        if got.is_ok() {
+            sp_relinquish(ctx, h)?.ok();
+        }
+        reclaim_ok(ctx, h)?;
+        let v = match got {
+            Ok(v) => v,
+            Err(e) => fail!("the retrieve was refused: {e:?}"),
+        };
+        check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
+        check_eq!(v[1], 256, "total page count");
+        Ok(())
+    }
+}
+
+case! {
+    /// The NS bit is the SPMC's to set in the response: a borrower that sets it in its
+    /// request is refused (TF-A `spmc_ffa_mem_retrieve_req`: "NS mem attributes flags MBZ").
+    "memory.retrieve.ns_bit_in_request_invalid", MEM_NS_BIT, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { attributes: MemAttributes::NORMAL_WB_INNER.with_ns(), ..a }, "the NS bit set")
+}
+
+case! {
+    /// As `memory.retrieve.ns_bit_in_request_invalid`, for a lend.
+    "memory.retrieve.lend_ns_bit_in_request_invalid", MEM_NS_BIT, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { attributes: MemAttributes::NORMAL_WB_INNER.with_ns(), ..a }, "the NS bit set")
+}
+
+case! {
+    /// A retrieve request defines flag bits [9:0]; bit 31 is reserved (MBZ).
+    "memory.retrieve.reserved_flag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { flags: a.flags.with(1 << 31), ..a }, "flags bit 31")
+}
+
+case! {
+    /// As `memory.retrieve.reserved_flag_invalid`, for a lend.
+    "memory.retrieve.lend_reserved_flag_invalid", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_LEND_32, |a| Ask { flags: a.flags.with(1 << 31), ..a }, "flags bit 31")
+}
+
+case! {
+    /// A borrower may leave the transaction type unspecified (flags 0): the retrieve succeeds
+    /// and the response gives the type of the transaction, a share.
+    "memory.retrieve.unspecified_type_accepted", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    fn unspecified(ctx) {
+        let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
+        let got = sp_ask(ctx, Ask { flags: TransactionFlags(0), ..Ask::of(ctx, h, TransactionType::Share) })?;
+        if got.is_ok() {
+            sp_relinquish(ctx, h)?.ok();
+        }
+        reclaim_ok(ctx, h)?;
+        match got {
+            Ok(v) => check_retrieved(v, FuncId::MEM_SHARE_32, 1),
+            Err(e) => fail!("a retrieve with the type unspecified was refused: {e:?}"),
+        }
+    }
+}
+
+case! {
+    /// FFA_MEM_RELINQUISH's flags define bits 0 (zero after relinquish) and 1 (time slicing);
+    /// bit 31 is reserved: INVALID_PARAMETERS, and the borrower can still relinquish.
+    "memory.relinquish.reserved_flag_invalid", MEM_RELINQUISH, abis(&[FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
+    fn relinquish_reserved(ctx) {
+        let h = send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
+        let got = sp_retrieve(ctx, h, TransactionType::Share)?;
+        let refused = sp_relinquish_with(ctx, h, 1 << 31)?;
+        let relinquished = if refused.is_err() { sp_relinquish(ctx, h)? } else { Ok(()) };
+        reclaim_ok(ctx, h)?;
+        check!(got.is_ok(), "the retrieve was refused: {got:?}");
+        check_eq!(refused, Err(FfaError::InvalidParameters), "FFA_MEM_RELINQUISH with flags bit 31");
+        check_eq!(relinquished, Ok(()), "the FFA_MEM_RELINQUISH after it");
+        Ok(())
+    }
+}
+
+case! {
+    /// A lend with the zero-memory flag (bit 0) has the SPMC clear the pages before the
+    /// borrower maps them (Hafnium `ffa_clear_memory_constituents`): the sp then reads zeros.
+    /// TF-A's EL3 SPMC supports no optional flag and refuses the lend with INVALID_PARAMETERS
+    /// (`spmc_ffa_fill_desc`); a refusal is accepted, a lend accepted and not cleared is not.
+    "memory.lend.zero_flag_clears_memory", MEM_LEND, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    fn zero_flag(ctx) {
+        POOL[0].fill(PATTERN);
+        let to = receiver(ctx)?;
+        let c = [Constituent::new(POOL[0].addr(), 1)];
+        let tx = Transaction { flags: TransactionFlags(TransactionFlags::ZERO_MEMORY), ..transaction(ctx, FuncId::MEM_LEND_32, &to, &c) };
+        let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_LEND_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
+        if r.error() == Some(FfaError::InvalidParameters) {
+            return Ok(());
+        }
+        let h = super::handle_of(&r, FuncId::MEM_LEND_32)?;
+        let got = sp_ask(ctx, Ask { pattern: 0, ..Ask::of(ctx, h, TransactionType::Lend) })?;
+        if got.is_ok() {
+            sp_relinquish(ctx, h)?.ok();
+        }
+        reclaim_ok(ctx, h)?;
+        match got {
+            Ok(v) => {
+                check!(v[0] == 0, "the sp found the lent page not cleared: verdict {} at offset {:#x}", v[0] >> 56, v[0] & 0xffff);
+                Ok(())
+            }
+            Err(e) => fail!("the retrieve of a zero-flagged lend was refused: {e:?}"),
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Memory management descriptors (DEN0077A v1.1 chapter 10 "Memory management", and the FF-A
+//! Memory Management Protocol v1.2): the transaction descriptor a sender writes for
+//! FFA_MEM_SHARE / LEND / DONATE and a borrower for FFA_MEM_RETRIEVE_REQ, the response an SPMC
+//! writes, and the relinquish descriptor. The layout follows the FF-A version the writer
+//! negotiated, a run-time parameter everywhere here.
+
+mod attributes;
+mod decode;
+mod flags;
+mod handle;
+pub mod layout;
+mod relinquish;
+mod transaction;
+
+#[cfg(test)]
+mod tests;
+
+pub use attributes::{AccessPerms, Cacheability, MemAttributes, MemType, Shareability};
+pub use decode::{Composite, Decoded, DescError};
+pub use flags::{TransactionFlags, TransactionType};
+pub use handle::Handle;
+pub use layout::{Constituent, Layout};
+pub use relinquish::{Relinquish, RELINQUISH_ZERO_MEMORY};
+pub use transaction::{Descriptor, Encoded, Patched, Receiver, Transaction};
