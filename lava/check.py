@@ -93,14 +93,15 @@ def replay(monitor, console):
     return recorded
 
 
-def expected(run_dir):
-    """The LAVA test cases a run's image printed: id with '.' as '__', and LAVA result."""
+def expected(run_dir, boot=None):
+    """The LAVA test cases a run's image printed (in boot `boot` only, when given): id with '.'
+    as '__', and LAVA result."""
     with open(os.path.join(run_dir, "results.json")) as f:
         results = json.load(f)
     return {
         case["id"].replace(".", "__"): LAVA_RESULT[case["outcome"]]
         for case in results["cases"]
-        if not case["by_runner"]
+        if not case["by_runner"] and (boot is None or case.get("boot") == boot)
     }
 
 
@@ -137,14 +138,15 @@ def check_lava_log(log, run_dir):
 def check_run(monitor, run_dir):
     with open(os.path.join(run_dir, "events.log"), errors="replace") as f:
         console = [line.rstrip("\n") for line in f]
-    # One boot: the first boot's lines (a resumed run's later boots start with `# boot N:`).
+    # One boot, as a LAVA job has: the first boot's lines (a resumed run's later boots start
+    # with `# boot N:`), and the cases that ended in it.
     boots = [i for i, line in enumerate(console) if line.startswith("# boot ")]
     if len(boots) > 1:
         console = console[: boots[1]]
     recorded = replay(monitor, console)
     if recorded is None:
         return "no `%s` line in %s/events.log" % (monitor["start"], run_dir)
-    want = expected(run_dir)
+    want = expected(run_dir, 1 if len(boots) > 1 else None)
     got = {case_id: result for case_id, (result, _) in recorded.items()}
     return None if got == want else difference(got, want)
 

@@ -2,9 +2,9 @@
 # Installs what the build and the QEMU runs need on a Debian 12 host: apt sources for the
 # pinned source packages and QEMU 10 (bookworm-backports), the cross toolchain, dtc, the
 # Python modules OP-TEE's build uses, clang/LLVM 19, gn and ninja for Hafnium (bookworm's
-# default clang 14 cannot build it), LAVA's job schema and dispatcher (to check lava/), and the
-# Rust bare-metal targets. Idempotent: it only touches apt when something is missing, and never
-# upgrades what is installed.
+# default clang 14 cannot build it), LAVA's job schema and dispatcher (to check lava/),
+# headless Chromium (to check the HTML matrix), and the Rust bare-metal targets. Idempotent:
+# it only touches apt when something is missing, and never upgrades what is installed.
 set -euo pipefail
 step() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
@@ -22,7 +22,9 @@ PKGS=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
       # LAVA: lava-common has the job schema lava/check.py validates against; the rest is what
       # the unpacked lava-dispatcher (below) imports.
       lava-common python3-pexpect python3-jinja2 python3-requests python3-setproctitle
-      python3-netifaces python3-configobj python3-magic python3-tz python3-pyudev)
+      python3-netifaces python3-configobj python3-magic python3-tz python3-pyudev
+      # The HTML matrix is checked in a real browser (scripts/check-matrix-html.sh).
+      chromium)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

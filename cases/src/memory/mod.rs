@@ -32,6 +32,17 @@ pub fn attributes_for(func: FuncId) -> MemAttributes {
     }
 }
 
+/// The access a sender of `func` asks for its receiver: read-write for a share or a lend; for a
+/// donate, data access "not specified", the receiver becoming the owner (Hafnium
+/// `ffa_memory_send_validate` refuses a donate that specifies it).
+pub fn access_for(func: FuncId) -> AccessPerms {
+    if matches!(func, FuncId::MEM_DONATE_32 | FuncId::MEM_DONATE_64) {
+        AccessPerms(AccessPerms::DATA_NOT_SPECIFIED | AccessPerms::INSTR_NOT_SPECIFIED)
+    } else {
+        AccessPerms::RW
+    }
+}
+
 /// `count` one-page constituents from pool page `first`, one page apart when `sparse` (so that
 /// none merges with the next).
 pub fn pool_constituents<const N: usize>(first: usize, sparse: bool) -> [Constituent; N] {
@@ -82,10 +93,10 @@ pub fn handle_of(r: &Regs, func: FuncId) -> Result<Handle, Failure> {
     Ok(Handle::from_words(r.w(2), r.w(3)))
 }
 
-/// Shares (or lends, by `func`) `pages` pool pages from `first` with the receiver in one
-/// constituent, and returns the handle.
+/// Shares (or lends or donates, by `func`) `pages` pool pages from `first` with the receiver in
+/// one constituent, and returns the handle.
 pub fn send_pages(ctx: &Ctx, func: FuncId, first: usize, pages: u32) -> Result<Handle, Failure> {
-    let to = receiver(ctx)?;
+    let to = [Receiver::new(direct_receiver(ctx)?, access_for(func))];
     let constituents = [Constituent::new(POOL[first].addr(), pages)];
     let tx = transaction(ctx, func, &to, &constituents);
     send_ok(ctx, func, &tx.encoded(ctx.session.negotiated))
