@@ -17,6 +17,11 @@ pub fn machine(platform: &str) -> Option<&'static str> {
     }
 }
 
+/// The `gic-version=` of a `-machine` value (QEMU's default, 2, when it names none).
+pub fn gic_version(machine: &str) -> &str {
+    machine.split(',').find_map(|o| o.strip_prefix("gic-version=")).unwrap_or("2")
+}
+
 /// Boots `firmware` in QEMU, one boot after the other, with logs in `run_dir`.
 pub struct QemuBooter {
     /// The QEMU binary.
@@ -105,6 +110,14 @@ mod tests {
             extra_args: vec!["-d".into(), "guest_errors".into()],
             machine: machine("qemu-virt").unwrap().to_owned(),
         }
+    }
+
+    #[test]
+    fn gic_version_of_a_machine() {
+        assert_eq!(gic_version(machine("qemu-virt").unwrap()), "3");
+        assert_eq!(gic_version(machine("qemu-virt-gicv2").unwrap()), "2");
+        assert_eq!(gic_version("virt,secure=on,gic-version=3,virtualization=on,mte=on"), "3");
+        assert_eq!(gic_version("virt,secure=on"), "2");
     }
 
     #[test]

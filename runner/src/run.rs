@@ -22,7 +22,6 @@ use std::time::Duration;
 /// How long QEMU may take to exit after the image reported `done`.
 const EXIT_GRACE: Duration = Duration::from_secs(10);
 
-/// Runs `ffa-cts run`; returns the exit code, or the error that kept the run from starting.
 /// How the run boots the image, chosen from the options before the run folder exists.
 enum Boot {
     /// QEMU `virt` with this `-machine` value, from the stack's flash image.
@@ -59,8 +58,16 @@ fn choose(options: &RunOptions) -> Result<Boot, String> {
             options.firmware.display()
         ));
     }
-    // The stack's build may need more of the machine than the platform (Hafnium: mte=on).
+    // The stack's build may need more of the machine than the platform (Hafnium: mte=on), but
+    // not another GIC than the one the platform's ns image drives.
     let machine = options.machine.clone().unwrap_or_else(|| platform_machine.to_owned());
+    if qemu::gic_version(&machine) != qemu::gic_version(platform_machine) {
+        return Err(format!(
+            "--machine {machine} boots a GIC other than the {} platform's ({platform_machine}): build the ns image for \
+             the stack's platform (make run takes it from targets/stacks/<stack>/platform)",
+            options.platform
+        ));
+    }
     Ok(Boot::Qemu { firmware: resolve(&options.firmware)?, machine })
 }
 

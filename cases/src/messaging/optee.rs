@@ -34,13 +34,14 @@ case! {
 }
 
 case! {
-    /// A hundred requests in a row are each answered: the partition returns to waiting after every
-    /// response.
+    /// A hundred requests in a row are each answered, with the same payload as the first: the
+    /// partition returns to waiting after every response.
     "messaging.optee.back_to_back_requests", DIRECT_RESP, abis(ABIS_32), needs(NEEDS);
     fn back_to_back(ctx) {
-        for i in 0..100 {
+        let first = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
+        for i in 1..100 {
             let r = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
-            check_eq!(r.w(3), 1, "OP-TEE FF-A ABI major on request {i}");
+            check_eq!(r.0[3..8], first.0[3..8], "payload of answer {i} vs the first");
         }
         Ok(())
     }
@@ -52,13 +53,16 @@ case! {
 }
 
 /// In a 32-bit direct request the upper halves of x3..x7 are not part of the message (SMCCC):
-/// junk there does not change the answer.
+/// junk there does not change the answer (w3..w7 as without it).
 fn upper(ctx: &mut Ctx) -> CaseResult {
+    let clean = request(ctx, FuncId::MSG_SEND_DIRECT_REQ_32, GET_API_VERSION)?;
     let optee = ctx.partition_id(OPTEE_UUID)?;
     let own = ctx.session.own_id;
     let junk = [UPPER_JUNK | GET_API_VERSION, UPPER_JUNK, UPPER_JUNK, UPPER_JUNK, UPPER_JUNK];
     let r = ctx.ffa.direct_req(FuncId::MSG_SEND_DIRECT_REQ_32, own, optee, junk);
     check_eq!(r.func(), FuncId::MSG_SEND_DIRECT_RESP_32, "answer to the request with junk upper halves");
-    check_eq!(r.w(3), 1, "OP-TEE FF-A ABI major (w3) with junk in x3[63:32]");
+    for i in 3..8 {
+        check_eq!(r.w(i), clean.w(i), "w{i} with junk in x3..x7[63:32] vs without");
+    }
     Ok(())
 }

@@ -87,12 +87,13 @@ case! {
 
 case! {
     "setup.partition_info_get.same_count_on_every_core", PARTITION_INFO_GET,
-    abis(&[FuncId::PARTITION_INFO_GET]);
+    abis(&[FuncId::PARTITION_INFO_GET]), since(Version::V1_1);
     run: count
 }
 
 /// The count-only form (w5 bit 0, which leaves RX alone, so every core can ask at once) gives
-/// the same count and descriptor size on every core.
+/// the same count and descriptor size on every core. The flag exists from v1.1: at v1.0 w5 is
+/// reserved, so the case starts at v1.1.
 fn count(ctx: &mut Ctx) -> CaseResult {
     let all = ctx.on_all_cores(|ctx| {
         let r = ctx.ffa.partition_info_get(Uuid::NIL, 1);

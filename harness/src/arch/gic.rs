@@ -10,7 +10,7 @@
 //! `arm-gic` names Group 0 (the Group 1 alias registers are the secure view's). The GICv2 path
 //! is not proven at run time yet: no board the suite boots has one.
 
-use aarch64_cpu::registers::{CurrentEL, ReadWriteable, Readable, HCR_EL2};
+use aarch64_cpu::registers::{CurrentEL, ReadWriteable, Readable, Writeable, DAIF, HCR_EL2};
 use arm_gic::gicv2::GicV2;
 use arm_gic::gicv3::registers::GicdCtlr;
 use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
@@ -45,6 +45,16 @@ enum Driver {
 /// The driver, shared by the cores: each touches only its own redistributor (GICv3) or its
 /// banked registers (GICv2).
 static DRIVER: Mutex<Option<Driver>> = Mutex::new(None);
+
+/// Runs `f` on the driver with this core's IRQs masked: the IRQ handler takes the same lock
+/// (`acknowledge`, `end`), so an interrupt taken while this core held it would spin forever.
+fn with_irqs_masked<R>(f: impl FnOnce(&mut Option<Driver>) -> R) -> R {
+    let daif = DAIF.get();
+    DAIF.modify(DAIF::I::Masked);
+    let r = f(&mut DRIVER.lock());
+    DAIF.set(daif);
+    r
+}
 
 fn at_el2() -> bool {
     CurrentEL.read(CurrentEL::EL) == 2
@@ -84,14 +94,13 @@ pub fn init(kind: GicKind, cores: usize) {
             Driver::V2(gic)
         }
     };
-    *DRIVER.lock() = Some(driver);
+    with_irqs_masked(|d| *d = Some(driver));
 }
 
 /// Routes `intid`, a PPI, of core `core` (its redistributor index) to this core's CPU
 /// interface as a non-secure Group 1 interrupt taken at the image's exception level.
 pub fn init_core(core: usize, intid: IntId) {
-    let mut driver = DRIVER.lock();
-    match driver.as_mut() {
+    with_irqs_masked(|driver| match driver.as_mut() {
         Some(Driver::V3(gic)) => {
             if at_el2() {
                 GicCpuInterface::enable_system_register_el2(true);
@@ -117,15 +126,14 @@ pub fn init_core(core: usize, intid: IntId) {
             let _ = gic.enable_interrupt(intid, true);
         }
         None => {}
-    }
+    })
 }
 
 /// Enables (`on`) or disables `intid`, an SGI or PPI of core `core` (its redistributor
 /// index), as a non-secure Group 1 interrupt at priority 0x80; this core's CPU interface was
 /// set up by [`init_core`]. False without a driver, or when the driver refused.
 pub fn route(core: usize, intid: IntId, on: bool) -> bool {
-    let mut driver = DRIVER.lock();
-    match driver.as_mut() {
+    with_irqs_masked(|driver| match driver.as_mut() {
         Some(Driver::V3(gic)) => {
             if on {
                 let _ = gic.set_group(intid, Some(core), Group::Group1NS);
@@ -140,7 +148,7 @@ pub fn route(core: usize, intid: IntId, on: bool) -> bool {
             gic.enable_interrupt(intid, on).is_ok()
         }
         None => false,
-    }
+    })
 }
 
 /// Acknowledges the highest-priority pending interrupt of this core, if any.

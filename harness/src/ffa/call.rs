@@ -34,6 +34,12 @@ static LEDGER: Ledger = Ledger::new();
 /// The memory transactions this image sent and has not reclaimed, likewise one per image.
 static OPEN: OpenHandles = OpenHandles::new();
 
+/// Every call's answer, as the endpoint's state trackers see it.
+fn observe(call: &Regs, answer: &Regs) {
+    LEDGER.observe(call, answer);
+    OPEN.observe(call, answer);
+}
+
 impl Ffa {
     /// Calls through `conduit`.
     pub const fn new(conduit: &'static dyn Conduit) -> Self {
@@ -43,8 +49,7 @@ impl Ffa {
     /// The raw call: every register as given.
     pub fn call(&self, regs: Regs) -> Regs {
         let answer = self.conduit.call(regs);
-        LEDGER.observe(&regs, &answer);
-        OPEN.observe(&regs, &answer);
+        observe(&regs, &answer);
         answer
     }
 
@@ -52,7 +57,7 @@ impl Ffa {
     /// [`Conduit::call_probing_callee_saved`]): the results and x18..x30 after the call.
     pub fn call_probing_callee_saved(&self, regs: Regs) -> (Regs, [u64; 13]) {
         let (answer, saved) = self.conduit.call_probing_callee_saved(regs);
-        LEDGER.observe(&regs, &answer);
+        observe(&regs, &answer);
         (answer, saved)
     }
 

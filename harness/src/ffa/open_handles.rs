@@ -6,20 +6,23 @@
 use super::{FuncId, Regs};
 use crate::desc::memory::Handle;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use spin::Mutex;
 
 /// How many open handles are tracked; more than any case opens at once.
 pub const MAX_OPEN: usize = 16;
 
-/// The open handles, in atomics so that a `static` call layer can update them.
+/// The open handles, in atomics so that a `static` call layer can read them; changes take
+/// `changing`, so that two cores cannot claim one slot or lose each other's update.
 pub struct OpenHandles {
     handles: [AtomicU64; MAX_OPEN],
     used: AtomicU32,
+    changing: Mutex<()>,
 }
 
 impl OpenHandles {
     /// None open.
     pub const fn new() -> Self {
-        Self { handles: [const { AtomicU64::new(0) }; MAX_OPEN], used: AtomicU32::new(0) }
+        Self { handles: [const { AtomicU64::new(0) }; MAX_OPEN], used: AtomicU32::new(0), changing: Mutex::new(()) }
     }
 
     /// Takes note of one call and what it returned.
@@ -41,6 +44,7 @@ impl OpenHandles {
     }
 
     fn add(&self, h: Handle) {
+        let _changing = self.changing.lock();
         let used = self.used.load(Ordering::Relaxed);
         if self.slot_of(h).is_some() {
             return;
@@ -59,6 +63,7 @@ impl OpenHandles {
 
     /// Stops tracking `h`.
     pub fn forget(&self, h: Handle) {
+        let _changing = self.changing.lock();
         if let Some(i) = self.slot_of(h) {
             self.used.fetch_and(!(1 << i), Ordering::Relaxed);
         }
