@@ -16,20 +16,20 @@ use ffa_harness::pages::POOL;
 use ffa_harness::spec::{MEM_DESCRIPTOR, MEM_LEND, MEM_NS_BIT, MEM_SHARE};
 use ffa_harness::{case, CaseResult, Ctx, Need};
 
-const SHARE: &[FuncId] = &[FuncId::MEM_SHARE_32];
-const NEEDS: &[Need] = &[Need::Abi(FuncId::MEM_SHARE_32)];
-const LEND: &[FuncId] = &[FuncId::MEM_LEND_32];
-const NEEDS_LEND: &[Need] = &[Need::Abi(FuncId::MEM_LEND_32)];
-const INVALID: &[FfaError] = &[FfaError::InvalidParameters];
+pub(super) const SHARE: &[FuncId] = &[FuncId::MEM_SHARE_32];
+pub(super) const NEEDS: &[Need] = &[Need::Abi(FuncId::MEM_SHARE_32)];
+pub(super) const LEND: &[FuncId] = &[FuncId::MEM_LEND_32];
+pub(super) const NEEDS_LEND: &[Need] = &[Need::Abi(FuncId::MEM_LEND_32)];
+pub(super) const INVALID: &[FfaError] = &[FfaError::InvalidParameters];
 
 /// One page of the pool.
-fn one_page() -> [Constituent; 1] {
+pub(super) fn one_page() -> [Constituent; 1] {
     [Constituent::new(POOL[0].addr(), 1)]
 }
 
 /// Sends the valid one-page share to the receiver with `bytes` written at `at` and the
 /// lengths w1 = w2 = the descriptor's, expecting `codes`.
-fn patched(ctx: &Ctx, f: FuncId, at: usize, bytes: &[u8], codes: &[FfaError], what: &str) -> CaseResult {
+pub(super) fn patched(ctx: &Ctx, f: FuncId, at: usize, bytes: &[u8], codes: &[FfaError], what: &str) -> CaseResult {
     let to = receiver(ctx)?;
     let c = one_page();
     let tx = transaction(ctx, f, &to, &c);
@@ -38,7 +38,7 @@ fn patched(ctx: &Ctx, f: FuncId, at: usize, bytes: &[u8], codes: &[FfaError], wh
 }
 
 /// The offset of the composite descriptor in the valid one-page share at the negotiated version.
-fn composite_at(ctx: &Ctx, f: FuncId) -> Result<usize, ffa_harness::Failure> {
+pub(super) fn composite_at(ctx: &Ctx, f: FuncId) -> Result<usize, ffa_harness::Failure> {
     let to = receiver(ctx)?;
     let c = one_page();
     Ok(transaction(ctx, f, &to, &c).encoded(ctx.session.negotiated).composite_offset())
@@ -151,7 +151,7 @@ case! {
 }
 
 /// Shares the one page with `receivers` instead of the one receiver.
-fn to_receivers(ctx: &Ctx, f: FuncId, receivers: &[Receiver], codes: &[FfaError], what: &str) -> CaseResult {
+pub(super) fn to_receivers(ctx: &Ctx, f: FuncId, receivers: &[Receiver], codes: &[FfaError], what: &str) -> CaseResult {
     let c = one_page();
     let tx = transaction(ctx, f, receivers, &c);
     let e = tx.encoded(ctx.session.negotiated);
@@ -192,6 +192,28 @@ case! {
     /// As `memory.share.unknown_receiver_invalid`, for FFA_MEM_LEND.
     "memory.lend.unknown_receiver_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
     run: |ctx| unknown_receiver_invalid(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.share.normal_world_receiver_refused` for `f`.
+fn normal_world_receiver(ctx: &mut Ctx, f: FuncId) -> CaseResult {
+    let codes = &[FfaError::InvalidParameters, FfaError::Denied];
+    to_receivers(ctx, f, &[Receiver::new(0x0001, AccessPerms::RW)], codes, "normal-world VM 1 as the only receiver")
+}
+
+case! {
+    /// The SPMC takes transactions with a secure receiver: one whose only receiver is the
+    /// normal-world VM ID 1 (bit 15 clear) is refused, INVALID_PARAMETERS (Hafnium at S-EL2,
+    /// OP-TEE `get_acc_perms`: no access descriptor names it) or DENIED; both accepted. TF-A's
+    /// EL3 SPMC skips normal-world IDs ("the Hypervisor will have validated these",
+    /// `spmc_shmem_check_obj`).
+    "memory.share.normal_world_receiver_refused", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
+    run: |ctx| normal_world_receiver(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.normal_world_receiver_refused`, for FFA_MEM_LEND.
+    "memory.lend.normal_world_receiver_refused", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| normal_world_receiver(ctx, FuncId::MEM_LEND_32)
 }
 
 /// The rule of `memory.share.sender_as_receiver_invalid` for `f`.
@@ -346,7 +368,7 @@ case! {
 }
 
 /// The offset of the composite offset field of the first access descriptor.
-fn composite_field(ctx: &Ctx) -> usize {
+pub(super) fn composite_field(ctx: &Ctx) -> usize {
     ffa_harness::desc::memory::Layout::of(ctx.session.negotiated).header_size() + offsets::COMPOSITE_OFFSET_IN_ACCESS
 }
 

@@ -1,14 +1,15 @@
 //! FFA_FEATURES of the memory ABIs held against what the ABIs then do (DEN0077A v1.1 13.3):
 //! w2 bit 0 of FFA_FEATURES(FFA_MEM_SHARE/LEND) says whether the sender may pass the
-//! descriptor in a buffer of its own (w3 address, w4 page count) instead of its TX buffer.
+//! descriptor in a buffer of its own (w3 address, w4 page count) instead of its TX buffer;
+//! and FFA_FEATURES of the fragmentation, reclaim and relinquish ABIs says whether they exist.
 
 use super::{handle_of, receiver, reclaim_ok, transaction};
-use ffa_harness::desc::memory::{Constituent, Descriptor};
-use ffa_harness::ffa::{FfaError, FuncId};
+use ffa_harness::desc::memory::{Constituent, Descriptor, Handle, Relinquish};
+use ffa_harness::ffa::{FfaError, FuncId, Regs};
 use ffa_harness::memory::write_tx;
 use ffa_harness::pages::POOL;
 use ffa_harness::spec::FEATURES;
-use ffa_harness::{case, check_success, CaseResult, Ctx, Need};
+use ffa_harness::{case, check_error, check_success, fail, CaseResult, Ctx, Need};
 
 /// Sends a one-page share with `func` whose descriptor is in pool page 8, named in w3/w4: it
 /// must succeed when FFA_FEATURES(`func`) w2 bit 0 is set, and be INVALID_PARAMETERS when not
@@ -22,13 +23,9 @@ fn buffer_address(ctx: &mut Ctx, func: FuncId) -> CaseResult {
     let e = tx.encoded(ctx.session.negotiated);
     let buffer = &POOL[8];
     write_tx(buffer, &e, 0, e.len());
-    let r = ctx.ffa.call(
-        ffa_harness::ffa::Regs::call(func)
-            .with(1, e.len() as u64)
-            .with(2, e.len() as u64)
-            .with(3, buffer.addr())
-            .with(4, 1),
-    );
+    let r = ctx
+        .ffa
+        .call(Regs::call(func).with(1, e.len() as u64).with(2, e.len() as u64).with(3, buffer.addr()).with(4, 1));
     if f.w(2) & 1 != 0 {
         let h = handle_of(&r, func)?;
         reclaim_ok(ctx, h)
@@ -53,4 +50,67 @@ case! {
     "memory.features.lend_buffer_address_consistent", FEATURES,
     abis(&[FuncId::FEATURES, FuncId::MEM_LEND_32]), needs(&[Need::Abi(FuncId::MEM_LEND_32)]);
     run: |ctx| buffer_address(ctx, FuncId::MEM_LEND_32)
+}
+
+/// A handle no transaction has.
+const MADE_UP: Handle = Handle(0x0bad_c0de_0000_0777);
+
+/// Asks FFA_FEATURES(`func`), then calls `func` for the made-up handle with `call`: when
+/// FFA_FEATURES says supported the call must be refused for the handle (an FFA_ERROR other
+/// than NOT_SUPPORTED: the ABI exists); when it says NOT_SUPPORTED, the call must answer
+/// NOT_SUPPORTED too (DEN0077A v1.1 13.3: FFA_FEATURES reports whether the ABI is implemented
+/// for the caller).
+fn supported_iff_implemented(ctx: &mut Ctx, func: FuncId, call: fn(&Ctx) -> Regs) -> CaseResult {
+    let f = ctx.ffa.features(func, 0);
+    let r = call(ctx);
+    let supported = match f.error() {
+        None if f.is_success() => true,
+        Some(FfaError::NotSupported) => false,
+        _ => fail!("FFA_FEATURES({func}) answered {}", f.summary()),
+    };
+    match (supported, r.error()) {
+        (true, Some(code)) if code != FfaError::NotSupported => {
+            check_error!(r, code, "{func} of a made-up handle");
+            Ok(())
+        }
+        (false, Some(FfaError::NotSupported)) => {
+            check_error!(r, FfaError::NotSupported, "{func}, which FFA_FEATURES says is not supported");
+            Ok(())
+        }
+        (s, _) => fail!(
+            "FFA_FEATURES({func}) says {}supported, yet {func} of a made-up handle answered {}",
+            if s { "" } else { "not " },
+            r.summary()
+        ),
+    }
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_FRAG_TX) agrees with what FFA_MEM_FRAG_TX does.
+    "memory.features.frag_tx_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_FRAG_TX]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_FRAG_TX, |ctx| ctx.ffa.mem_frag_tx(MADE_UP, 16, ctx.session.own_id))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_FRAG_RX) agrees with what FFA_MEM_FRAG_RX does.
+    "memory.features.frag_rx_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_FRAG_RX]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_FRAG_RX, |ctx| ctx.ffa.mem_frag_rx(MADE_UP, 0))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_RECLAIM) agrees with what FFA_MEM_RECLAIM does.
+    "memory.features.reclaim_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_RECLAIM]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_RECLAIM, |ctx| ctx.ffa.mem_reclaim(MADE_UP, 0))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_RELINQUISH) agrees with what FFA_MEM_RELINQUISH does for the
+    /// normal world (a relinquish descriptor for the made-up handle in its TX buffer).
+    "memory.features.relinquish_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_RELINQUISH]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_RELINQUISH, |ctx| {
+        let me = [ctx.session.own_id];
+        let d = Relinquish { handle: MADE_UP, flags: 0, endpoints: &me };
+        write_tx(&ctx.pages.tx, &d, 0, d.len());
+        ctx.ffa.mem_relinquish()
+    })
 }

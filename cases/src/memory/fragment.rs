@@ -7,7 +7,7 @@ use super::{pool_constituents, receiver, reclaim_ok, send_ok, transaction};
 use ffa_harness::desc::memory::{Constituent, Descriptor, Handle};
 use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::memory::write_tx;
-use ffa_harness::pages::PAGE_SIZE;
+use ffa_harness::pages::{PAGE_SIZE, POOL};
 use ffa_harness::spec::MEM_FRAG;
 use ffa_harness::{case, check, check_eq, check_error, fail, CaseResult, Ctx, Need};
 
@@ -112,4 +112,83 @@ case! {
         let r = ctx.ffa.mem_frag_tx(h, PAGE_SIZE as u32, ctx.session.own_id);
         super::check_refused(&r, &[FfaError::InvalidParameters], format_args!("FFA_MEM_FRAG_TX of {PAGE_SIZE} bytes with {} left", d.len() - sent))
     })
+}
+
+case! {
+    /// An FFA_MEM_FRAG_TX of zero bytes carries nothing. No DEN0077A sentence read here says
+    /// whether it is an error: INVALID_PARAMETERS is accepted, and so is TF-A's EL3 SPMC's
+    /// reading (`spmc_ffa_mem_frag_tx` appends nothing and asks again), FFA_MEM_FRAG_RX with
+    /// the same handle and the offset unchanged. Anything else (a completed transaction, an
+    /// offset that moved) is not; the transaction is then completed and reclaimed.
+    "memory.frag_tx.zero_length_refused_or_ignored", MEM_FRAG, abis(ABIS), needs(NEEDS);
+    run: |ctx| with_large(ctx, |ctx, d| {
+        let (h, sent) = start_large(ctx, d)?;
+        let r = ctx.ffa.mem_frag_tx(h, 0, ctx.session.own_id);
+        if r.is_success() {
+            reclaim_ok(ctx, super::handle_of(&r, FuncId::MEM_FRAG_TX)?)?;
+            fail!("FFA_MEM_FRAG_TX of 0 bytes completed a transaction {} bytes short", d.len() - sent);
+        }
+        let answered = if r.func() == FuncId::MEM_FRAG_RX {
+            check_eq!(Handle::from_words(r.w(1), r.w(2)), h, "FFA_MEM_FRAG_RX's handle after a 0-byte fragment");
+            check_eq!(r.w(3) as usize, sent, "FFA_MEM_FRAG_RX's offset after a 0-byte fragment");
+            Ok(())
+        } else {
+            super::check_refused(&r, &[FfaError::InvalidParameters], format_args!("FFA_MEM_FRAG_TX of 0 bytes"))
+        };
+        let done = finish_large(ctx, d, h, sent)?;
+        reclaim_ok(ctx, done)?;
+        answered
+    })
+}
+
+case! {
+    /// Two fragmented transactions may be in progress at once, each named by its own handle:
+    /// the first fragments of two large shares (of different pages) get two handles, and
+    /// completing them in the other order gives each its own handle back. TF-A's EL3 SPMC
+    /// keeps any number of objects in progress (`spmc_shmem_obj_alloc`); Hafnium and OP-TEE
+    /// keep a list of them too.
+    "memory.frag_tx.interleaved_transactions", MEM_FRAG, abis(ABIS), needs(NEEDS);
+    fn interleaved(ctx) {
+        let to = receiver(ctx)?;
+        let a: [Constituent; LARGE] = pool_constituents(0, true);
+        let b: [Constituent; LARGE] = core::array::from_fn(|i| Constituent::new(POOL[1 + 2 * i].addr(), 1));
+        let ta = transaction(ctx, FuncId::MEM_SHARE_32, &to, &a);
+        let tb = transaction(ctx, FuncId::MEM_SHARE_32, &to, &b);
+        let (ea, eb) = (ta.encoded(ctx.session.negotiated), tb.encoded(ctx.session.negotiated));
+        let (ha, sa) = start_large(ctx, &ea)?;
+        let (hb, sb) = start_large(ctx, &eb)?;
+        check!(ha != hb, "two transactions in progress got the same handle {:#x}", ha.0);
+        let done_b = finish_large(ctx, &eb, hb, sb)?;
+        let done_a = finish_large(ctx, &ea, ha, sa)?;
+        reclaim_ok(ctx, done_a)?;
+        reclaim_ok(ctx, done_b)
+    }
+}
+
+case! {
+    /// FFA_MEM_FRAG_RX asks for the next fragment of a retrieve response; from the normal
+    /// world, for a handle no transaction has, it is INVALID_PARAMETERS (16.9; TF-A
+    /// `spmc_ffa_mem_frag_rx`: "invalid handle").
+    "memory.frag_rx.unknown_handle_invalid", MEM_FRAG, abis(&[FuncId::MEM_FRAG_RX]),
+    needs(&[Need::Abi(FuncId::MEM_FRAG_RX)]);
+    fn frag_rx_unknown(ctx) {
+        let r = ctx.ffa.mem_frag_rx(Handle(0x0bad_c0de_0000_0777), 0);
+        super::check_refused(&r, &[FfaError::InvalidParameters], format_args!("FFA_MEM_FRAG_RX of a made-up handle"))
+    }
+}
+
+case! {
+    /// An FFA_MEM_FRAG_RX offset names bytes of a retrieve response already handed out: from
+    /// the owner, for a transaction it sent and nobody retrieved, at an offset far past its
+    /// end, there is no such fragment, INVALID_PARAMETERS or DENIED (TF-A
+    /// `spmc_ffa_mem_frag_rx` checks the caller and the offset; both codes accepted).
+    "memory.frag_rx.bad_offset_refused", MEM_FRAG, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_FRAG_RX]),
+    needs(&[Need::Abi(FuncId::MEM_SHARE_32), Need::Abi(FuncId::MEM_FRAG_RX)]);
+    fn frag_rx_offset(ctx) {
+        let h = super::send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
+        let r = ctx.ffa.mem_frag_rx(h, 0x10_0000);
+        let refused = super::check_refused(&r, &[FfaError::InvalidParameters, FfaError::Denied], format_args!("FFA_MEM_FRAG_RX at offset 1 MiB"));
+        reclaim_ok(ctx, h)?;
+        refused
+    }
 }

@@ -8,6 +8,8 @@ mod descriptor;
 mod features;
 mod fragment;
 mod lifecycle;
+mod permissions;
+mod regions;
 mod retrieve;
 #[cfg(test)]
 mod tests;
