@@ -6,11 +6,9 @@
 //! version, and expects INVALID_PARAMETERS (DENIED where a case says so). A transaction the
 //! SPMC accepts instead is reclaimed by the executor after the failure.
 
-use super::{receiver, send_refused, transaction};
+use super::{access_for, receiver, receiver_for, send_refused, transaction};
 use ffa_harness::desc::memory::layout::offsets;
-use ffa_harness::desc::memory::{
-    AccessPerms, Constituent, Descriptor, MemAttributes, Patched, Receiver, TransactionFlags,
-};
+use ffa_harness::desc::memory::{Constituent, Descriptor, MemAttributes, Patched, Receiver, TransactionFlags};
 use ffa_harness::ffa::{FfaError, FuncId, Version};
 use ffa_harness::pages::POOL;
 use ffa_harness::spec::{MEM_DESCRIPTOR, MEM_LEND, MEM_NS_BIT, MEM_SHARE};
@@ -21,6 +19,8 @@ pub(super) const NEEDS: &[Need] = &[Need::Abi(FuncId::MEM_SHARE_32)];
 pub(super) const LEND: &[FuncId] = &[FuncId::MEM_LEND_32];
 pub(super) const NEEDS_LEND: &[Need] = &[Need::Abi(FuncId::MEM_LEND_32)];
 pub(super) const INVALID: &[FfaError] = &[FfaError::InvalidParameters];
+pub(super) const DONATE: &[FuncId] = &[FuncId::MEM_DONATE_32];
+pub(super) const NEEDS_DONATE: &[Need] = &[Need::Abi(FuncId::MEM_DONATE_32)];
 
 /// One page of the pool.
 pub(super) fn one_page() -> [Constituent; 1] {
@@ -160,7 +160,7 @@ pub(super) fn to_receivers(ctx: &Ctx, f: FuncId, receivers: &[Receiver], codes: 
 
 /// The rule of `memory.share.duplicate_receiver_invalid` for `f`.
 fn duplicate(ctx: &mut Ctx, f: FuncId) -> CaseResult {
-    let [r] = receiver(ctx)?;
+    let [r] = receiver_for(ctx, f)?;
     to_receivers(ctx, f, &[r, r], INVALID, "the same receiver twice")
 }
 
@@ -179,7 +179,7 @@ case! {
 
 /// The rule of `memory.share.unknown_receiver_invalid` for `f`.
 fn unknown_receiver_invalid(ctx: &mut Ctx, f: FuncId) -> CaseResult {
-    to_receivers(ctx, f, &[Receiver::new(0x80fe, AccessPerms::RW)], INVALID, "receiver 0x80fe")
+    to_receivers(ctx, f, &[Receiver::new(0x80fe, access_for(f))], INVALID, "receiver 0x80fe")
 }
 
 case! {
@@ -197,7 +197,7 @@ case! {
 /// The rule of `memory.share.normal_world_receiver_refused` for `f`.
 fn normal_world_receiver(ctx: &mut Ctx, f: FuncId) -> CaseResult {
     let codes = &[FfaError::InvalidParameters, FfaError::Denied];
-    to_receivers(ctx, f, &[Receiver::new(0x0001, AccessPerms::RW)], codes, "normal-world VM 1 as the only receiver")
+    to_receivers(ctx, f, &[Receiver::new(0x0001, access_for(f))], codes, "normal-world VM 1 as the only receiver")
 }
 
 case! {
@@ -218,7 +218,7 @@ case! {
 
 /// The rule of `memory.share.sender_as_receiver_invalid` for `f`.
 fn sender_receives(ctx: &mut Ctx, f: FuncId) -> CaseResult {
-    to_receivers(ctx, f, &[Receiver::new(ctx.session.own_id, AccessPerms::RW)], INVALID, "the sender as receiver")
+    to_receivers(ctx, f, &[Receiver::new(ctx.session.own_id, access_for(f))], INVALID, "the sender as receiver")
 }
 
 case! {
@@ -588,4 +588,107 @@ case! {
     /// As `memory.share.overlapping_constituents_invalid`, for FFA_MEM_LEND.
     "memory.lend.overlapping_constituents_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
     run: |ctx| overlapping_constituents_invalid(ctx, FuncId::MEM_LEND_32)
+}
+
+case! {
+    /// As `memory.share.no_receivers_invalid`, for FFA_MEM_DONATE (data access not specified).
+    "memory.donate.no_receivers_invalid", MEM_DESCRIPTOR, abis(DONATE), needs(NEEDS_DONATE);
+    run: |ctx| no_receivers(ctx, FuncId::MEM_DONATE_32)
+}
+
+case! {
+    /// As `memory.share.duplicate_receiver_invalid`, for FFA_MEM_DONATE (data access not specified).
+    "memory.donate.duplicate_receiver_invalid", MEM_DESCRIPTOR, abis(DONATE), needs(NEEDS_DONATE);
+    run: |ctx| duplicate(ctx, FuncId::MEM_DONATE_32)
+}
+
+case! {
+    /// As `memory.share.unknown_receiver_invalid`, for FFA_MEM_DONATE (data access not specified).
+    "memory.donate.unknown_receiver_invalid", MEM_DESCRIPTOR, abis(DONATE), needs(NEEDS_DONATE);
+    run: |ctx| unknown_receiver_invalid(ctx, FuncId::MEM_DONATE_32)
+}
+
+case! {
+    /// As `memory.share.sender_as_receiver_invalid`, for FFA_MEM_DONATE (data access not specified).
+    "memory.donate.sender_as_receiver_invalid", MEM_DESCRIPTOR, abis(DONATE), needs(NEEDS_DONATE);
+    run: |ctx| sender_receives(ctx, FuncId::MEM_DONATE_32)
+}
+
+case! {
+    /// As `memory.share.normal_world_receiver_refused`, for FFA_MEM_DONATE (data access not specified).
+    "memory.donate.normal_world_receiver_refused", MEM_DESCRIPTOR, abis(DONATE), needs(NEEDS_DONATE);
+    run: |ctx| normal_world_receiver(ctx, FuncId::MEM_DONATE_32)
+}
+
+/// The rule of `memory.share.handle_in_descriptor_not_taken` for `f`.
+fn handle_not_taken(ctx: &mut Ctx, f: FuncId) -> CaseResult {
+    const MINE: u64 = 0x1234;
+    let to = receiver(ctx)?;
+    let c = one_page();
+    let tx = transaction(ctx, f, &to, &c);
+    let d = Patched { inner: tx.encoded(ctx.session.negotiated), at: offsets::HANDLE, bytes: &MINE.to_le_bytes() };
+    ffa_harness::memory::write_tx(&ctx.pages.tx, &d, 0, d.len());
+    let r = ctx.ffa.mem_send(f, d.len() as u32, d.len() as u32);
+    if !r.is_success() {
+        return super::check_refused(&r, INVALID, format_args!("{f} with the handle {MINE:#x} in the descriptor"));
+    }
+    let h = super::handle_of(&r, f)?;
+    super::reclaim_ok(ctx, h)?;
+    ffa_harness::check!(h.0 != MINE, "{f} took the handle {MINE:#x} the sender wrote in its descriptor");
+    Ok(())
+}
+
+case! {
+    /// The handle is the SPMC's to allocate (16.2: FFA_SUCCESS returns the handle it chose):
+    /// a sender that writes one in its descriptor (Table 10.20, where the owner leaves it 0)
+    /// is refused with INVALID_PARAMETERS, or the SPMC ignores it and answers a handle of its
+    /// own (TF-A `spmc_ffa_fill_desc` and Hafnium overwrite the field; no DEN0077A sentence
+    /// read here says which): both accepted, a handle equal to the sender's is not.
+    "memory.share.handle_in_descriptor_not_taken", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
+    run: |ctx| handle_not_taken(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.handle_in_descriptor_not_taken`, for FFA_MEM_LEND.
+    "memory.lend.handle_in_descriptor_not_taken", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| handle_not_taken(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.share.receiver_flags_reserved_invalid` for `f`.
+fn receiver_flags_reserved(ctx: &mut Ctx, f: FuncId) -> CaseResult {
+    let at = ffa_harness::desc::memory::Layout::of(ctx.session.negotiated).header_size() + 3;
+    patched(ctx, f, at, &[0x80], INVALID, "access descriptor flags bit 7")
+}
+
+case! {
+    /// The flags of an endpoint memory access descriptor (offset 3, Table 10.16) define bit 0
+    /// (non-retrieval borrower) only; bit 7 is reserved (MBZ).
+    "memory.share.receiver_flags_reserved_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
+    run: |ctx| receiver_flags_reserved(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.receiver_flags_reserved_invalid`, for FFA_MEM_LEND.
+    "memory.lend.receiver_flags_reserved_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| receiver_flags_reserved(ctx, FuncId::MEM_LEND_32)
+}
+
+/// The rule of `memory.share.composite_offset_in_access_array_invalid` for `f`.
+fn composite_in_access_array(ctx: &mut Ctx, f: FuncId) -> CaseResult {
+    let header = ffa_harness::desc::memory::Layout::of(ctx.session.negotiated).header_size() as u32;
+    patched(ctx, f, composite_field(ctx), &header.to_le_bytes(), INVALID, "composite offset at the access descriptor")
+}
+
+case! {
+    /// The composite descriptor follows the access descriptor array: an offset pointing at
+    /// the first access descriptor overlaps it (TF-A `spmc_shmem_check_obj`: "offset < header
+    /// + emad"; Hafnium `ffa_memory_send_validate`: composite before `receivers_end`).
+    "memory.share.composite_offset_in_access_array_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
+    run: |ctx| composite_in_access_array(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.share.composite_offset_in_access_array_invalid`, for FFA_MEM_LEND.
+    "memory.lend.composite_offset_in_access_array_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
+    run: |ctx| composite_in_access_array(ctx, FuncId::MEM_LEND_32)
 }

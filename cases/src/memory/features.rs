@@ -52,16 +52,24 @@ case! {
     run: |ctx| buffer_address(ctx, FuncId::MEM_LEND_32)
 }
 
+/// FFA_FEATURES(FFA_MEM_RETRIEVE_REQ) input property bit 1: the caller handles the NS bit.
+const RETRIEVE_NS_SUPPORT: u32 = 1 << 1;
+
 /// A handle no transaction has.
 const MADE_UP: Handle = Handle(0x0bad_c0de_0000_0777);
 
-/// Asks FFA_FEATURES(`func`), then calls `func` for the made-up handle with `call`: when
-/// FFA_FEATURES says supported the call must be refused for the handle (an FFA_ERROR other
-/// than NOT_SUPPORTED: the ABI exists); when it says NOT_SUPPORTED, the call must answer
-/// NOT_SUPPORTED too (DEN0077A v1.1 13.3: FFA_FEATURES reports whether the ABI is implemented
+/// Asks FFA_FEATURES(`func`), then calls `func` with `call`, arguments it must refuse (a
+/// made-up handle, a descriptor shorter than any header): when FFA_FEATURES says supported
+/// the call must be refused with an FFA_ERROR other than NOT_SUPPORTED (the ABI exists); when
+/// it says NOT_SUPPORTED, the call must answer NOT_SUPPORTED too (DEN0077A v1.1 13.3: FFA_FEATURES reports whether the ABI is implemented
 /// for the caller).
 fn supported_iff_implemented(ctx: &mut Ctx, func: FuncId, call: fn(&Ctx) -> Regs) -> CaseResult {
-    let f = ctx.ffa.features(func, 0);
+    supported_iff_implemented_with(ctx, func, 0, call)
+}
+
+/// As `supported_iff_implemented`, with FFA_FEATURES input properties `properties` (w2).
+fn supported_iff_implemented_with(ctx: &mut Ctx, func: FuncId, properties: u32, call: fn(&Ctx) -> Regs) -> CaseResult {
+    let f = ctx.ffa.features(func, properties);
     let r = call(ctx);
     let supported = match f.error() {
         None if f.is_success() => true,
@@ -70,7 +78,7 @@ fn supported_iff_implemented(ctx: &mut Ctx, func: FuncId, call: fn(&Ctx) -> Regs
     };
     match (supported, r.error()) {
         (true, Some(code)) if code != FfaError::NotSupported => {
-            check_error!(r, code, "{func} of a made-up handle");
+            check_error!(r, code, "{func} with arguments it must refuse");
             Ok(())
         }
         (false, Some(FfaError::NotSupported)) => {
@@ -78,7 +86,7 @@ fn supported_iff_implemented(ctx: &mut Ctx, func: FuncId, call: fn(&Ctx) -> Regs
             Ok(())
         }
         (s, _) => fail!(
-            "FFA_FEATURES({func}) says {}supported, yet {func} of a made-up handle answered {}",
+            "FFA_FEATURES({func}) says {}supported, yet {func} with arguments it must refuse answered {}",
             if s { "" } else { "not " },
             r.summary()
         ),
@@ -112,5 +120,52 @@ case! {
         let d = Relinquish { handle: MADE_UP, flags: 0, endpoints: &me };
         write_tx(&ctx.pages.tx, &d, 0, d.len());
         ctx.ffa.mem_relinquish()
+    })
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_SHARE_64) agrees with what FFA_MEM_SHARE_64 does with a 16-byte descriptor.
+    "memory.features.share_64_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_SHARE_64]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_SHARE_64, |ctx| ctx.ffa.mem_send(FuncId::MEM_SHARE_64, 16, 16))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_LEND_64) agrees with what FFA_MEM_LEND_64 does with a 16-byte descriptor.
+    "memory.features.lend_64_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_LEND_64]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_LEND_64, |ctx| ctx.ffa.mem_send(FuncId::MEM_LEND_64, 16, 16))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_DONATE_32) agrees with what FFA_MEM_DONATE_32 does with a 16-byte descriptor.
+    "memory.features.donate_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_DONATE_32]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_DONATE_32, |ctx| ctx.ffa.mem_send(FuncId::MEM_DONATE_32, 16, 16))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_DONATE_64) agrees with what FFA_MEM_DONATE_64 does with a 16-byte descriptor.
+    "memory.features.donate_64_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_DONATE_64]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_DONATE_64, |ctx| ctx.ffa.mem_send(FuncId::MEM_DONATE_64, 16, 16))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32) agrees with what a normal-world
+    /// FFA_MEM_RETRIEVE_REQ_32 (a hypervisor retrieve) of a made-up handle does. From v1.1 the
+    /// caller says in the input properties (w2 bit 1) that it handles the NS bit (13.3;
+    /// Hafnium `api_ffa_features` answers NOT_SUPPORTED to a caller that does not).
+    "memory.features.retrieve_req_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_RETRIEVE_REQ_32]), needs(&[]);
+    run: |ctx| supported_iff_implemented_with(ctx, FuncId::MEM_RETRIEVE_REQ_32, if ctx.session.negotiated == ffa_harness::ffa::Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT }, |ctx| {
+        let me = [ffa_harness::desc::memory::Receiver::new(ctx.session.own_id, ffa_harness::desc::memory::AccessPerms::RW)];
+        let request = ffa_harness::desc::memory::Transaction {
+            sender: ctx.session.own_id,
+            attributes: ffa_harness::desc::memory::MemAttributes::NOT_SPECIFIED,
+            flags: ffa_harness::desc::memory::TransactionFlags(0),
+            handle: MADE_UP,
+            tag: 0,
+            receivers: &me,
+            constituents: None,
+        };
+        let e = request.encoded(ctx.session.negotiated);
+        write_tx(&ctx.pages.tx, &e, 0, e.len());
+        ctx.ffa.mem_retrieve_req(e.len() as u32, e.len() as u32)
     })
 }

@@ -76,6 +76,12 @@ pub fn receiver(ctx: &Ctx) -> Result<[Receiver; 1], Failure> {
     Ok([Receiver::new(direct_receiver(ctx)?, AccessPerms::RW)])
 }
 
+/// The receiver of a transaction sent with `func`: the first partition that receives direct
+/// requests, with the access `access_for(func)` gives it.
+pub fn receiver_for(ctx: &Ctx, func: FuncId) -> Result<[Receiver; 1], Failure> {
+    Ok([Receiver::new(direct_receiver(ctx)?, access_for(func))])
+}
+
 /// Sends `desc` with `func` in fragments of one TX page and returns the handle of the
 /// transaction the SPMC accepted.
 pub fn send_ok(ctx: &Ctx, func: FuncId, desc: &dyn Descriptor) -> Result<Handle, Failure> {
@@ -98,7 +104,7 @@ pub fn handle_of(r: &Regs, func: FuncId) -> Result<Handle, Failure> {
 /// Shares (or lends or donates, by `func`) `pages` pool pages from `first` with the receiver in
 /// one constituent, and returns the handle.
 pub fn send_pages(ctx: &Ctx, func: FuncId, first: usize, pages: u32) -> Result<Handle, Failure> {
-    let to = [Receiver::new(direct_receiver(ctx)?, access_for(func))];
+    let to = receiver_for(ctx, func)?;
     let constituents = [Constituent::new(POOL[first].addr(), pages)];
     let tx = transaction(ctx, func, &to, &constituents);
     send_ok(ctx, func, &tx.encoded(ctx.session.negotiated))

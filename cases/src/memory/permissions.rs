@@ -178,3 +178,19 @@ case! {
     "memory.lend.time_slicing_flag", MEM_DESCRIPTOR, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RECLAIM]), needs(NEEDS_LEND);
     run: |ctx| time_slicing(ctx, FuncId::MEM_LEND_32)
 }
+
+case! {
+    /// A lender to a single borrower may give it instruction access (10.10.3: the sender of
+    /// a lend to one borrower specifies it; only a share and a lend to several borrowers
+    /// leave it unspecified): read-write not-executable is accepted and reclaimed. Hafnium
+    /// (`ffa_memory_send_validate`: "Invalid instruction access permissions ... for sending
+    /// memory") and OP-TEE (`mem_op_init`: exactly read-write) refuse it.
+    "memory.lend.instruction_nx_accepted", MEM_LEND, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RECLAIM]), needs(NEEDS_LEND);
+    fn lend_nx(ctx) {
+        let to = [Receiver::new(direct_receiver(ctx)?, AccessPerms::RW_NX)];
+        let c = one_page();
+        let tx = transaction(ctx, FuncId::MEM_LEND_32, &to, &c);
+        let h = send_ok(ctx, FuncId::MEM_LEND_32, &tx.encoded(ctx.session.negotiated))?;
+        reclaim_ok(ctx, h)
+    }
+}

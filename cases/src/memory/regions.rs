@@ -5,8 +5,8 @@
 //! INVALID_PARAMETERS; one positive rule sends several constituents. A transaction the SPMC
 //! accepts instead is reclaimed by the executor after the failure.
 
-use super::descriptor::{composite_at, patched, INVALID, LEND, NEEDS, NEEDS_LEND, SHARE};
-use super::{pool_constituents, receiver, reclaim_ok, send_ok, send_refused, transaction};
+use super::descriptor::{composite_at, patched, DONATE, INVALID, LEND, NEEDS, NEEDS_DONATE, NEEDS_LEND, SHARE};
+use super::{pool_constituents, receiver, receiver_for, reclaim_ok, send_ok, send_refused, transaction};
 use ffa_harness::desc::memory::layout::offsets;
 use ffa_harness::desc::memory::{Constituent, Descriptor};
 use ffa_harness::ffa::{FfaError, FuncId, Version};
@@ -19,7 +19,7 @@ const REFUSED: &[FfaError] = &[FfaError::InvalidParameters, FfaError::Denied];
 
 /// Sends `constituents` to the receiver with `f`, expecting one of `codes`.
 fn constituents_refused(ctx: &Ctx, f: FuncId, c: &[Constituent], codes: &[FfaError], what: &str) -> CaseResult {
-    let to = receiver(ctx)?;
+    let to = receiver_for(ctx, f)?;
     let tx = transaction(ctx, f, &to, c);
     let e = tx.encoded(ctx.session.negotiated);
     send_refused(ctx, f, &e, e.len(), e.len(), codes, what)
@@ -44,6 +44,12 @@ case! {
     /// As `memory.share.zero_page_constituent_refused`, for FFA_MEM_LEND.
     "memory.lend.zero_page_constituent_refused", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
     run: |ctx| zero_page_constituent(ctx, FuncId::MEM_LEND_32)
+}
+
+case! {
+    /// As `memory.share.zero_page_constituent_refused`, for FFA_MEM_DONATE.
+    "memory.donate.zero_page_constituent_refused", MEM_DESCRIPTOR, abis(DONATE), needs(NEEDS_DONATE);
+    run: |ctx| zero_page_constituent(ctx, FuncId::MEM_DONATE_32)
 }
 
 /// The rule of `memory.share.page_count_below_constituents_invalid` for `f`.

@@ -504,3 +504,75 @@ case! {
         }
     }
 }
+
+/// The rule of `memory.retrieve.twice_counted` for a transaction sent with `func`.
+fn retrieve_twice(ctx: &mut Ctx, func: FuncId) -> CaseResult {
+    let h = send_filled(ctx, func, 1)?;
+    let first = sp_retrieve(ctx, h, kind_of(func))?;
+    let second = sp_retrieve(ctx, h, kind_of(func))?;
+    let one = sp_relinquish(ctx, h)?;
+    let between = ctx.ffa.mem_reclaim(h, 0);
+    let two = if second.is_ok() && !between.is_success() { sp_relinquish(ctx, h)? } else { Ok(()) };
+    if !between.is_success() {
+        reclaim_ok(ctx, h)?;
+    }
+    check!(first.is_ok(), "the first retrieve was refused: {first:?}");
+    check_eq!(one, Ok(()), "the first FFA_MEM_RELINQUISH");
+    match second {
+        Ok(_) => {
+            check_error!(between, FfaError::Denied, "FFA_MEM_RECLAIM after one of two retrieves was relinquished");
+            check_eq!(two, Ok(()), "the second FFA_MEM_RELINQUISH");
+        }
+        Err(FfaError::Denied) => {
+            check!(between.is_success(), "FFA_MEM_RECLAIM after the relinquish answered {}", between.summary())
+        }
+        Err(e) => fail!("a second retrieve by the same borrower: want the memory again or DENIED, got {e:?}"),
+    }
+    Ok(())
+}
+
+case! {
+    /// A borrower that retrieves a transaction twice: TF-A's EL3 SPMC answers the second one
+    /// and counts it (`spmc_ffa_mem_retrieve_req`: `obj->in_use++`), so the owner's reclaim
+    /// stays DENIED until both are relinquished; an SPMC that keeps one retrieve per borrower
+    /// answers DENIED. No DEN0077A sentence read here settles it: both accepted, each checked
+    /// to the end (a count that lets the owner reclaim after one relinquish is not).
+    "memory.retrieve.twice_counted", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    run: |ctx| retrieve_twice(ctx, FuncId::MEM_SHARE_32)
+}
+
+case! {
+    /// As `memory.retrieve.twice_counted`, for a lend.
+    "memory.retrieve.lend_twice_counted", MEM_RETRIEVE, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    run: |ctx| retrieve_twice(ctx, FuncId::MEM_LEND_32)
+}
+
+case! {
+    /// Only a receiver the owner named may retrieve: a share to the normal-world VM 1 alone
+    /// (which TF-A's EL3 SPMC accepts, leaving normal-world IDs to the hypervisor) retrieved
+    /// by the sp is refused, INVALID_PARAMETERS (TF-A `spmc_ffa_mem_retrieve_req`: "invalid
+    /// receiver id") or DENIED (both accepted). Where the SPMC refuses the share itself the
+    /// case does not apply.
+    "memory.retrieve.non_receiver_refused", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    fn non_receiver(ctx) {
+        POOL[0].fill(PATTERN);
+        let to = [ffa_harness::desc::memory::Receiver::new(0x0001, AccessPerms::RW)];
+        let c = [Constituent::new(POOL[0].addr(), 1)];
+        let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
+        let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
+        if !r.is_success() {
+            ffa_harness::not_applicable!("the SPMC refuses a share to VM 1 alone: {}", r.summary());
+        }
+        let h = super::handle_of(&r, FuncId::MEM_SHARE_32)?;
+        let got = sp_retrieve(ctx, h, TransactionType::Share)?;
+        if got.is_ok() {
+            sp_relinquish(ctx, h)?.ok();
+        }
+        reclaim_ok(ctx, h)?;
+        match got {
+            Err(FfaError::InvalidParameters | FfaError::Denied) => Ok(()),
+            Err(e) => fail!("a retrieve by a partition the owner did not name: want INVALID_PARAMETERS or DENIED, got {e:?}"),
+            Ok(_) => fail!("a partition the owner did not name retrieved the memory"),
+        }
+    }
+}
