@@ -1,7 +1,8 @@
 //! Validity of the memory transaction descriptor a sender writes (DEN0077A v1.1 chapter 10,
 //! Table 10.20 and the fields it points to; FFA_MEM_SHARE's and FFA_MEM_LEND's
 //! INVALID_PARAMETERS). Each rule is one function of the sending ABI, run as a share and as a
-//! lend (the zero-memory flag is a share's rule only: a lend may ask for it): it sends one
+//! lend (the zero-memory flag is a share's rule only: a lend may ask for it), the receiver
+//! rules also as a donate (with the donate's data access "not specified"): it sends one
 //! descriptor, or lengths in w1/w2, that break the rule, in the layout of the negotiated
 //! version, and expects INVALID_PARAMETERS (DENIED where a case says so). A transaction the
 //! SPMC accepts instead is reclaimed by the executor after the failure.
