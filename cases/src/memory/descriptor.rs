@@ -655,25 +655,6 @@ case! {
     run: |ctx| handle_not_taken(ctx, FuncId::MEM_LEND_32)
 }
 
-/// The rule of `memory.share.receiver_flags_reserved_invalid` for `f`.
-fn receiver_flags_reserved(ctx: &mut Ctx, f: FuncId) -> CaseResult {
-    let at = ffa_harness::desc::memory::Layout::of(ctx.session.negotiated).header_size() + 3;
-    patched(ctx, f, at, &[0x80], INVALID, "access descriptor flags bit 7")
-}
-
-case! {
-    /// The flags of an endpoint memory access descriptor (offset 3, Table 10.16) define bit 0
-    /// (non-retrieval borrower) only; bit 7 is reserved (MBZ).
-    "memory.share.receiver_flags_reserved_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
-    run: |ctx| receiver_flags_reserved(ctx, FuncId::MEM_SHARE_32)
-}
-
-case! {
-    /// As `memory.share.receiver_flags_reserved_invalid`, for FFA_MEM_LEND.
-    "memory.lend.receiver_flags_reserved_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
-    run: |ctx| receiver_flags_reserved(ctx, FuncId::MEM_LEND_32)
-}
-
 /// The rule of `memory.share.composite_offset_in_access_array_invalid` for `f`.
 fn composite_in_access_array(ctx: &mut Ctx, f: FuncId) -> CaseResult {
     let header = ffa_harness::desc::memory::Layout::of(ctx.session.negotiated).header_size() as u32;

@@ -81,44 +81,6 @@ case! {
     run: |ctx| page_count_below(ctx, FuncId::MEM_LEND_32)
 }
 
-/// The rule of `memory.share.composite_reserved_nonzero_invalid` for `f`.
-fn composite_reserved(ctx: &mut Ctx, f: FuncId) -> CaseResult {
-    let at = composite_at(ctx, f)? + 8;
-    patched(ctx, f, at, &[1], INVALID, "the composite's reserved field set")
-}
-
-case! {
-    /// The composite memory region descriptor's 8 bytes at offset 8 are reserved (MBZ,
-    /// Table 10.13), like the header's (`memory.share.header_reserved_nonzero_invalid`).
-    "memory.share.composite_reserved_nonzero_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
-    run: |ctx| composite_reserved(ctx, FuncId::MEM_SHARE_32)
-}
-
-case! {
-    /// As `memory.share.composite_reserved_nonzero_invalid`, for FFA_MEM_LEND.
-    "memory.lend.composite_reserved_nonzero_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
-    run: |ctx| composite_reserved(ctx, FuncId::MEM_LEND_32)
-}
-
-/// The rule of `memory.share.constituent_reserved_nonzero_invalid` for `f`.
-fn constituent_reserved(ctx: &mut Ctx, f: FuncId) -> CaseResult {
-    let at = composite_at(ctx, f)? + 16 + 12;
-    patched(ctx, f, at, &[1], INVALID, "the constituent's reserved field set")
-}
-
-case! {
-    /// A constituent memory region descriptor's 4 bytes at offset 12 are reserved (MBZ,
-    /// Table 10.14).
-    "memory.share.constituent_reserved_nonzero_invalid", MEM_DESCRIPTOR, abis(SHARE), needs(NEEDS);
-    run: |ctx| constituent_reserved(ctx, FuncId::MEM_SHARE_32)
-}
-
-case! {
-    /// As `memory.share.constituent_reserved_nonzero_invalid`, for FFA_MEM_LEND.
-    "memory.lend.constituent_reserved_nonzero_invalid", MEM_DESCRIPTOR, abis(LEND), needs(NEEDS_LEND);
-    run: |ctx| constituent_reserved(ctx, FuncId::MEM_LEND_32)
-}
-
 /// The rule of `memory.share.access_offset_past_end_invalid` for `f`.
 fn access_offset_past_end(ctx: &mut Ctx, f: FuncId) -> CaseResult {
     let past = (composite_at(ctx, f)? + 0x100) as u32;
