@@ -48,13 +48,16 @@ setup:
 	@scripts/setup-host.sh
 
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
-# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3).
+# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); sp-hafnium.bin the same sp built for
+# Hafnium (feature hafnium: its link address and memory map), packed as its partition.
 image: setup
 	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
 	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
 	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp.bin
+	@$(CARGO) build --release -q -p ffa-targets --bin sp --features hafnium --target $(TARGET)
+	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp-hafnium.bin
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
@@ -63,17 +66,21 @@ image-selftest: setup
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX)-selftest.bin
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)
 	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-selftest.bin
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features "self-test hafnium" --target $(TARGET)
+	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-hafnium-selftest.bin
 
 stack: setup
 	@scripts/build-stack.sh $(STACK) >/dev/null
 
-# A stack whose cached output has `needs-sp` gets the sp image as its BL32. With
+# A stack whose cached output has `needs-sp` gets the sp image as its BL32, one with
+# `sp-package` the Hafnium build of it as its partition. With
 # SUFFIX=-selftest it packs the self-test images into target/firmware/$(STACK)-selftest.bin.
 SUFFIX ?=
 firmware: $(if $(SUFFIX),image-selftest,image) stack
 	@out="$$(scripts/build-stack.sh $(STACK))" && \
 	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(PSUFFIX)$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
-		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin)
+		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin) \
+		$$([ ! -f "$$out/sp-package" ] || echo $(IMAGES)/sp-hafnium$(SUFFIX).bin)
 
 runner:
 	@$(CARGO) build --release -q -p ffa-cts
@@ -125,7 +132,7 @@ check:
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) --features ffa-targets/self-test -- -D warnings
-	for p in fvp juno qemu-virt-gicv2; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features ffa-targets/$$p -- -D warnings || exit 1; done
+	for p in fvp juno qemu-virt-gicv2 hafnium; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features ffa-targets/$$p -- -D warnings || exit 1; done
 
 list: runner
 	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')

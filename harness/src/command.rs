@@ -70,6 +70,9 @@ impl Status {
     }
 }
 
+/// w2 bit 31 of a direct message: a framework message.
+const FRAMEWORK_MESSAGE: u32 = 1 << 31;
+
 /// The command word for command `id`.
 pub const fn word(id: u16) -> u32 {
     (MAGIC << 24) | (PROTOCOL << 16) | id as u32
@@ -122,13 +125,24 @@ impl Request {
         }
     }
 
+    /// True for a framework message (w2 bit 31 of a REQ_32/64, DEN0077A 15.2.2; a REQ2 has
+    /// no flags).
+    pub fn is_framework(&self) -> bool {
+        self.regs.func() != FuncId::MSG_SEND_DIRECT_REQ2_64 && self.regs.w(2) & FRAMEWORK_MESSAGE != 0
+    }
+
     /// The direct response that answers this request with `reply`: same width (RESP2 for a
-    /// REQ2), source and destination swapped, w2 zero.
+    /// REQ2), source and destination swapped, w2 zero, or for a framework message the
+    /// request's own w2 (flag and type): Hafnium refuses a partition message as the answer to
+    /// a framework message (src/api.c, api_ffa_msg_send_direct_resp: "Mismatch in framework
+    /// message bit"), and TF-A's EL3 SPMC takes either (direct_msg_validate_arg2).
     pub fn response(&self, reply: Reply) -> Regs {
         let func = self.regs.func().direct_response();
         let status = word_register(func);
+        let flags = if self.is_framework() { self.regs.x(2) & 0xffff_ffff } else { 0 };
         let mut r = Regs::call(func)
             .with(1, (u64::from(self.destination()) << 16) | u64::from(self.source()))
+            .with(2, flags)
             .with(status, reply.status.code().into());
         for (i, v) in reply.values.iter().enumerate() {
             r.0[status + 1 + i] = if self.is_64() { *v } else { *v & 0xffff_ffff };
@@ -277,5 +291,18 @@ mod tests {
         let wide = Request { regs: req.regs.with(0, FuncId::MSG_SEND_DIRECT_REQ_64.0.into()) };
         assert_eq!(wide.response(Reply::ok([u64::MAX; 4])).x(4), u64::MAX);
         assert_eq!(wide.arg(0), u64::MAX);
+    }
+
+    #[test]
+    fn framework_message_answered_as_one() {
+        let fwk =
+            Request { regs: Regs::call(FuncId::MSG_SEND_DIRECT_REQ_64).with(1, 0x0000_8001).with(2, 0x8000_007f) };
+        assert!(fwk.is_framework());
+        assert_eq!(fwk.response(Reply::status(Status::UnknownCommand)).x(2), 0x8000_007f);
+        let plain = Request { regs: fwk.regs.with(2, 0) };
+        assert_eq!(plain.response(Reply::ok([0; 4])).x(2), 0);
+        let req2 = Request { regs: fwk.regs.with(0, FuncId::MSG_SEND_DIRECT_REQ2_64.0.into()) };
+        assert!(!req2.is_framework());
+        assert_eq!(req2.response(Reply::ok([0; 4])).x(2), 0);
     }
 }

@@ -73,7 +73,13 @@ mod sp_side {
         let attributes = MemAttributes((req.arg(1) >> 48) as u16);
         let tag = req.arg(2);
         let (pattern, marker) = (req.arg(3) as u8, (req.arg(3) >> 8) as u8);
-        let me = [Receiver::new(ctx.session.own_id, AccessPerms::RW_NX)];
+        // Instruction access: left unspecified for a share (or a type the borrower leaves
+        // unspecified), NX for a lend or donate. Hafnium refuses a share's retrieve that
+        // specifies it and a single borrower's lend or donate that does not (src/ffa_memory.c,
+        // ffa_memory_retrieve_is_memory_access_valid); TF-A's EL3 SPMC takes either.
+        let lent = flags.transaction_type() >= TransactionType::Lend as u32;
+        let perms = if lent { AccessPerms::RW_NX } else { AccessPerms::RW };
+        let me = [Receiver::new(ctx.session.own_id, perms)];
         let request = Transaction { sender, attributes, flags, handle, tag, receivers: &me, constituents: None };
         let encoded = request.encoded(ctx.session.negotiated);
         let mut buf = [0u8; 8192];

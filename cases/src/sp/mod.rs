@@ -106,10 +106,17 @@ mod tests {
     use ffa_harness::desc::Uuid;
 
     const DTS: &str = include_str!("../../../targets/stacks/tfa-el3/sp-manifest.dts");
+    /// The sp's manifest on the Hafnium stacks.
+    const HAFNIUM_DTS: &str = include_str!("../../../targets/stacks/hafnium-common/sp-manifest.dts");
 
-    /// The cells of property `name` (`name = <a b ...>;`) in the manifest.
+    /// The cells of property `name` (`name = <a b ...>;`) in the tfa-el3 manifest.
     fn cells(name: &str) -> Vec<u32> {
-        let line = DTS
+        cells_in(DTS, name)
+    }
+
+    /// The cells of property `name` in manifest `dts`.
+    fn cells_in(dts: &str, name: &str) -> Vec<u32> {
+        let line = dts
             .lines()
             .map(str::trim)
             .find(|l| l.starts_with(&format!("{name} = <")))
@@ -132,5 +139,15 @@ mod tests {
         // Partition properties: messaging-method in bits [1:0], AArch64 (execution-state 0) in bit 8.
         let aarch64 = if cells("execution-state") == [0] { 1 << 8 } else { 0 };
         assert_eq!(cells("messaging-method")[0] | aarch64, manifest::PROPERTIES);
+    }
+
+    /// Under Hafnium the sp is the same partition: same UUID (the cases find it by it), FF-A
+    /// version (the sp asks for it) and messaging methods. Its execution contexts are one per
+    /// core there, so that count differs (the Hafnium baselines say why).
+    #[test]
+    fn hafnium_manifest_declares_the_same_partition() {
+        for name in ["uuid", "ffa-version", "messaging-method", "execution-state", "exception-level"] {
+            assert_eq!(cells_in(HAFNIUM_DTS, name), cells(name), "{name}");
+        }
     }
 }

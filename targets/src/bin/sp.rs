@@ -1,4 +1,5 @@
-//! The sp image: our secure test partition. The EL3 SPMC enters it at S-EL1 (MMU off); it maps
+//! The sp image: our secure test partition. Its SPMC (TF-A's EL3 SPMC, or Hafnium with the
+//! `hafnium` feature) enters it at S-EL1 (MMU off); it maps
 //! its memory, negotiates exactly its manifest's FF-A version, registers the entry point of
 //! its further execution contexts, maps its RX/TX buffers and serves the commands the ns
 //! driver sends in direct requests, on every core the normal world powers up.
@@ -11,7 +12,7 @@ mod image {
     use ffa_harness::pages::PAGES;
     use ffa_harness::platform::Platform;
     use ffa_harness::{server, Outcome, Session};
-    use ffa_targets::platform::qemu_virt_el3_spmc::{MACHINE, MEMORY_MAP};
+    use ffa_targets::platform::sp::{MACHINE, MEMORY_MAP};
     // The commands register themselves beside their cases; referencing the crate links them.
     use ffa_cases as _;
 
@@ -37,7 +38,7 @@ mod image {
         install_vectors(on_fault);
         set_restart_entry(server::resume_after_fault);
         // SAFETY: once, at S-EL1 with the MMU off as the SPMC entered us; MEMORY_MAP maps
-        // secure DRAM (this image) as secure memory, plus the devices and normal-world DRAM.
+        // the secure memory this image lies in as secure memory, plus normal-world DRAM.
         if let Err(e) = unsafe { mmu::enable_identity(MEMORY_MAP) } {
             fail(format_args!("turning the MMU on: {e:?}"));
         }
@@ -51,7 +52,8 @@ mod image {
         }
         let spm = FFA.spm_id_get();
         // The SPMC enters this SP's execution context on a further core at this entry when
-        // the normal world powers that core up (TF-A spmc_cpu_on_finish_handler); it may only
+        // the normal world powers that core up (TF-A spmc_cpu_on_finish_handler; Hafnium
+        // vcpu_bootstrap, src/vcpu.c: both put the linear core index in x4); it may only
         // be registered during initialisation, before the first FFA_MSG_WAIT.
         MACHINE.init_contexts(server::start_secondary);
         let ep = FFA.call(Regs::call(FuncId::SECONDARY_EP_REGISTER_64).with(1, spmc_secondary_entry()));

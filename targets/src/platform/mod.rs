@@ -2,13 +2,16 @@
 //! image's memory map), and one per stack that runs the sp on it (the sp's memory map). The
 //! board the ns image is built for is a cargo feature of this crate (`fvp`, `juno`,
 //! `qemu-virt-gicv2`; none: QEMU virt with its GICv3), and its link address the matching file
-//! under `ld/platform/` (build.rs): one build-time choice, no copy of the image.
+//! under `ld/platform/` (build.rs): one build-time choice, no copy of the image. The same
+//! holds for the SPMC the sp is built for (feature `hafnium`; none: TF-A's EL3 SPMC): [`sp`]
+//! is its port.
 
 pub mod fvp;
 pub mod juno;
 pub mod qemu_virt;
 pub mod qemu_virt_el3_spmc;
 pub mod qemu_virt_gicv2;
+pub mod qemu_virt_hafnium;
 
 #[cfg(any(
     all(feature = "fvp", feature = "juno"),
@@ -26,3 +29,9 @@ pub use juno::MACHINE;
 pub use qemu_virt::MACHINE;
 #[cfg(feature = "qemu-virt-gicv2")]
 pub use qemu_virt_gicv2::MACHINE;
+
+/// The sp's port (its services and memory map) for the SPMC the `hafnium` feature chose.
+#[cfg(not(feature = "hafnium"))]
+pub use qemu_virt_el3_spmc as sp;
+#[cfg(feature = "hafnium")]
+pub use qemu_virt_hafnium as sp;

@@ -14,9 +14,11 @@
 #
 # TF-A's SPMD_SPM_AT_SEL2=1 puts Hafnium's manifest in TOS_FW_CONFIG and needs TB_FW_CONFIG
 # and an SP_LAYOUT_FILE, from which its sptool packs each partition (header, manifest DTB at
-# 0x1000, image at 0x4000) into the FIP under the partition's UUID. The one partition is
-# placeholder-sp/ for now (Hafnium does not boot without one): cases that need the suite's sp
-# skip. QEMU must offer what both were built
+# 0x1000, image at 0x4000) into the FIP under the partition's UUID. The one partition is the
+# suite's sp (sp-manifest.dts): the build packs a stand-in image (placeholder-sp/) under its
+# manifest, and keeps the manifest's DTB, sptool and `sp-package` (the FIP entry's UUID) in
+# $OUT so that scripts/pack-firmware.sh packs the sp image built for Hafnium in its place.
+# QEMU must offer what both were built
 # for: S-EL2 (virtualization=on), MTE (mte=on; Hafnium with enable_mte hangs at its MMU set-up
 # without it) and PAuth (-cpu max, which the runner always passes; TF-A's BRANCH_PROTECTION).
 STACK_SHARED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,16 +45,26 @@ hafnium_tree() {
 	echo "$tree"
 }
 
-# The placeholder partition's image and the SP_LAYOUT_FILE naming it, in $OUT/sp.
+# The stand-in image, the sp's manifest and the SP_LAYOUT_FILE naming them, in $OUT/sp.
 placeholder_sp() {
 	local sp=$OUT/sp src=$STACK_SHARED_DIR/placeholder-sp
 	mkdir -p "$sp"
 	aarch64-linux-gnu-as -o "$sp/placeholder-sp.o" "$src/placeholder-sp.S"
 	aarch64-linux-gnu-ld -nostdlib -T "$src/placeholder-sp.ld" -o "$sp/placeholder-sp.elf" "$sp/placeholder-sp.o"
 	aarch64-linux-gnu-objcopy -O binary "$sp/placeholder-sp.elf" "$sp/placeholder-sp.bin"
-	cp "$src/manifest.dts" "$sp/placeholder-sp.dts"
+	cp "$STACK_SHARED_DIR/sp-manifest.dts" "$sp/sp.dts"
 	# Paths in the layout are relative to the layout file.
-	printf '{ "placeholder-sp": { "image": "placeholder-sp.bin", "pm": "placeholder-sp.dts" } }\n' > "$sp/sp-layout.json"
+	printf '{ "sp": { "image": "placeholder-sp.bin", "pm": "sp.dts" } }\n' > "$sp/sp-layout.json"
+}
+
+# What scripts/pack-firmware.sh needs to pack the sp image into the FIP: the manifest's DTB
+# as TF-A built it, TF-A's sptool, and the FIP entry's UUID (TB_FW_CONFIG's).
+sp_package_kit() {
+	cp "$OUT/tfa/qemu/debug/fdts/sp.dtb" "$OUT/sp/sp.dtb"
+	mkdir -p "$OUT/sptool"
+	cp "$TFA_SRC/tools/sptool/sptool.py" "$TFA_SRC/tools/sptool/spactions.py" "$OUT/sptool/"
+	sed -n 's/^[[:space:]]*uuid = "\(.*\)";/\1/p' "$STACK_SHARED_DIR/tb-fw-config.dts" > "$OUT/sp-package"
+	[ -s "$OUT/sp-package" ] || die "tb-fw-config.dts: no uuid string"
 }
 
 stack_build() {
@@ -83,4 +95,5 @@ stack_build() {
 		BL33="$PLACEHOLDER_BL33" all fip
 	# DEBUG=1 builds into qemu/debug (not qemu/release).
 	cp "$OUT/tfa/qemu/debug/bl1.bin" "$OUT/tfa/qemu/debug/fip.bin" "$OUT/"
+	sp_package_kit
 }

@@ -1,8 +1,8 @@
 /*
- * The placeholder secure partition (S-EL1, one execution context) of the Hafnium stacks.
- * Hafnium does not boot without a partition: its boot flow starts the first vCPU of its boot
- * list (src/vcpu.c, vcpu_get_boot_vcpu asserts the list is not empty). Until the suite's own
- * sp is packaged for Hafnium, this one is listed instead: it ends its initialisation with
+ * The image the Hafnium stacks' build packs under the sp's manifest (../sp-manifest.dts) so
+ * that TF-A's FIP has the partition's entry: scripts/pack-firmware.sh replaces it with the
+ * suite's own sp (built with the `hafnium` feature) before any boot. Were it booted, it would
+ * serve as a stand-in: it ends its initialisation with
  * FFA_MSG_WAIT and answers every direct request (32- or 64-bit) with the matching direct
  * response carrying x2..x7 back unchanged (so a framework message, flagged in x2, is answered
  * with a framework message of the same type, which Hafnium requires of a response to one);
