@@ -12,7 +12,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use ffa_harness::cores::CoreValue;
 use ffa_harness::ffa::{FfaError, FuncId, Version};
 use ffa_harness::spec::{NOTIFICATION_BIND, NOTIFICATION_INFO_GET};
-use ffa_harness::{case, check, check_eq, check_error, check_success, fail, Ctx, Failure, Need};
+use ffa_harness::{case, check, check_eq, check_error, check_success, fail, CaseResult, Ctx, Failure, Need};
 
 const ABIS: &[FuncId] = &[FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_UNBIND, BITMAP_ABIS[0], BITMAP_ABIS[1]];
 const NEEDS: &[Need] = &[
@@ -72,6 +72,16 @@ fn is_success(v: &CoreValue) -> bool {
     v[0] == u64::from(FuncId::SUCCESS_32.0) || v[0] == u64::from(FuncId::SUCCESS_64.0)
 }
 
+/// Runs `body` with the sender partition's ID and a bitmap of the image's own VM, where there
+/// are cores to race; a single core does not apply.
+fn racing(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx, u16, u16) -> CaseResult) -> CaseResult {
+    let sp = sender_sp(ctx)?;
+    if ctx.core_count() < 2 {
+        ffa_harness::not_applicable!("one core: nothing to race");
+    }
+    with_own_bitmap(ctx, |ctx, vm| body(ctx, sp, vm))
+}
+
 fn is_denied(v: &CoreValue) -> bool {
     v[0] == u64::from(FuncId::ERROR.0) && v[1] as u32 as i32 == FfaError::Denied.code()
 }
@@ -82,11 +92,7 @@ case! {
     /// the sender releases it), 1000 rounds over all 64 bits.
     "notifications.bind.race_one_bind_wins", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(10000);
     fn race_one_wins(ctx) {
-        let sp = sender_sp(ctx)?;
-        if ctx.core_count() < 2 {
-            ffa_harness::not_applicable!("one core: nothing to race");
-        }
-        with_own_bitmap(ctx, |ctx, vm| {
+        racing(ctx, |ctx, sp, vm| {
             for round in 0..ROUNDS {
                 post(sp, vm, round);
                 let all = ctx.on_all_cores(bind_shared)?;
@@ -110,11 +116,7 @@ case! {
     /// it must not be.
     "notifications.bind.race_distinct_bits_all_kept", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(10000);
     fn race_distinct(ctx) {
-        let sp = sender_sp(ctx)?;
-        if ctx.core_count() < 2 {
-            ffa_harness::not_applicable!("one core: nothing to race");
-        }
-        with_own_bitmap(ctx, |ctx, vm| {
+        racing(ctx, |ctx, sp, vm| {
             for round in 0..ROUNDS {
                 post(sp, vm, round);
                 let bound = ctx.on_all_cores(bind_own)?;
@@ -167,11 +169,7 @@ case! {
     since(Version::V1_1), timeout_ms(10000),
     needs(&[Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Abi(FuncId::NOTIFICATION_GET), Need::Abi(FuncId::NOTIFICATION_BIND), Need::Abi(BITMAP_ABIS[0])]);
     fn race_info_get(ctx) {
-        let sp = sender_sp(ctx)?;
-        if ctx.core_count() < 2 {
-            ffa_harness::not_applicable!("one core: nothing to race");
-        }
-        with_own_bitmap(ctx, |ctx, vm| {
+        racing(ctx, |ctx, sp, vm| {
             let (success, error) = (u64::from(FuncId::SUCCESS_32.0), u64::from(FuncId::ERROR.0));
             let no_data = FfaError::NoData.code() as u32 as u64;
             for round in 0..ROUNDS {
