@@ -44,14 +44,17 @@ fn sp_call(ctx: &Ctx, fid: FuncId, args: [u64; 3]) -> Result<Regs, Failure> {
 
 case! {
     /// The normal world's descriptor of the sp carries the manifest's ID, execution-context count
-    /// and messaging method (properties 0x103 with AArch64).
+    /// and messaging method (properties 0x103 with AArch64, and indirect messages, bit 2, where
+    /// FFA_FEATURES says the SPMC implements FFA_MSG_SEND2: the sp's manifest declares them there).
     "setup.sp_view.ns_descriptor_matches_manifest", PARTITION_INFO_GET,
     abis(&[FuncId::PARTITION_INFO_GET]), since(Version::V1_1), needs(NEEDS_SP);
     fn ns_matches_manifest(ctx) {
         let Some(p) = ctx.find_partition(SP_UUID)? else { fail!("the sp is not listed") };
         check_eq!(p.id, manifest::ID, "partition ID");
         check_eq!(p.exec_ctx_count, manifest::EXEC_CTX_COUNT, "execution contexts");
-        check_eq!(p.properties.0, manifest::PROPERTIES, "partition properties");
+        let indirect = ctx.ffa.features(FuncId::MSG_SEND2, 0).is_success();
+        let want = manifest::PROPERTIES | if indirect { manifest::INDIRECT_MESSAGING } else { 0 };
+        check_eq!(p.properties.0, want, "partition properties");
         Ok(())
     }
 }

@@ -34,6 +34,11 @@ pub mod manifest {
     /// `messaging-method` = 3: receives and sends direct requests; with AArch64 (bit 8) this is
     /// the whole of the v1.1 partition properties.
     pub const PROPERTIES: u32 = 0x103;
+    /// Messaging-method bit 2, indirect messages: the Hafnium manifest adds it to
+    /// [`PROPERTIES`] (Hafnium refuses FFA_MSG_SEND2 for a partition without it), the tfa-el3
+    /// one cannot (TF-A's EL3 SPMC refuses the manifest). The sp declares it exactly where
+    /// the SPMC implements FFA_MSG_SEND2.
+    pub const INDIRECT_MESSAGING: u32 = 1 << 2;
 }
 
 /// Cases that talk to the sp need it to be present.
@@ -142,12 +147,16 @@ mod tests {
     }
 
     /// Under Hafnium the sp is the same partition: same UUID (the cases find it by it), FF-A
-    /// version (the sp asks for it) and messaging methods. Its execution contexts are one per
-    /// core there, so that count differs (the Hafnium baselines say why).
+    /// version (the sp asks for it) and messaging methods, plus indirect messages. Its
+    /// execution contexts are one per core there, so that count differs (the Hafnium
+    /// baselines say why).
     #[test]
     fn hafnium_manifest_declares_the_same_partition() {
-        for name in ["uuid", "ffa-version", "messaging-method", "execution-state", "exception-level"] {
+        for name in ["uuid", "ffa-version", "execution-state", "exception-level"] {
             assert_eq!(cells_in(HAFNIUM_DTS, name), cells(name), "{name}");
         }
+        let method = cells("messaging-method")[0];
+        assert_eq!(method & manifest::INDIRECT_MESSAGING, 0, "TF-A's EL3 SPMC refuses indirect messaging");
+        assert_eq!(cells_in(HAFNIUM_DTS, "messaging-method"), [method | manifest::INDIRECT_MESSAGING]);
     }
 }
