@@ -7,6 +7,7 @@ use ffa_harness::command;
 use ffa_harness::command::{Reply, Request, SpCtx};
 use ffa_harness::desc::MessageHeader;
 use ffa_harness::ffa::{FuncId, Regs};
+use ffa_harness::notifications::SET_DELAY_SRI;
 use ffa_harness::pages::{PAGES, PAGE_SIZE};
 
 /// INDIRECT_READ: decodes the header in the sp's RX buffer and digests its payload, then
@@ -20,7 +21,8 @@ pub const INDIRECT_READ: u16 = 80;
 pub const INDIRECT_SEND: u16 = 81;
 /// INDIRECT_ECHO: reads the message in RX as INDIRECT_READ does (RX released), then sends
 /// its payload back to its sender with FFA_MSG_SEND2. x4 = sender << 16 | receiver of the
-/// message read, x5 = its size, x6/x7 = w0/w2 of the send.
+/// message read, x5 = its size, x6/x7 = w0/w2 of the send. The send delays the SRI (see
+/// `sp_send`).
 pub const INDIRECT_ECHO: u16 = 82;
 
 /// The sp's seed for payload patterns it makes up.
@@ -77,6 +79,6 @@ command!(INDIRECT_ECHO, "indirect-echo", |ctx, _| {
     let h = MessageHeader::new(v, ctx.session.own_id, got.header.sender, n as u32);
     PAGES.tx.write(0, h.encoded(v));
     PAGES.tx.write(h.offset as usize, &payload[..n]);
-    let r = ctx.ffa.call(Regs::call(FuncId::MSG_SEND2));
+    let r = ctx.ffa.call(Regs::call(FuncId::MSG_SEND2).with(2, SET_DELAY_SRI.into()));
     Reply::ok([got.ids(), got.header.size.into(), r.w(0).into(), r.w(2).into()])
 });

@@ -13,7 +13,7 @@ use crate::notifications::BITMAP_ABIS;
 use crate::sp::{command, Width};
 use ffa_harness::desc::MessageHeader;
 use ffa_harness::ffa::{FfaError, FuncId, Version};
-use ffa_harness::notifications::GET_FROM_SPM;
+use ffa_harness::notifications::{GET_FROM_SPM, SET_DELAY_SRI};
 use ffa_harness::pages::PAGE_SIZE;
 use ffa_harness::spec::{MESSAGE_HEADER, MSG_SEND2, RX_BUFFER_FULL};
 use ffa_harness::{case, check, check_eq, check_error, check_success, CaseResult, Ctx, Need};
@@ -161,7 +161,7 @@ case! {
     fn wrong_sender(ctx) {
         with_ns_receiving(ctx, |ctx, vm, _| {
             let target = SENDER_OVERRIDE | u64::from(NOBODY_SP) << 16 | u64::from(vm);
-            check_eq!(sp_send_with(ctx, target, 8, 0, 0)?, sp_error(FfaError::InvalidParameters), "the sp's FFA_MSG_SEND2 with sender {NOBODY_SP:#x}");
+            check_eq!(sp_send_with(ctx, target, 8, 0, SET_DELAY_SRI.into())?, sp_error(FfaError::InvalidParameters), "the sp's FFA_MSG_SEND2 with sender {NOBODY_SP:#x}");
             Ok(())
         })
     }
@@ -173,7 +173,7 @@ case! {
     "messaging.indirect.from_sp.w1_sender_invalid", MSG_SEND2, abis(ABIS), since(Version::V1_1), needs(NEEDS_RX);
     fn w1_sender(ctx) {
         with_ns_receiving(ctx, |ctx, vm, sp| {
-            let w1w2 = (u64::from(sp) << 16) << 32;
+            let w1w2 = (u64::from(sp) << 16) << 32 | u64::from(SET_DELAY_SRI);
             check_eq!(sp_send_with(ctx, vm.into(), 8, 0, w1w2)?, sp_error(FfaError::InvalidParameters), "the sp's FFA_MSG_SEND2 with w1 sender {sp:#x}");
             Ok(())
         })

@@ -27,7 +27,7 @@ use crate::notifications::with_own_bitmap;
 use crate::sp::{command, SP_UUID};
 use ffa_harness::desc::MessageHeader;
 use ffa_harness::ffa::{FuncId, Regs, Version};
-use ffa_harness::notifications::GET_FROM_SPM;
+use ffa_harness::notifications::{GET_FROM_SPM, SET_DELAY_SRI};
 use ffa_harness::pages::{Page, PAGE_SIZE};
 use ffa_harness::{CaseResult, Ctx, Need};
 
@@ -145,9 +145,12 @@ pub fn with_ns_receiving(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx, u16, u16) ->
 }
 
 /// Has the sp send a `size`-byte message to `receiver` with its own header; returns w0 and
-/// w2 of its FFA_MSG_SEND2.
+/// w2 of its FFA_MSG_SEND2. The sp sets the delay-SRI flag: Hafnium otherwise pends the
+/// schedule-receiver SGI for the normal world at once, which preempts the sp in the middle
+/// of its command (the image's direct request returns FFA_INTERRUPT); delayed, the SPMC
+/// raises it when the sp's response returns to the normal world.
 pub fn sp_send(ctx: &Ctx, receiver: u16, size: u32) -> Result<(u32, u32), ffa_harness::Failure> {
-    sp_send_with(ctx, u64::from(receiver), size, 0, 0)
+    sp_send_with(ctx, u64::from(receiver), size, 0, u64::from(SET_DELAY_SRI))
 }
 
 /// INDIRECT_SEND with every argument given: `target` (receiver, and sender override), size,

@@ -9,6 +9,7 @@ use crate::sp::{request, Width, WHOAMI};
 use ffa_harness::command::{Reply, Status};
 use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::ffa::{FuncId, Version};
+use ffa_harness::notifications::SET_DELAY_SRI;
 use ffa_harness::spec::MSG_SEND2;
 use ffa_harness::{case, check_eq, fail, not_applicable, Ctx, Failure};
 
@@ -52,7 +53,7 @@ case! {
     fn delivered(ctx) {
         with_sp_drained(ctx, |ctx, sp| {
             let Some(other) = second_sp(ctx, sp)? else { not_applicable!("no second partition of the suite receives indirect messages") };
-            let v = crate::sp::command(ctx, Width::W64, INDIRECT_SEND, [other.into(), 64, 0, 0])?;
+            let v = crate::sp::command(ctx, Width::W64, INDIRECT_SEND, [other.into(), 64, 0, SET_DELAY_SRI.into()])?;
             let read = command_to(ctx, other, INDIRECT_READ, [0; 4]);
             check_eq!(v[0] as u32, FuncId::SUCCESS_32.0, "w0 of the sp's FFA_MSG_SEND2 to {other:#x} (w2 {:#x})", v[1]);
             let got = read?;
