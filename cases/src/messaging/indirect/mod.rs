@@ -25,11 +25,12 @@ pub use commands::{INDIRECT_ECHO, INDIRECT_READ, INDIRECT_SEND, SENDER_OVERRIDE,
 
 use crate::notifications::with_own_bitmap;
 use crate::sp::{command, SP_UUID};
+use core::sync::atomic::{AtomicU8, Ordering};
 use ffa_harness::desc::MessageHeader;
 use ffa_harness::ffa::{FuncId, Regs, Version};
 use ffa_harness::notifications::{GET_FROM_SPM, SET_DELAY_SRI};
 use ffa_harness::pages::{Page, PAGE_SIZE};
-use ffa_harness::{CaseResult, Ctx, Need};
+use ffa_harness::{not_applicable, CaseResult, Ctx, Need};
 
 /// What every case needs: FFA_MSG_SEND2 (its absence is `not-supported`) and the sp.
 pub const NEEDS: &[Need] = &[Need::Abi(FuncId::MSG_SEND2), Need::Partition(SP_UUID)];
@@ -120,13 +121,60 @@ pub fn ns_send(ctx: &Ctx, header: &MessageHeader, w1: u64, flags: u32) -> Regs {
     ctx.ffa.call(Regs::call(FuncId::MSG_SEND2).with(1, w1).with(2, flags.into()))
 }
 
-/// Runs `body` with the sp as receiver, then has the sp release its RX buffer whatever
-/// `body` left in it (a DENIED release, nothing delivered, is fine).
+/// Runs `body` with the sp as receiver of the image's messages, once the SPMC is known to
+/// take the negotiated version's header ([`require_version_header`]), then has the sp
+/// release its RX buffer whatever `body` left in it.
 pub fn with_sp_drained(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx, u16) -> CaseResult) -> CaseResult {
+    require_version_header(ctx)?;
+    drained(ctx, body)
+}
+
+/// Runs `body` with the sp as receiver, then has the sp release its RX buffer (a DENIED
+/// release, nothing delivered, is fine).
+fn drained(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx, u16) -> CaseResult) -> CaseResult {
     let sp = crate::sp::sp_id(ctx)?;
     let result = body(ctx, sp);
     command(ctx, crate::sp::Width::W64, crate::sp::FFA_CALL, [FuncId::RX_RELEASE.0.into(), 0, 0, 0])?;
     result
+}
+
+/// Sends the sp a 16-byte message with the 20-byte v1.1 header at the negotiated version and
+/// returns the answer; when it was delivered, the sp releases it again.
+fn send_v1_1_header(ctx: &mut Ctx) -> Result<Regs, ffa_harness::Failure> {
+    let mut answer = Regs::default();
+    drained(ctx, |ctx, sp| {
+        let h = MessageHeader::new(Version::V1_1, ctx.session.own_id, sp, 16);
+        answer = ns_send(ctx, &h, 0, 0);
+        Ok(())
+    })?;
+    Ok(answer)
+}
+
+/// What [`require_version_header`] found this boot: 0 not asked yet, 1 the SPMC refuses the
+/// v1.1 header at v1.2 (it takes the v1.2 one), 2 it delivers it.
+static V1_1_HEADER_AT_V1_2: AtomicU8 = AtomicU8::new(0);
+
+/// From v1.2 the header is 40 bytes; an SPMC that delivers a 20-byte v1.1 header at v1.2
+/// does not implement it (`to_sp.v1_1_offset_at_v1_2_invalid` fails there), and the case is
+/// `skip`: Hafnium v2.12.0 is one (its `struct ffa_partition_rxtx_header` has no UUID, and
+/// `api_ffa_msg_send2` requires offset 20), and it returns from that offset check with the
+/// sender's VM still locked, so a 40-byte header would hang the normal world's next call.
+/// The answer is asked once per boot, with a 20-byte header (which no SPMC hangs on).
+fn require_version_header(ctx: &mut Ctx) -> CaseResult {
+    if ctx.version() < Version::V1_2 {
+        return Ok(());
+    }
+    if V1_1_HEADER_AT_V1_2.load(Ordering::Relaxed) == 0 {
+        let r = send_v1_1_header(ctx)?;
+        V1_1_HEADER_AT_V1_2.store(if r.is_success() { 2 } else { 1 }, Ordering::Relaxed);
+    }
+    if V1_1_HEADER_AT_V1_2.load(Ordering::Relaxed) == 2 {
+        not_applicable!(
+            "the SPMC delivered a 20-byte v1.1 header at FF-A {}: it does not take the v1.2 header",
+            ctx.version()
+        );
+    }
+    Ok(())
 }
 
 /// Runs `body` with the image as receiver of the sp's messages: its VM's notification bitmap

@@ -2,7 +2,7 @@
 //! another partition of the suite's image, found as a second partition that declares
 //! indirect messaging and answers the suite's WHOAMI command. A stack without one skips.
 
-use super::{pattern_digest, with_sp_drained, NEEDS, SP_SEED};
+use super::{drained, pattern_digest, NEEDS, SP_SEED};
 use super::{INDIRECT_READ, INDIRECT_SEND};
 use crate::common::check_direct_response;
 use crate::sp::{request, Width, WHOAMI};
@@ -51,7 +51,7 @@ case! {
     /// partition of the suite (skip without one).
     "messaging.indirect.sp_to_sp.delivered", MSG_SEND2, abis(&[FuncId::MSG_SEND2]), since(Version::V1_1), needs(NEEDS);
     fn delivered(ctx) {
-        with_sp_drained(ctx, |ctx, sp| {
+        drained(ctx, |ctx, sp| {
             let Some(other) = second_sp(ctx, sp)? else { not_applicable!("no second partition of the suite receives indirect messages") };
             let v = crate::sp::command(ctx, Width::W64, INDIRECT_SEND, [other.into(), 64, 0, SET_DELAY_SRI.into()])?;
             let read = command_to(ctx, other, INDIRECT_READ, [0; 4]);

@@ -141,7 +141,11 @@ case! {
     /// the v1.1 header's end, overlaps the UUID and is INVALID_PARAMETERS (Hafnium takes the
     /// least offset from the sender's version, `FFA_RXTX_HEADER_SIZE`).
     "messaging.indirect.to_sp.v1_1_offset_at_v1_2_invalid", MESSAGE_HEADER, abis(ABIS), since(Version::V1_2), needs(NEEDS);
-    run: |ctx| refused(ctx, |_, h| h.offset = MessageHeader::size_for(Version::V1_1) as u32, 0, 0, &[FfaError::InvalidParameters])
+    fn v1_1_offset(ctx) {
+        let r = super::send_v1_1_header(ctx)?;
+        check_error!(r, FfaError::InvalidParameters, "FFA_MSG_SEND2 with the 20-byte v1.1 header at FF-A {}", ctx.version());
+        Ok(())
+    }
 }
 
 case! {
