@@ -310,7 +310,9 @@ fn check_left_state(env: &Env) -> Option<Message> {
 
 /// Reclaims every memory transaction the case left open (the call layer tracks each handle
 /// from the FFA_SUCCESS of its send to its reclaim) and says what it did in `why`. A handle
-/// the SPMC will not give back (a borrower still holds it) is reported and no longer tracked.
+/// the SPMC will not give back (a borrower still holds it) is reported and no longer tracked,
+/// and the pool is given up for a spare one (`pages::retire_pool`): the SPMC keeps those pages
+/// with the borrower and would refuse every case after that lends them.
 fn reclaim_open(env: &Env, why: &mut Message) {
     for handle in env.ffa.open_handles().into_iter().flatten() {
         let r = env.ffa.mem_reclaim(handle, 0);
@@ -324,6 +326,14 @@ fn reclaim_open(env: &Env, why: &mut Message) {
                 r.summary()
             );
             env.ffa.forget_handle(handle);
+            match crate::pages::retire_pool() {
+                Some(next) => {
+                    let _ = write!(why, "the cases after this one lend from pool {next}; ");
+                }
+                None => {
+                    let _ = write!(why, "no spare pool is left; ");
+                }
+            }
         }
     }
 }

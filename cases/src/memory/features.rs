@@ -7,7 +7,7 @@ use super::{handle_of, receiver, reclaim_ok, transaction};
 use ffa_harness::desc::memory::{Constituent, Descriptor, Handle, Relinquish};
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
 use ffa_harness::memory::write_tx;
-use ffa_harness::pages::POOL;
+use ffa_harness::pages::pool;
 use ffa_harness::spec::FEATURES;
 use ffa_harness::{case, check_error, check_success, fail, CaseResult, Ctx, Need};
 
@@ -18,10 +18,10 @@ fn buffer_address(ctx: &mut Ctx, func: FuncId) -> CaseResult {
     let f = ctx.ffa.features(func, 0);
     check_success!(f, "FFA_FEATURES({func})");
     let to = receiver(ctx)?;
-    let c = [Constituent::new(POOL[0].addr(), 1)];
+    let c = [Constituent::new(pool()[0].addr(), 1)];
     let tx = transaction(ctx, func, &to, &c);
     let e = tx.encoded(ctx.session.negotiated);
-    let buffer = &POOL[8];
+    let buffer = &pool()[8];
     write_tx(buffer, &e, 0, e.len());
     let r = ctx
         .ffa

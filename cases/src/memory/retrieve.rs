@@ -11,9 +11,9 @@ use ffa_harness::desc::memory::{
     AccessPerms, Constituent, Handle, MemAttributes, Transaction, TransactionFlags, TransactionType,
 };
 use ffa_harness::ffa::{FfaError, FuncId};
-use ffa_harness::pages::POOL;
+use ffa_harness::pages::pool;
 use ffa_harness::spec::{MEM_LEND, MEM_NS_BIT, MEM_RELINQUISH, MEM_RETRIEVE};
-use ffa_harness::{case, check, check_eq, check_error, fail, CaseResult, Ctx, Failure};
+use ffa_harness::{case, check, check_eq, check_error, check_success, fail, CaseResult, Ctx, Failure};
 
 /// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8):
 /// retrieves the transaction with a request naming the sp read-write, decodes the response in the sp's
@@ -25,14 +25,18 @@ pub const MEM_RETRIEVE_CMD: u16 = 60;
 /// MEM_RELINQUISH(handle, flags): relinquishes the sp's access to the transaction.
 pub const MEM_RELINQUISH_CMD: u16 = 61;
 
+/// The sp's verdict (x4 >> 56) when the SPMC refused its FFA_MEM_FRAG_RX; the detail is the
+/// offset << 32 | the error code.
+const FRAGMENT_REFUSED: u64 = 6;
+
 #[cfg(target_os = "none")]
 mod sp_side {
     use super::*;
     use ffa_harness::command::Reply;
     use ffa_harness::command::{Request, SpCtx};
     use ffa_harness::desc::memory::Receiver;
-    use ffa_harness::desc::memory::{Decoded, DescError, Relinquish};
-    use ffa_harness::memory::{retrieve, write_tx, Borrowed, RetrieveError};
+    use ffa_harness::desc::memory::{Decoded, DescError};
+    use ffa_harness::memory::{relinquish, retrieve, Borrowed, RetrieveError};
     use ffa_harness::pages::PAGES;
 
     /// What the sp found wrong in a retrieve response (x4 >> 56).
@@ -49,6 +53,8 @@ mod sp_side {
         Content = 4,
         /// The sp could not map the constituent.
         Map = 5,
+        /// The SPMC refused FFA_MEM_FRAG_RX (detail: the offset << 32 | the error code).
+        FragmentRefused = FRAGMENT_REFUSED,
     }
 
     fn verdict(v: Verdict, detail: u64) -> Reply {
@@ -86,6 +92,9 @@ mod sp_side {
         let got = match retrieve(ctx.ffa, &PAGES.tx, &PAGES.rx, handle, &encoded, &mut buf) {
             Ok(got) => got,
             Err(RetrieveError::Refused(r)) => return Reply::call_failed(&r),
+            Err(RetrieveError::FragmentRefused { offset, answer }) => {
+                return verdict(Verdict::FragmentRefused, u64::from(offset) << 32 | u64::from(answer.w(2)))
+            }
             Err(RetrieveError::Broken(_)) => return verdict(Verdict::Malformed, 0),
         };
         let d = match Decoded::parse(ctx.session.negotiated, &buf[..got.total]) {
@@ -118,10 +127,7 @@ mod sp_side {
     }
 
     pub fn mem_relinquish(ctx: &mut SpCtx, req: &Request) -> Reply {
-        let me = [ctx.session.own_id];
-        let r = Relinquish { handle: Handle(req.arg(0)), flags: req.arg(1) as u32, endpoints: &me };
-        write_tx(&PAGES.tx, &r, 0, 18);
-        let answer = ctx.ffa.mem_relinquish();
+        let answer = relinquish(ctx.ffa, &PAGES.tx, ctx.session.own_id, Handle(req.arg(0)), req.arg(1) as u32);
         if answer.is_success() {
             Reply::ok([0; 4])
         } else {
@@ -204,7 +210,7 @@ const MARKER: u64 = 0xa5;
 
 /// Fills `pages` pool pages from 0 with the pattern and sends them to the sp with `func`.
 fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
-    for p in &POOL[..pages as usize] {
+    for p in &pool()[..pages as usize] {
         p.fill(PATTERN);
     }
     super::send_pages(ctx, func, 0, pages)
@@ -214,7 +220,7 @@ fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
 fn check_retrieved(v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
     check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
     check_eq!(v[1], u64::from(pages), "total page count in the retrieve response");
-    check_eq!(v[2], POOL[0].addr(), "first constituent's address");
+    check_eq!(v[2], pool()[0].addr(), "first constituent's address");
     let attributes = MemAttributes(v[3] as u16);
     check!(attributes.ns(), "the SPMC sets the NS bit for normal-world memory in a v1.1 borrower's response (TF-A `spmc_ffa_mem_retrieve_set_ns_bit`): attributes {:#x}", attributes.0);
     check_eq!(attributes.0 & !MemAttributes::NS, super::attributes_for(func).0, "attributes besides NS (the sender's)");
@@ -244,7 +250,7 @@ fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
         fail!("the sp's FFA_MEM_RELINQUISH was refused: {e:?}");
     }
     reclaim_ok(ctx, h)?;
-    check_eq!(POOL[0].u32_at(0) as u8, MARKER as u8, "the byte the sp wrote, read by the owner after the reclaim");
+    check_eq!(pool()[0].u32_at(0) as u8, MARKER as u8, "the byte the sp wrote, read by the owner after the reclaim");
     Ok(())
 }
 
@@ -400,22 +406,29 @@ case! {
     /// FFA_MEM_FRAG_RX and reads all 256 constituents of a fragmented share.
     "memory.retrieve.fragmented_response", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_FRAG_TX, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_FRAG_RX]), needs(NEEDS_SP);
     fn fragmented(ctx) {
-        POOL[0].fill(PATTERN);
+        pool()[0].fill(PATTERN);
         let to = receiver(ctx)?;
         let c: [Constituent; 256] = super::pool_constituents(0, true);
         let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
         let h = send_ok(ctx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated))?;
         let got = sp_retrieve(ctx, h, TransactionType::Share)?;
-        if got.is_ok() {
-            sp_relinquish(ctx, h)?.ok();
-        }
-        reclaim_ok(ctx, h)?;
+        let relinquished = if got.is_ok() { sp_relinquish(ctx, h)? } else { Ok(()) };
+        let reclaimed = ctx.ffa.mem_reclaim(h, 0);
         let v = match got {
             Ok(v) => v,
             Err(e) => fail!("the retrieve was refused: {e:?}"),
         };
+        if v[0] >> 56 == FRAGMENT_REFUSED {
+            fail!(
+                "the SPMC refused the sp's FFA_MEM_FRAG_RX at offset {} (the bytes it had of the response) with error {}",
+                v[0] >> 32 & 0xff_ffff,
+                v[0] as u32 as i32
+            );
+        }
         check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
         check_eq!(v[1], 256, "total page count");
+        check_eq!(relinquished, Ok(()), "the sp's FFA_MEM_RELINQUISH");
+        check_success!(reclaimed, "FFA_MEM_RECLAIM after the relinquish");
         Ok(())
     }
 }
@@ -487,9 +500,9 @@ case! {
     /// (`spmc_ffa_fill_desc`); a refusal is accepted, a lend accepted and not cleared is not.
     "memory.lend.zero_flag_clears_memory", MEM_LEND, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
     fn zero_flag(ctx) {
-        POOL[0].fill(PATTERN);
+        pool()[0].fill(PATTERN);
         let to = receiver(ctx)?;
-        let c = [Constituent::new(POOL[0].addr(), 1)];
+        let c = [Constituent::new(pool()[0].addr(), 1)];
         let tx = Transaction { flags: TransactionFlags(TransactionFlags::ZERO_MEMORY), ..transaction(ctx, FuncId::MEM_LEND_32, &to, &c) };
         let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_LEND_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
         if r.error() == Some(FfaError::InvalidParameters) {
@@ -561,9 +574,9 @@ case! {
     /// case does not apply.
     "memory.retrieve.non_receiver_refused", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
     fn non_receiver(ctx) {
-        POOL[0].fill(PATTERN);
+        pool()[0].fill(PATTERN);
         let to = [ffa_harness::desc::memory::Receiver::new(0x0001, AccessPerms::RW)];
-        let c = [Constituent::new(POOL[0].addr(), 1)];
+        let c = [Constituent::new(pool()[0].addr(), 1)];
         let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
         let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
         if !r.is_success() {
