@@ -5,6 +5,8 @@
 //! the executor (the call layer tracks open handles) and fails the case.
 
 mod descriptor;
+#[cfg(all(feature = "self-test", target_os = "none"))]
+mod faults;
 mod features;
 mod fragment;
 mod lifecycle;

@@ -30,7 +30,7 @@ pub const MEM_RELINQUISH_CMD: u16 = 61;
 const FRAGMENT_REFUSED: u64 = 6;
 
 #[cfg(target_os = "none")]
-mod sp_side {
+pub(super) mod sp_side {
     use super::*;
     use ffa_harness::command::Reply;
     use ffa_harness::command::{Request, SpCtx};
@@ -143,7 +143,7 @@ ffa_harness::command!(MEM_RELINQUISH_CMD, "mem-relinquish", sp_side::mem_relinqu
 
 /// The sp's retrieve request, field by field.
 #[derive(Clone, Copy)]
-struct Ask {
+pub(super) struct Ask {
     handle: Handle,
     flags: TransactionFlags,
     sender: u16,
@@ -155,7 +155,7 @@ struct Ask {
 impl Ask {
     /// The request a borrower of `handle` from `ctx`'s endpoint sends for a transaction of
     /// type `kind`: attributes left unspecified, tag 0, expecting the owner's pattern.
-    fn of(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Self {
+    pub(super) fn of(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Self {
         Self {
             handle,
             flags: TransactionFlags::of_type(kind),
@@ -167,6 +167,14 @@ impl Ask {
     }
 }
 
+impl Ask {
+    /// The arguments of the sp's `mem-retrieve` command that make this request.
+    pub(super) fn args(&self) -> [u64; 4] {
+        let flags = u64::from(self.flags.0) | u64::from(self.sender) << 32 | u64::from(self.attributes.0) << 48;
+        [self.handle.0, flags, self.tag, u64::from(self.pattern) | MARKER << 8]
+    }
+}
+
 /// What the sp's retrieve of the usual request for `handle` answered.
 fn sp_retrieve(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Result<Result<[u64; 4], FfaError>, Failure> {
     sp_ask(ctx, Ask::of(ctx, handle, kind))
@@ -175,9 +183,7 @@ fn sp_retrieve(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Result<Resul
 /// What the sp's retrieve with `ask` answered: the values of a completed one, or the SPMC's
 /// error code.
 fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
-    let flags = u64::from(ask.flags.0) | u64::from(ask.sender) << 32 | u64::from(ask.attributes.0) << 48;
-    let args = [ask.handle.0, flags, ask.tag, u64::from(ask.pattern) | MARKER << 8];
-    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, args)?;
+    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, ask.args())?;
     match reply.status {
         Status::Ok => Ok(Ok(reply.values)),
         Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
@@ -209,7 +215,7 @@ const PATTERN: u8 = 0x5a;
 const MARKER: u64 = 0xa5;
 
 /// Fills `pages` pool pages from 0 with the pattern and sends them to the sp with `func`.
-fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
+pub(super) fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
     for p in &pool()[..pages as usize] {
         p.fill(PATTERN);
     }
@@ -235,7 +241,7 @@ fn check_retrieved(v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
 }
 
 /// Share or lend, retrieve, reclaim refused while retrieved, relinquish, reclaim, marker.
-fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
+pub(super) fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
     let h = send_filled(ctx, func, 2)?;
     let v = match sp_retrieve(ctx, h, kind)? {
         Ok(v) => v,
