@@ -113,7 +113,7 @@ pub(super) mod sp_side {
         };
         let (composite, first) = first;
         let Ok(pages) = Borrowed::map(first.address, first.pages) else { return verdict(Verdict::Map, first.address) };
-        if let Some(at) = (0..first.pages as usize * 4096).find(|&i| pages.read(i) != pattern) {
+        if let Some(at) = pages.find_not(pattern) {
             return verdict(Verdict::Content, at as u64);
         }
         pages.write(0, marker);
