@@ -9,6 +9,7 @@ mod descriptor;
 mod faults;
 mod features;
 mod fragment;
+mod hypervisor;
 mod lifecycle;
 mod permissions;
 mod regions;
