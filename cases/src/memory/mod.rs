@@ -14,6 +14,7 @@ mod lifecycle;
 mod permissions;
 mod regions;
 mod retrieve;
+mod retrieve_access;
 #[cfg(test)]
 mod tests;
 

@@ -15,10 +15,12 @@ use ffa_harness::pages::pool;
 use ffa_harness::spec::{MEM_LEND, MEM_NS_BIT, MEM_RELINQUISH, MEM_RETRIEVE};
 use ffa_harness::{case, check, check_eq, check_error, check_success, fail, CaseResult, Ctx, Failure};
 
-/// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8):
-/// retrieves the transaction with a request naming the sp read-write, decodes the response in the sp's
+/// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8 |
+/// data access << 16): retrieves the transaction with a request naming the sp with that data
+/// access (0: read-write), decodes the response in the sp's
 /// layout, checks handle, sender, tag, its own access descriptor and every byte of the
-/// first constituent against `pattern`, writes `marker` at offset 0, and answers x4 = 0
+/// first constituent against `pattern`, writes `marker` at offset 0 when the response grants
+/// it write access, and answers x4 = 0
 /// (else a `Verdict` code << 56 with a detail), x5 = total pages, x6 = the first
 /// constituent's address, x7 = attributes | permissions << 16 | response flags << 32.
 pub const MEM_RETRIEVE_CMD: u16 = 60;
@@ -84,7 +86,11 @@ pub(super) mod sp_side {
         // specifies it and a single borrower's lend or donate that does not (src/ffa_memory.c,
         // ffa_memory_retrieve_is_memory_access_valid); TF-A's EL3 SPMC takes either.
         let lent = flags.transaction_type() >= TransactionType::Lend as u32;
-        let perms = if lent { AccessPerms::RW_NX } else { AccessPerms::RW };
+        let data = match (req.arg(3) >> 16) as u8 & 3 {
+            0 => AccessPerms::DATA_RW,
+            asked => asked,
+        };
+        let perms = AccessPerms(data | if lent { AccessPerms::INSTR_NX } else { 0 });
         let me = [Receiver::new(ctx.session.own_id, perms)];
         let request = Transaction { sender, attributes, flags, handle, tag, receivers: &me, constituents: None };
         let encoded = request.encoded(ctx.session.negotiated);
@@ -116,8 +122,12 @@ pub(super) mod sp_side {
         if let Some(at) = pages.find_not(pattern) {
             return verdict(Verdict::Content, at as u64);
         }
-        pages.write(0, marker);
         let perms = d.receiver(mine).map_or(0, |r| r.perms.0);
+        // A read-only mapping is one the sp must not write: under Hafnium the write would be a
+        // stage-2 fault that aborts the partition.
+        if perms & 3 == AccessPerms::DATA_RW {
+            pages.write(0, marker);
+        }
         Reply::ok([
             0,
             composite.total_pages.into(),
@@ -144,12 +154,14 @@ ffa_harness::command!(MEM_RELINQUISH_CMD, "mem-relinquish", sp_side::mem_relinqu
 /// The sp's retrieve request, field by field.
 #[derive(Clone, Copy)]
 pub(super) struct Ask {
-    handle: Handle,
-    flags: TransactionFlags,
-    sender: u16,
-    attributes: MemAttributes,
-    tag: u64,
-    pattern: u8,
+    pub(super) handle: Handle,
+    pub(super) flags: TransactionFlags,
+    pub(super) sender: u16,
+    pub(super) attributes: MemAttributes,
+    pub(super) tag: u64,
+    pub(super) pattern: u8,
+    /// The data access the sp asks for (0: read-write).
+    pub(super) data: u8,
 }
 
 impl Ask {
@@ -163,6 +175,7 @@ impl Ask {
             attributes: MemAttributes::NOT_SPECIFIED,
             tag: 0,
             pattern: PATTERN,
+            data: 0,
         }
     }
 }
@@ -171,7 +184,7 @@ impl Ask {
     /// The arguments of the sp's `mem-retrieve` command that make this request.
     pub(super) fn args(&self) -> [u64; 4] {
         let flags = u64::from(self.flags.0) | u64::from(self.sender) << 32 | u64::from(self.attributes.0) << 48;
-        [self.handle.0, flags, self.tag, u64::from(self.pattern) | MARKER << 8]
+        [self.handle.0, flags, self.tag, u64::from(self.pattern) | MARKER << 8 | u64::from(self.data) << 16]
     }
 }
 
@@ -182,7 +195,7 @@ fn sp_retrieve(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Result<Resul
 
 /// What the sp's retrieve with `ask` answered: the values of a completed one, or the SPMC's
 /// error code.
-fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
+pub(super) fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
     let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, ask.args())?;
     match reply.status {
         Status::Ok => Ok(Ok(reply.values)),
@@ -194,7 +207,7 @@ fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
 }
 
 /// The sp's FFA_MEM_RELINQUISH of `handle`: `Ok` or the SPMC's error code.
-fn sp_relinquish(ctx: &Ctx, handle: Handle) -> Result<Result<(), FfaError>, Failure> {
+pub(super) fn sp_relinquish(ctx: &Ctx, handle: Handle) -> Result<Result<(), FfaError>, Failure> {
     sp_relinquish_with(ctx, handle, 0)
 }
 
@@ -211,8 +224,8 @@ fn sp_relinquish_with(ctx: &Ctx, handle: Handle, flags: u32) -> Result<Result<()
 }
 
 /// The byte the owner fills the pages with, and the one the sp writes at offset 0.
-const PATTERN: u8 = 0x5a;
-const MARKER: u64 = 0xa5;
+pub(super) const PATTERN: u8 = 0x5a;
+pub(super) const MARKER: u64 = 0xa5;
 
 /// Fills `pages` pool pages from 0 with the pattern and sends them to the sp with `func`.
 pub(super) fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
@@ -276,7 +289,7 @@ case! {
 }
 
 /// The transaction type of a transaction sent with `func` (a share or a lend here).
-fn kind_of(func: FuncId) -> TransactionType {
+pub(super) fn kind_of(func: FuncId) -> TransactionType {
     if func == FuncId::MEM_LEND_32 {
         TransactionType::Lend
     } else {
