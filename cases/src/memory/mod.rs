@@ -12,6 +12,7 @@ mod fragment;
 mod hypervisor;
 mod lifecycle;
 mod permissions;
+mod receivers;
 mod regions;
 mod retrieve;
 mod retrieve_access;

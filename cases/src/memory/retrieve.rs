@@ -189,7 +189,11 @@ impl Ask {
 }
 
 /// What the sp's retrieve of the usual request for `handle` answered.
-fn sp_retrieve(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Result<Result<[u64; 4], FfaError>, Failure> {
+pub(super) fn sp_retrieve(
+    ctx: &Ctx,
+    handle: Handle,
+    kind: TransactionType,
+) -> Result<Result<[u64; 4], FfaError>, Failure> {
     sp_ask(ctx, Ask::of(ctx, handle, kind))
 }
 
