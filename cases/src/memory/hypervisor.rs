@@ -162,3 +162,29 @@ case! {
     abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(&[]);
     run: |ctx| refused(ctx, Handle(0x0bad_c0de_0000_0777), 0, "a made-up handle")
 }
+
+case! {
+    /// The hypervisor's retrieve holds nothing: after it the suite's sp retrieves the share,
+    /// relinquishes it, and the owner reclaims (Hafnium keeps the hypervisor's fragment count
+    /// apart from the borrowers', `ffa_memory_retrieve_complete_from_hyp`).
+    "memory.retrieve.hypervisor_then_borrower", MEM_RETRIEVE,
+    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(crate::sp::NEEDS_SP);
+    fn hypervisor_then_borrower(ctx) {
+        require_retrieve(ctx)?;
+        let h = super::retrieve::send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;
+        let mut buf = [0u8; 512];
+        let hyp = hypervisor_retrieve(ctx, h, 0, &mut buf)?;
+        let got = super::retrieve::sp_retrieve(ctx, h, ffa_harness::desc::memory::TransactionType::Share)?;
+        let relinquished = if got.is_ok() { super::retrieve::sp_relinquish(ctx, h)? } else { Ok(()) };
+        reclaim_ok(ctx, h)?;
+        if let Err(code) = hyp {
+            not_applicable!("the SPMC refuses the hypervisor's retrieve request ({code:?}): it offers none");
+        }
+        match (got, relinquished) {
+            (Ok(v), Ok(())) => check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1)),
+            (Ok(_), Err(e)) => fail!("the sp's FFA_MEM_RELINQUISH after the hypervisor's retrieve: {e:?}"),
+            (Err(e), _) => fail!("the sp's retrieve after the hypervisor's was refused: {e:?}"),
+        }
+        Ok(())
+    }
+}

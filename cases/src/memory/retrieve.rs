@@ -313,7 +313,7 @@ fn other_type(a: Ask) -> Ask {
 
 /// Sends a page with `func`, has the sp retrieve it with the request `wrong` makes of the
 /// right one, and expects INVALID_PARAMETERS; relinquishes what a wrongly accepted retrieve got.
-fn wrong_retrieve(ctx: &mut Ctx, func: FuncId, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
+pub(super) fn wrong_retrieve(ctx: &mut Ctx, func: FuncId, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
     let h = send_filled(ctx, func, 1)?;
     let r = sp_ask(ctx, wrong(Ask::of(ctx, h, kind_of(func))))?;
     if r.is_ok() {

@@ -1,12 +1,13 @@
 //! What a borrower may ask for in its retrieve request against what the sender gave
 //! (DEN0077A v1.1 10.10.3 data access permissions, 16.5): the suite's sp retrieves a share or
-//! a lend asking for more access than it was granted, and for what it was granted.
+//! a lend asking for more access than it was granted, and for what it was granted, and a
+//! share asking to have the memory zeroed.
 
-use super::retrieve::{kind_of, sp_ask, sp_relinquish, Ask, PATTERN};
+use super::retrieve::{kind_of, sp_ask, sp_relinquish, wrong_retrieve, Ask, PATTERN};
 use super::{reclaim_ok, send_ok, transaction};
 use crate::common::direct_receiver;
 use crate::sp::NEEDS_SP;
-use ffa_harness::desc::memory::{AccessPerms, Constituent, Handle, Receiver};
+use ffa_harness::desc::memory::{AccessPerms, Constituent, Handle, Receiver, TransactionFlags};
 use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::pages::pool;
 use ffa_harness::spec::MEM_RETRIEVE;
@@ -85,4 +86,15 @@ case! {
     "memory.retrieve.read_only_lend_as_granted", MEM_RETRIEVE,
     abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH]), needs(NEEDS_SP);
     run: |ctx| as_granted(ctx, FuncId::MEM_LEND_32)
+}
+
+case! {
+    /// A borrower may not ask the SPMC to zero a share's memory: the owner keeps its access
+    /// and its data, and the zero-memory flag belongs to a lend or a donate (10.11.4). Hafnium
+    /// refuses it, "Memory Share operation can't clean" (`ffa_memory_retrieve_validate`:
+    /// INVALID_PARAMETERS); TF-A's EL3 SPMC takes no request flags but the transaction type
+    /// (`spmc_ffa_mem_retrieve_req`: "invalid flags", INVALID_PARAMETERS).
+    "memory.retrieve.zero_flag_on_share_invalid", MEM_RETRIEVE,
+    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
+    run: |ctx| wrong_retrieve(ctx, FuncId::MEM_SHARE_32, |a| Ask { flags: a.flags.with(TransactionFlags::ZERO_MEMORY), ..a }, "the zero-memory flag")
 }
