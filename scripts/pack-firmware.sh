@@ -6,8 +6,9 @@
 # A stack whose output folder has `needs-sp` (its stack.sh sets STACK_NEEDS_SP=1: the sp is
 # BL32) takes one SP_BIN. One with `sp-packages` (an S-EL2 SPMC's partitions: a line per
 # partition, its name and FIP entry UUID) takes NAME=SP_BIN for every partition it lists: TF-A's
-# sptool packs each image with the manifest DTB the stack built, sp/NAME.dtb, and the package
-# replaces the FIP entry of its UUID. Any other stack refuses sp images: what such a stack's FIP
+# sptool packs each image with the manifest DTB the stack built, sp/NAME.dtb (kept in
+# OUT_FLASH_BIN's folder as <flash>.packages/NAME.pkg and reused while neither changes), and the
+# package replaces the FIP entry of its UUID. Any other stack refuses sp images: what such a stack's FIP
 # holds in their place is only a stand-in.
 set -euo pipefail
 stack=${1:?stack output folder}; ns=${2:?ns image (.bin)}; out=${3:?output flash image}; shift 3
@@ -24,13 +25,22 @@ if [ -f "$stack/needs-sp" ]; then
 	update+=(--tos-fw "$1")
 elif [ -f "$stack/sp-packages" ]; then
 	[ $# = "$(wc -l < "$stack/sp-packages")" ] || die "the stack in $stack runs $(wc -l < "$stack/sp-packages") ffa-cts partitions: pass NAME=SP_BIN for each of: $(cut -d' ' -f1 "$stack/sp-packages" | tr '\n' ' ')"
+	packages=${out%.bin}.packages
+	mkdir -p "$packages"
 	while read -r name uuid; do
 		image=""
 		for arg in "$@"; do [ "${arg%%=*}" != "$name" ] || image=${arg#*=}; done
 		[ -n "$image" ] || die "no image for partition $name: pass $name=SP_BIN"
 		[ -s "$image" ] || die "$image missing or empty: build the sp images first (make image)"
-		python3 "$stack/sptool/sptool.py" -i "$image:$stack/sp/$name.dtb" -o "$tmp/$name.pkg" >/dev/null || die "sptool $image"
-		update+=(--blob "uuid=$uuid,file=$tmp/$name.pkg")
+		# sptool (a Python start per partition) only when the image or manifest changed: the
+		# package of the last pack is kept beside the flash image with the hash of both.
+		pkg=$packages/$name.pkg
+		key=$(cat "$image" "$stack/sp/$name.dtb" | sha256sum | cut -c1-64)
+		if [ ! -s "$pkg" ] || [ "$(cat "$pkg.key" 2>/dev/null)" != "$key" ]; then
+			python3 "$stack/sptool/sptool.py" -i "$image:$stack/sp/$name.dtb" -o "$pkg" >/dev/null || die "sptool $image"
+			echo "$key" > "$pkg.key"
+		fi
+		update+=(--blob "uuid=$uuid,file=$pkg")
 	done < "$stack/sp-packages"
 elif [ $# != 0 ]; then
 	die "the stack in $stack has its own BL32 (no needs-sp, no sp-packages): do not pass sp images ($*)"

@@ -4,12 +4,14 @@
 //! partition says it receives REQ2 with properties bit 9 (bit 10: it sends them). Hafnium
 //! implements both (`api_ffa_msg_send_direct_req`, `api_ffa_msg_send_direct_resp`); TF-A
 //! 2.12's EL3 SPMC and OP-TEE 4.10 implement neither and answer FFA_FEATURES with
-//! NOT_SUPPORTED, so these cases are `not-supported` on both stacks the suite runs today (the
-//! sp's manifest can declare REQ2 only to an SPMC that knows it: TF-A's EL3 SPMC rejects
-//! messaging-method bits other than 0 and 1).
+//! NOT_SUPPORTED, so these cases are `not-supported` there (the sp's manifest can declare REQ2
+//! only to an SPMC that knows it: TF-A's EL3 SPMC rejects messaging-method bits other than 0
+//! and 1). Under Hafnium they go to the v1.2 partition that declares REQ2 both ways
+//! (`sp-second`), elsewhere to the primary sp.
 
 use crate::common::UNKNOWN_UUID;
-use crate::sp::{exchange, sp_id, Width, ECHO, LAST_REGS, SP_UUID};
+use crate::sp::partitions::SECOND;
+use crate::sp::{exchange_with, sp_id, Width, ECHO, LAST_REGS, SP_UUID};
 use ffa_harness::command::{word, Reply, Request, SpCtx, Status};
 use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
@@ -50,15 +52,24 @@ fn req2(ctx: &Ctx, dst: u16, uuid: Uuid, payload: [u64; 14]) -> Regs {
     r
 }
 
-/// Sends sp command `id` in a REQ2 to the sp's UUID (command word in w4, arguments in x5..x8,
+/// The partition the REQ2 cases address, its ID and UUID: the v1.2 partition that declares
+/// REQ2 receive where the stack runs it, else the primary sp.
+fn target(ctx: &Ctx) -> Result<(u16, Uuid), Failure> {
+    match ctx.find_partition(SECOND.uuid)? {
+        Some(p) => Ok((p.id, SECOND.uuid)),
+        None => Ok((sp_id(ctx)?, SP_UUID)),
+    }
+}
+
+/// Sends sp command `id` in a REQ2 to the target's UUID (command word in w4, arguments in x5..x8,
 /// `tail` in x9..x17) and checks the envelope of the answer: RESP2 from the sp to us with
 /// x2/x3 zero (reserved in RESP2).
 fn sp_command2(ctx: &Ctx, id: u16, args: [u64; 4], tail: u64) -> Result<(Regs, Reply), Failure> {
-    let sp = sp_id(ctx)?;
+    let (sp, uuid) = target(ctx)?;
     let mut payload = [tail; 14];
     payload[0] = word(id).into();
     payload[1..5].copy_from_slice(&args);
-    let r = ctx.ffa.call(req2(ctx, sp, SP_UUID, payload));
+    let r = ctx.ffa.call(req2(ctx, sp, uuid, payload));
     check_eq!(r.func(), FuncId::MSG_SEND_DIRECT_RESP2_64, "answer to FFA_MSG_SEND_DIRECT_REQ2");
     check_eq!(r.w(1), u32::from(sp) << 16 | u32::from(ctx.session.own_id), "w1 of RESP2 (responder to sender)");
     check_eq!((r.x(2), r.x(3)), (0, 0), "x2/x3 of RESP2 (reserved)");
@@ -73,7 +84,8 @@ case! {
     "messaging.direct_req2.sp_echo_by_uuid", DIRECT_REQ2,
     abis(ABIS), since(Version::V1_2), needs(NEEDS_REQ2_AND_SP);
     fn sp_echo(ctx) {
-        let Some(p) = ctx.find_partition(SP_UUID)? else { fail!("the sp is not listed") };
+        let (_, uuid) = target(ctx)?;
+        let Some(p) = ctx.find_partition(uuid)? else { fail!("the sp {uuid} is not listed") };
         check!(
             p.properties.has(PartitionProps::DIRECT_REQ2_RECV),
             "the sp {:#x} does not declare REQ2 receive (bit 9)",
@@ -94,7 +106,7 @@ case! {
     "messaging.direct_req2.unknown_uuid_invalid", DIRECT_REQ2,
     abis(ABIS), since(Version::V1_2), needs(NEEDS_REQ2_AND_SP);
     fn unknown_uuid(ctx) {
-        let sp = sp_id(ctx)?;
+        let (sp, _) = target(ctx)?;
         check_error!(
             ctx.ffa.call(req2(ctx, sp, UNKNOWN_UUID, [0; 14])),
             FfaError::InvalidParameters,
@@ -157,7 +169,8 @@ case! {
     "messaging.direct_req2.resp2_to_req_refused", DIRECT_RESP2,
     abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP2_64]), since(Version::V1_2), needs(NEEDS_REQ2_AND_SP);
     fn resp2_to_req(ctx) {
-        let (_, reply) = exchange(ctx, Width::W64, CROSSED_RESPONSE, [0; 4])?;
+        let (sp, _) = target(ctx)?;
+        let (_, reply) = exchange_with(ctx, sp, Width::W64, CROSSED_RESPONSE, [0; 4])?;
         crossed_refused(reply, "RESP2 to a REQ_64")
     }
 }

@@ -11,3 +11,4 @@ mod per_core;
 mod secure_only;
 mod sp_misbehaviour;
 mod sp_payload;
+mod sp_to_sp;

@@ -10,7 +10,7 @@ pub mod partitions;
 mod peers;
 
 pub use commands::{ECHO, FFA_CALL, IDENTITY, LAST_REGS, WHOAMI};
-pub use peers::identify;
+pub use peers::{identify, peer_id, NEEDS_SECOND, NEEDS_SECOND_AND_THIRD, NEEDS_UP};
 
 use crate::common::check_direct_response;
 use core::sync::atomic::{AtomicU32, Ordering};

@@ -96,11 +96,16 @@ pub const UP: Partition = Partition {
     notifications: false,
 };
 
+/// A third MP partition under Hafnium, at FF-A v1.2 like [`SECOND`]: the receiver of
+/// DIRECT_REQ2 between two partitions.
+pub const THIRD: Partition =
+    Partition { name: "sp-third", uuid: Uuid::parse("3028b368-165a-4b76-8603-58fecefcf793"), id: 0x8004, ..SECOND };
+
 /// Every instance under Hafnium, in the SPMC manifest's node order.
-pub const HAFNIUM: &[Partition] = &[PRIMARY, SECOND, UP];
+pub const HAFNIUM: &[Partition] = &[PRIMARY, SECOND, UP, THIRD];
 
 /// Every instance any stack runs: what an instance answers to `IDENTITY` indexes this.
-pub const ALL: &[Partition] = &[EL3_SP, PRIMARY, SECOND, UP];
+pub const ALL: &[Partition] = &[EL3_SP, PRIMARY, SECOND, UP, THIRD];
 
 /// The instance this sp image is, set once at its boot.
 static OWN: SetOnce<&'static Partition> = SetOnce::new();

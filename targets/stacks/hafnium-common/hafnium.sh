@@ -48,7 +48,7 @@ hafnium_tree() {
 
 # The partitions, in the order of the SPMC manifest's `hypervisor` nodes: each one's manifest
 # is partitions/<name>.dts, its image the sp built as <name> (cases/src/sp/partitions.rs).
-SP_PARTITIONS="sp sp-second sp-up"
+SP_PARTITIONS="sp sp-second sp-up sp-third"
 
 # The stand-in image, the partitions' manifests and the SP_LAYOUT_FILE naming them, in $OUT/sp.
 placeholder_sp() {
