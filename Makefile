@@ -5,7 +5,7 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp
+STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp tfa-el3-fvp hafnium-2.15-fvp
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -14,9 +14,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # board (see README "Platforms").
 PLATFORM ?= $(shell cat targets/stacks/$(STACK)/platform 2>/dev/null || echo qemu-virt)
 FVP      ?=
-# The image's name and its cargo feature: none for QEMU virt, -<platform> otherwise.
+# The image's name and its cargo feature: none for QEMU virt, -<platform> otherwise. The sp
+# has ports for QEMU virt and the FVP only (the boards with a stack that runs it).
 PSUFFIX   = $(if $(filter qemu-virt,$(PLATFORM)),,-$(PLATFORM))
 PFEATURE  = $(if $(filter qemu-virt,$(PLATFORM)),,$(PLATFORM))
+SPSUFFIX  = $(if $(filter fvp,$(PLATFORM)),-fvp)
+SPFEATURE = $(if $(filter fvp,$(PLATFORM)),fvp)
 
 TARGET   := aarch64-unknown-none-softfloat
 OBJCOPY  := aarch64-linux-gnu-objcopy
@@ -42,22 +45,23 @@ help:
 	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp),"
 	@echo "        hafnium-2.12, hafnium-2.15 (TF-A + Hafnium v2.12.0 / v2.15.0 as the S-EL2 SPMC),"
 	@echo "        tfa-el3-gicv2 (tfa-el3 with TF-A's GICv2 driver, on QEMU virt gic-version=2),"
-	@echo "        optee-sel1-fvp (optee-sel1 for the FVP: make run STACK=optee-sel1-fvp FVP=MODEL)"
+	@echo "        optee-sel1-fvp, tfa-el3-fvp, hafnium-2.15-fvp (those SPMCs for the FVP: make run PLATFORM=fvp STACK=... FVP=MODEL)"
 
 setup:
 	@scripts/setup-host.sh
 
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
 # stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); sp-hafnium.bin the same sp built for
-# Hafnium (feature hafnium: its link address and memory map), packed as its partition.
+# Hafnium (feature hafnium: its link address and memory map), packed as its partition; with
+# PLATFORM=fvp both are built for the FVP's stacks (sp-fvp.bin, sp-hafnium-fvp.bin).
 image: setup
 	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
-	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
-	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp.bin
-	@$(CARGO) build --release -q -p ffa-targets --bin sp --features hafnium --target $(TARGET)
-	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp-hafnium.bin
+	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET) $(if $(SPFEATURE),--features $(SPFEATURE))
+	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp$(SPSUFFIX).bin
+	@$(CARGO) build --release -q -p ffa-targets --bin sp --features "hafnium $(SPFEATURE)" --target $(TARGET)
+	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp-hafnium$(SPSUFFIX).bin
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
@@ -106,19 +110,22 @@ else
 endif
 
 # A board's firmware is TF-A for it (PLAT=fvp or PLAT=juno with an SPMC): a stack built for
-# the board (optee-sel1-fvp), or BOARD_FIRMWARE, the user's folder with its bl1.bin and
-# fip.bin; the ns image built for the
-# board replaces the FIP's BL33 (TF-A's fiptool, from the stack's cache), in
-# target/firmware/$(PLATFORM)/. For Juno, copy bl1.bin and fip.bin from there to the MCC
-# microSD's SOFTWARE/ folder (README "Platforms").
+# the board (optee-sel1-fvp, tfa-el3-fvp, hafnium-2.15-fvp: its sp images packed as for QEMU),
+# or BOARD_FIRMWARE, the user's folder with its bl1.bin and fip.bin; the ns image built for
+# the board replaces the FIP's BL33 (TF-A's fiptool, from the stack's cache), and SCP_BL2, the
+# SCP firmware a Juno's FIP must hold (Arm's scp_bl2.bin, which the user brings), its SCP_BL2
+# entry, in target/firmware/$(PLATFORM)/ (scripts/pack-firmware.sh). For Juno, copy bl1.bin
+# and fip.bin from there to the MCC microSD's SOFTWARE/ folder (README "Platforms").
 BOARD_FIRMWARE ?=
 CONSOLE        ?=
+SCP_BL2        ?=
 board-firmware: image stack
 	@out="$$(scripts/build-stack.sh $(STACK))"; dir="$(BOARD_FIRMWARE)"; \
 	if [ -z "$$dir" ] && [ "$$(cat targets/stacks/$(STACK)/platform 2>/dev/null)" = "$(PLATFORM)" ]; then dir=$$out; fi; \
 	[ -n "$$dir" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it (or a STACK built for it)"; exit 2; }; \
-	mkdir -p target/firmware/$(PLATFORM) && cp "$$dir/bl1.bin" "$$dir/fip.bin" target/firmware/$(PLATFORM)/ && \
-	"$$out/fiptool" update --nt-fw $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/fip.bin >/dev/null
+	FIPTOOL="$$out/fiptool" SCP_BL2="$(SCP_BL2)" scripts/pack-firmware.sh "$$dir" $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/ \
+		$$([ ! -f "$$dir/needs-sp" ] || echo $(IMAGES)/sp$(SPSUFFIX).bin) \
+		$$([ ! -f "$$dir/sp-package" ] || echo $(IMAGES)/sp-hafnium$(SPSUFFIX).bin)
 	@echo "[firmware] target/firmware/$(PLATFORM)/: bl1.bin, fip.bin with the ns image for $(PLATFORM) as BL33"
 
 test: setup

@@ -2,7 +2,12 @@
 # Packs an ns image (BL33), and for a stack that runs the suite's own secure partition the sp
 # image, into a stack's cached FIP with TF-A's own fiptool and writes the QEMU flash image:
 # BL1 at 0, the FIP at 0x40000 (PLAT_QEMU_FIP_BASE). Under a second.
-# Usage: pack-firmware.sh STACK_OUT_DIR NS_BIN OUT_FLASH_BIN [SP_BIN]
+# Usage: [FIPTOOL=PATH] [SCP_BL2=FILE] pack-firmware.sh STACK_OUT_DIR NS_BIN OUT [SP_BIN]
+# OUT is the flash image, or, ending in `/`, a board's firmware folder (FVP, Juno) that gets
+# bl1.bin and the packed fip.bin. STACK_OUT_DIR may be a user's folder with TF-A's bl1.bin
+# and fip.bin for a board; FIPTOOL then names the fiptool (default: the folder's own).
+# SCP_BL2 (a Juno's SCP firmware, scp_bl2.bin) replaces the FIP's SCP_BL2 entry; a folder
+# with `needs-scp` (a Juno stack, built with a stand-in there) is refused without it.
 # SP_BIN is required when the stack's output folder has `needs-sp` (its stack.sh sets
 # STACK_NEEDS_SP=1: the sp is BL32) or `sp-package` (an S-EL2 SPMC's partition: TF-A's sptool
 # packs the image with the manifest DTB the stack built, sp/sp.dtb, and the package replaces
@@ -19,15 +24,29 @@ if [ -f "$stack/needs-sp" ] || [ -f "$stack/sp-package" ]; then
 elif [ -n "$sp" ]; then
 	die "the stack in $stack has its own BL32 (no needs-sp): do not pass an sp image ($sp)"
 fi
+fiptool=${FIPTOOL:-$stack/fiptool}
+scp=${SCP_BL2:-}
+if [ -n "$scp" ]; then
+	[ -s "$scp" ] || die "SCP_BL2=$scp missing or empty: the SCP firmware (Arm's scp_bl2.bin for the board)"
+elif [ -f "$stack/needs-scp" ]; then
+	die "the firmware in $stack is for a Juno, whose FIP must hold the SCP firmware: pass SCP_BL2=/path/to/scp_bl2.bin"
+fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp "$stack/fip.bin" "$tmp/fip.bin"
-"$stack/fiptool" update --nt-fw "$ns" "$tmp/fip.bin" >/dev/null || die "fiptool update --nt-fw $ns"
+"$fiptool" update --nt-fw "$ns" "$tmp/fip.bin" >/dev/null || die "fiptool update --nt-fw $ns"
+[ -z "$scp" ] || "$fiptool" update --scp-fw "$scp" "$tmp/fip.bin" >/dev/null || die "fiptool update --scp-fw $scp"
 if [ -f "$stack/needs-sp" ]; then
-	"$stack/fiptool" update --tos-fw "$sp" "$tmp/fip.bin" >/dev/null || die "fiptool update --tos-fw $sp"
+	"$fiptool" update --tos-fw "$sp" "$tmp/fip.bin" >/dev/null || die "fiptool update --tos-fw $sp"
 elif [ -f "$stack/sp-package" ]; then
 	python3 "$stack/sptool/sptool.py" -i "$sp:$stack/sp/sp.dtb" -o "$tmp/sp.pkg" >/dev/null || die "sptool $sp"
-	"$stack/fiptool" update --blob "uuid=$(cat "$stack/sp-package"),file=$tmp/sp.pkg" "$tmp/fip.bin" >/dev/null \
+	"$fiptool" update --blob "uuid=$(cat "$stack/sp-package"),file=$tmp/sp.pkg" "$tmp/fip.bin" >/dev/null \
 		|| die "fiptool update --blob (the sp package)"
+fi
+if [ "${out%/}" != "$out" ]; then
+	mkdir -p "$out"
+	cp "$stack/bl1.bin" "$out/bl1.bin"
+	mv "$tmp/fip.bin" "$out/fip.bin"
+	exit 0
 fi
 cp "$stack/bl1.bin" "$tmp/flash.bin"
 dd if="$tmp/fip.bin" of="$tmp/flash.bin" bs=4096 seek=64 conv=notrunc status=none

@@ -12,8 +12,8 @@
 use ffa_harness::arch::mmu::{Memory, Region};
 use ffa_harness::arch::{ArgSource, BareMetal, Board, Console, GicKind};
 
-/// The board.
-pub static FVP: Board = Board {
+/// The board (a `const`, so that the sp's ports can take every other fact from it).
+pub const FVP: Board = Board {
     name: "fvp",
     cores: &[0x000, 0x001, 0x002, 0x003, 0x100, 0x101, 0x102, 0x103],
     gic: GicKind::V3 { gicd: 0x2F00_0000, gicr: 0x2F10_0000 },
