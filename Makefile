@@ -123,7 +123,7 @@ board-firmware: image stack
 	@out="$$(scripts/build-stack.sh $(STACK))"; dir="$(BOARD_FIRMWARE)"; \
 	if [ -z "$$dir" ] && [ "$$(cat targets/stacks/$(STACK)/platform 2>/dev/null)" = "$(PLATFORM)" ]; then dir=$$out; fi; \
 	[ -n "$$dir" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it (or a STACK built for it)"; exit 2; }; \
-	FIPTOOL="$$out/fiptool" SCP_BL2="$(SCP_BL2)" scripts/pack-firmware.sh "$$dir" $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/ \
+	FIPTOOL="$$out/fiptool" SCP_BL2="$(SCP_BL2)" REQUIRE_SCP=$(if $(filter juno,$(PLATFORM)),1,0) scripts/pack-firmware.sh "$$dir" $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/ \
 		$$([ ! -f "$$dir/needs-sp" ] || echo $(IMAGES)/sp$(SPSUFFIX).bin) \
 		$$([ ! -f "$$dir/sp-package" ] || echo $(IMAGES)/sp-hafnium$(SPSUFFIX).bin)
 	@echo "[firmware] target/firmware/$(PLATFORM)/: bl1.bin, fip.bin with the ns image for $(PLATFORM) as BL33"

@@ -6,8 +6,9 @@
 # OUT is the flash image, or, ending in `/`, a board's firmware folder (FVP, Juno) that gets
 # bl1.bin and the packed fip.bin. STACK_OUT_DIR may be a user's folder with TF-A's bl1.bin
 # and fip.bin for a board; FIPTOOL then names the fiptool (default: the folder's own).
-# SCP_BL2 (a Juno's SCP firmware, scp_bl2.bin) replaces the FIP's SCP_BL2 entry; a folder
-# with `needs-scp` (a Juno stack, built with a stand-in there) is refused without it.
+# SCP_BL2 (a Juno's SCP firmware, scp_bl2.bin) becomes the FIP's SCP_BL2 entry; with
+# REQUIRE_SCP=1 (a Juno, whose BL2 hands SCP_BL2 to the SCP: TF-A css_load_scp_bl2) a FIP
+# that ends up without one is refused.
 # SP_BIN is required when the stack's output folder has `needs-sp` (its stack.sh sets
 # STACK_NEEDS_SP=1: the sp is BL32) or `sp-package` (an S-EL2 SPMC's partition: TF-A's sptool
 # packs the image with the manifest DTB the stack built, sp/sp.dtb, and the package replaces
@@ -26,15 +27,14 @@ elif [ -n "$sp" ]; then
 fi
 fiptool=${FIPTOOL:-$stack/fiptool}
 scp=${SCP_BL2:-}
-if [ -n "$scp" ]; then
-	[ -s "$scp" ] || die "SCP_BL2=$scp missing or empty: the SCP firmware (Arm's scp_bl2.bin for the board)"
-elif [ -f "$stack/needs-scp" ]; then
-	die "the firmware in $stack is for a Juno, whose FIP must hold the SCP firmware: pass SCP_BL2=/path/to/scp_bl2.bin"
-fi
+[ -z "$scp" ] || [ -s "$scp" ] || die "SCP_BL2=$scp missing or empty: the SCP firmware (Arm's scp_bl2.bin for the board)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp "$stack/fip.bin" "$tmp/fip.bin"
 "$fiptool" update --nt-fw "$ns" "$tmp/fip.bin" >/dev/null || die "fiptool update --nt-fw $ns"
 [ -z "$scp" ] || "$fiptool" update --scp-fw "$scp" "$tmp/fip.bin" >/dev/null || die "fiptool update --scp-fw $scp"
+if [ "${REQUIRE_SCP:-0}" = 1 ] && ! "$fiptool" info "$tmp/fip.bin" | grep -q -- '--scp-fw'; then
+	die "the FIP in $stack has no SCP_BL2, which a Juno's must hold: pass SCP_BL2=/path/to/scp_bl2.bin (Arm's SCP firmware for the board)"
+fi
 if [ -f "$stack/needs-sp" ]; then
 	"$fiptool" update --tos-fw "$sp" "$tmp/fip.bin" >/dev/null || die "fiptool update --tos-fw $sp"
 elif [ -f "$stack/sp-package" ]; then

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: host tests, then for each stack the suite on the real firmware gated against
+# `make test`: host tests, the board images and the Juno's firmware packing, then for each
+# stack the suite on the real firmware gated against
 # its baseline, at every FF-A version the stack's SPMC agrees to (its build's ffa-versions),
+# or, for a stack built for a board (FVP), its firmware built and packed,
 # and the self-test build (cases that crash, panic and
 # hang on purpose) gated against its own; the LAVA job templates checked with LAVA's own schema
 # and their monitor replayed on the v1.1 runs' consoles, the QEMU job run through LAVA's
@@ -80,6 +82,8 @@ board_images() { # the ns image for each board, linked where TF-A loads BL33 the
 }
 echo "== the ns image for the boards (fvp, juno)"
 tally "board images" board_images
+echo "== a Juno's firmware from the user's TF-A and SCP firmware (make board-firmware SCP_BL2=)"
+tally "board firmware" scripts/check-board-firmware.sh
 for stack in "${STACKS[@]}"; do
 	plat=$(cat "targets/stacks/$stack/platform" 2>/dev/null || echo qemu-virt)
 	if [ "${plat#qemu-virt}" = "$plat" ]; then
