@@ -139,7 +139,7 @@ check:
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) --features ffa-targets/self-test -- -D warnings
-	for p in fvp juno qemu-virt-gicv2 hafnium; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features ffa-targets/$$p -- -D warnings || exit 1; done
+	for f in fvp juno qemu-virt-gicv2 hafnium "fvp hafnium"; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features "$$f" -- -D warnings || exit 1; done
 
 list: runner
 	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')

@@ -21,7 +21,8 @@ fn main() {
     std::fs::write(format!("{out}/platform.ld"), format!("INCLUDE {platform}.ld\n")).expect("OUT_DIR is writable");
     let spmc = if std::env::var_os("CARGO_FEATURE_HAFNIUM").is_some() { "hafnium" } else { "el3-spmc" };
     let board = if platform == "fvp" { "fvp-" } else { "" };
-    std::fs::write(format!("{out}/sp-platform.ld"), format!("INCLUDE sp-{board}{spmc}.ld\n")).expect("OUT_DIR is writable");
+    std::fs::write(format!("{out}/sp-platform.ld"), format!("INCLUDE sp-{board}{spmc}.ld\n"))
+        .expect("OUT_DIR is writable");
     let scripts = std::fs::read_dir(format!("{dir}/ld")).expect("targets/ld holds the linker scripts");
     for script in scripts.flatten() {
         let path = script.path();
