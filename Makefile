@@ -34,7 +34,7 @@ RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-versi
 
 help:
 	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
-	@echo "             PLATFORM=fvp FVP=MODEL BOARD_FIRMWARE=DIR: on an FVP model; PLATFORM=juno BOARD_FIRMWARE=DIR CONSOLE=DEV: a Juno"
+	@echo "             PLATFORM=fvp FVP=MODEL BOARD_FIRMWARE=DIR: on an FVP model; PLATFORM=juno BOARD_FIRMWARE=DIR SCP_BL2=FILE CONSOLE=DEV: a Juno"
 	@echo "make test    host tests, then the suite against every stack in STACKS, gated by results/baselines"
 	@echo "             (UPDATE_BASELINES=1 rewrites the baselines from the runs instead)"
 	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
