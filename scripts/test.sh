@@ -80,6 +80,23 @@ board_images() { # the ns image for each board, linked where TF-A loads BL33 the
 	echo "$ok passed, $bad failed"
 	[ "$bad" = 0 ]
 }
+board_fip_holds_images() { # stack, platform: its packed FIP's BL33 is the board's ns image, its sp the board's sp
+	local out dir fip=target/firmware/$2/fip.bin
+	out=$(scripts/build-stack.sh "$1"); dir=$(mktemp -d)
+	"$out/fiptool" unpack --nt-fw "$dir/ns.bin" --tos-fw "$dir/bl32.bin" "$fip" >/dev/null
+	cmp -s "$dir/ns.bin" "target/images/ns-$2.bin" || { echo "$fip: BL33 is not target/images/ns-$2.bin"; rm -rf "$dir"; return 1; }
+	if [ -f "$out/needs-sp" ] && ! cmp -s "$dir/bl32.bin" "target/images/sp-$2.bin"; then
+		echo "$fip: BL32 is not target/images/sp-$2.bin"; rm -rf "$dir"; return 1
+	fi
+	if [ -f "$out/sp-package" ]; then
+		# sptool's package: the image 0x4000 in (the manifest's entrypoint-offset).
+		"$out/fiptool" unpack --blob "uuid=$(cat "$out/sp-package"),file=$dir/sp.pkg" "$fip" >/dev/null
+		if ! tail -c +$((0x4000 + 1)) "$dir/sp.pkg" | cmp -s - "target/images/sp-hafnium-$2.bin"; then
+			echo "$fip: the sp package does not hold target/images/sp-hafnium-$2.bin"; rm -rf "$dir"; return 1
+		fi
+	fi
+	rm -rf "$dir"
+}
 echo "== the ns image for the boards (fvp, juno)"
 tally "board images" board_images
 echo "== a Juno's firmware from the user's TF-A and SCP firmware (make board-firmware SCP_BL2=)"
@@ -87,9 +104,13 @@ tally "board firmware" scripts/check-board-firmware.sh
 for stack in "${STACKS[@]}"; do
 	plat=$(cat "targets/stacks/$stack/platform" 2>/dev/null || echo qemu-virt)
 	if [ "${plat#qemu-virt}" = "$plat" ]; then
-		# Firmware for a board: built and packed with the board's ns image, not run (no board here).
+		# Firmware for a board: built and packed with the board's images, not run (no board here).
 		echo "== $stack: firmware for $plat, built and packed, not run"
-		if make -s board-firmware STACK="$stack" PLATFORM="$plat"; then passed=$((passed + 1)); else problems+=("$stack firmware"); failed=$((failed + 1)); fi
+		if make -s board-firmware STACK="$stack" PLATFORM="$plat" && board_fip_holds_images "$stack" "$plat"; then
+			passed=$((passed + 1))
+		else
+			problems+=("$stack firmware"); failed=$((failed + 1))
+		fi
 		continue
 	fi
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \
