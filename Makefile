@@ -51,17 +51,21 @@ setup:
 	@scripts/setup-host.sh
 
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
-# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); sp-hafnium.bin the same sp built for
-# Hafnium (feature hafnium: its link address and memory map), packed as its partition; with
-# PLATFORM=fvp both are built for the FVP's stacks (sp-fvp.bin, sp-hafnium-fvp.bin).
+# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); <name>-hafnium.bin the sp built as
+# each of Hafnium's partitions (feature hafnium: its memory map; the bin <name>: its identity
+# and link address), one per manifest in targets/stacks/hafnium-common/partitions/. With
+# PLATFORM=fvp both are built for the FVP's stacks (sp-fvp.bin; sp-hafnium-fvp.bin, the one
+# partition of hafnium-2.15-fvp).
+HAFNIUM_SPS  := $(sort $(basename $(notdir $(wildcard targets/stacks/hafnium-common/partitions/*.dts))))
+HAFNIUM_BINS  = $(if $(SPFEATURE),sp,$(HAFNIUM_SPS))
 image: setup
 	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
 	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET) $(if $(SPFEATURE),--features $(SPFEATURE))
 	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp$(SPSUFFIX).bin
-	@$(CARGO) build --release -q -p ffa-targets --bin sp --features "hafnium $(SPFEATURE)" --target $(TARGET)
-	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp-hafnium$(SPSUFFIX).bin
+	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_BINS)) --features "hafnium $(SPFEATURE)" --target $(TARGET)
+	@for b in $(HAFNIUM_BINS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium$(SPSUFFIX).bin || exit 1; done
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
@@ -70,21 +74,21 @@ image-selftest: setup
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX)-selftest.bin
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)
 	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-selftest.bin
-	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features "self-test hafnium" --target $(TARGET)
-	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-hafnium-selftest.bin
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_SPS)) --features "self-test hafnium" --target $(TARGET)
+	@for b in $(HAFNIUM_SPS); do $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium-selftest.bin || exit 1; done
 
 stack: setup
 	@scripts/build-stack.sh $(STACK) >/dev/null
 
 # A stack whose cached output has `needs-sp` gets the sp image as its BL32, one with
-# `sp-package` the Hafnium build of it as its partition. With
+# `sp-packages` the Hafnium builds of it as its partitions, each by its name. With
 # SUFFIX=-selftest it packs the self-test images into target/firmware/$(STACK)-selftest.bin.
 SUFFIX ?=
 firmware: $(if $(SUFFIX),image-selftest,image) stack
 	@out="$$(scripts/build-stack.sh $(STACK))" && \
 	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(PSUFFIX)$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
 		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin) \
-		$$([ ! -f "$$out/sp-package" ] || echo $(IMAGES)/sp-hafnium$(SUFFIX).bin)
+		$$([ ! -f "$$out/sp-packages" ] || cut -d' ' -f1 "$$out/sp-packages" | sed 's|.*|&=$(IMAGES)/&-hafnium$(SUFFIX).bin|')
 
 runner:
 	@$(CARGO) build --release -q -p ffa-cts
@@ -125,7 +129,7 @@ board-firmware: image stack
 	[ -n "$$dir" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it (or a STACK built for it)"; exit 2; }; \
 	FIPTOOL="$$out/fiptool" SCP_BL2="$(SCP_BL2)" REQUIRE_SCP=$(if $(filter juno,$(PLATFORM)),1,0) scripts/pack-firmware.sh "$$dir" $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/ \
 		$$([ ! -f "$$dir/needs-sp" ] || echo $(IMAGES)/sp$(SPSUFFIX).bin) \
-		$$([ ! -f "$$dir/sp-package" ] || echo $(IMAGES)/sp-hafnium$(SPSUFFIX).bin)
+		$$([ ! -f "$$dir/sp-packages" ] || cut -d' ' -f1 "$$dir/sp-packages" | sed 's|.*|&=$(IMAGES)/&-hafnium$(SPSUFFIX).bin|')
 	@echo "[firmware] target/firmware/$(PLATFORM)/: bl1.bin, fip.bin with the ns image for $(PLATFORM) as BL33"
 
 test: setup

@@ -80,20 +80,25 @@ board_images() { # the ns image for each board, linked where TF-A loads BL33 the
 	echo "$ok passed, $bad failed"
 	[ "$bad" = 0 ]
 }
-board_fip_holds_images() { # stack, platform: its packed FIP's BL33 is the board's ns image, its sp the board's sp
+board_fip_holds_images() { # stack, platform: its packed FIP's BL33 is the board's ns image, its sp images the board's
 	local out dir fip=target/firmware/$2/fip.bin
 	out=$(scripts/build-stack.sh "$1"); dir=$(mktemp -d)
-	"$out/fiptool" unpack --nt-fw "$dir/ns.bin" --tos-fw "$dir/bl32.bin" "$fip" >/dev/null
+	# --out: fiptool unpack also writes every entry it has no name for (a partition's, by its
+	# UUID) into that folder, by default the current one.
+	"$out/fiptool" unpack --out "$dir" --nt-fw "$dir/ns.bin" --tos-fw "$dir/bl32.bin" "$fip" >/dev/null
 	cmp -s "$dir/ns.bin" "target/images/ns-$2.bin" || { echo "$fip: BL33 is not target/images/ns-$2.bin"; rm -rf "$dir"; return 1; }
 	if [ -f "$out/needs-sp" ] && ! cmp -s "$dir/bl32.bin" "target/images/sp-$2.bin"; then
 		echo "$fip: BL32 is not target/images/sp-$2.bin"; rm -rf "$dir"; return 1
 	fi
-	if [ -f "$out/sp-package" ]; then
-		# sptool's package: the image 0x4000 in (the manifest's entrypoint-offset).
-		"$out/fiptool" unpack --blob "uuid=$(cat "$out/sp-package"),file=$dir/sp.pkg" "$fip" >/dev/null
-		if ! tail -c +$((0x4000 + 1)) "$dir/sp.pkg" | cmp -s - "target/images/sp-hafnium-$2.bin"; then
-			echo "$fip: the sp package does not hold target/images/sp-hafnium-$2.bin"; rm -rf "$dir"; return 1
-		fi
+	if [ -f "$out/sp-packages" ]; then
+		local name uuid
+		while read -r name uuid; do
+			# sptool's package: the image 0x4000 in (the manifest's entrypoint-offset).
+			"$out/fiptool" unpack --out "$dir" --blob "uuid=$uuid,file=$dir/$name.pkg" "$fip" >/dev/null
+			if ! tail -c +$((0x4000 + 1)) "$dir/$name.pkg" | cmp -s - "target/images/$name-hafnium-$2.bin"; then
+				echo "$fip: the $name package does not hold target/images/$name-hafnium-$2.bin"; rm -rf "$dir"; return 1
+			fi
+		done < "$out/sp-packages"
 	fi
 	rm -rf "$dir"
 }

@@ -16,7 +16,9 @@ pub static MACHINE: BareMetal = BareMetal::new(&SP_BOARD);
 /// What the sp maps: the secure DRAM TF-A leaves to BL32 (ARM_AP_TZC_DRAM1: 0xff000000 up to
 /// TF-A's EL3 TZC DRAM at 0xffe00000), which the image lies in, and the normal world's DRAM1
 /// as non-secure memory. The boot information blob is in BL31's memory; the sp does not read it.
-pub const MEMORY_MAP: &[Region] = &[
-    Region { base: 0xff00_0000, size: 0x00e0_0000, memory: Memory::Own },
-    Region { base: 0x8000_0000, size: 0x7f00_0000, memory: Memory::NonSecure },
-];
+pub const fn memory_map() -> [Region; 2] {
+    [
+        Region { base: 0xff00_0000, size: 0x00e0_0000, memory: Memory::Own },
+        Region { base: 0x8000_0000, size: 0x7f00_0000, memory: Memory::NonSecure },
+    ]
+}

@@ -16,8 +16,11 @@ pub static MACHINE: BareMetal = BareMetal::new(&SP_BOARD);
 
 /// What the sp maps: its own memory (4 MiB from the package's load address: the image, its
 /// .bss and stacks and its RX/TX pair) and the normal world's DRAM1 as non-secure memory,
-/// which Hafnium maps when the normal world shares or lends it.
-pub const MEMORY_MAP: &[Region] = &[
-    Region { base: 0x0700_0000, size: 0x0040_0000, memory: Memory::Own },
-    Region { base: 0x8000_0000, size: 0x7f00_0000, memory: Memory::NonSecure },
-];
+/// which Hafnium maps when the normal world shares or lends it. The FVP runs one partition,
+/// so its memory is at one place.
+pub const fn memory_map() -> [Region; 2] {
+    [
+        Region { base: 0x0700_0000, size: 0x0040_0000, memory: Memory::Own },
+        Region { base: 0x8000_0000, size: 0x7f00_0000, memory: Memory::NonSecure },
+    ]
+}

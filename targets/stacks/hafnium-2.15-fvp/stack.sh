@@ -23,4 +23,7 @@ TFA_ARCH_MINOR=5
 # TB_FW_CONFIG's partitions: the list TF-A's sptool generates from the layout.
 HAFNIUM_SP_LIST=
 TFA_PLAT_FLAGS=("ARM_SPMC_MANIFEST_DTS=$STACK_DIR/spmc-manifest.dts")
-HAFNIUM_SP_MANIFEST=$STACK_DIR/sp-manifest.dts
+# Its one partition: the primary sp (cases/src/sp/partitions.rs PRIMARY), with the FVP's
+# manifest (partitions/sp.dts) and image (the `sp` bin built with features "hafnium fvp").
+HAFNIUM_PARTITIONS_DIR=$STACK_DIR/partitions
+SP_PARTITIONS="sp"

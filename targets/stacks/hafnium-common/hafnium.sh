@@ -14,10 +14,11 @@
 #
 # TF-A's SPMD_SPM_AT_SEL2=1 puts Hafnium's manifest in TOS_FW_CONFIG and needs TB_FW_CONFIG
 # and an SP_LAYOUT_FILE, from which its sptool packs each partition (header, manifest DTB at
-# 0x1000, image at 0x4000) into the FIP under the partition's UUID. The one partition is the
-# suite's sp (sp-manifest.dts): the build packs a stand-in image (placeholder-sp/) under its
-# manifest, and keeps the manifest's DTB, sptool and `sp-package` (the FIP entry's UUID) in
-# $OUT so that scripts/pack-firmware.sh packs the sp image built for Hafnium in its place.
+# 0x1000, image at 0x4000) into the FIP under the partition's UUID. The partitions are
+# instances of the suite's sp (partitions/*.dts, SP_PARTITIONS): the build packs a stand-in
+# image (placeholder-sp/) under each manifest, and keeps the manifests' DTBs, sptool and
+# `sp-packages` (each FIP entry's UUID) in $OUT so that scripts/pack-firmware.sh packs the
+# sp images built for Hafnium in their place.
 # QEMU must offer what both were built
 # for: S-EL2 (virtualization=on), MTE (mte=on; Hafnium with enable_mte hangs at its MMU set-up
 # without it) and PAuth (-cpu max, which the runner always passes; TF-A's BRANCH_PROTECTION).
@@ -28,19 +29,23 @@ STACK_QEMU_MACHINE="virt,secure=on,gic-version=3,virtualization=on,mte=on"
 LLVM_BIN=${LLVM_BIN:-/usr/lib/llvm-19/bin}
 # The platform, which a stack for a board (hafnium-2.15-fvp) sets after sourcing this file:
 # Hafnium's platform in project/reference, TF-A's PLAT and the architecture revision, TF-A's
-# flags naming the manifests there, the sp's manifest, and the file whose `uuid = "..."`
-# line names the sp package's FIP entry (TB_FW_CONFIG's secure-partitions node): ours, or
-# empty for the list TF-A's sptool generates from the layout (sp_list_fragment.dts: each
-# partition manifest's UUID and load-address), which the build then passes as
-# ARM_BL2_SP_LIST_DTS for the platform's own TB_FW_CONFIG to include (TF-A's fvp).
+# flags naming the manifests there, the folder of the partition manifests (<name>.dts) and the
+# partitions (SP_PARTITIONS), and TB_FW_CONFIG's list of the partitions: ours, or empty for
+# the list TF-A's sptool generates from the layout (sp_list_fragment.dts: each partition
+# manifest's UUID and load-address), which the build then passes as ARM_BL2_SP_LIST_DTS for
+# the platform's own TB_FW_CONFIG to include (TF-A's fvp).
 HAFNIUM_PLATFORM=secure_qemu_aarch64
 TFA_PLAT=qemu
 TFA_ARCH_MINOR=3
 TFA_PLAT_FLAGS=(QEMU_USE_GIC_DRIVER=QEMU_GICV3 BL32_RAM_LOCATION=tdram
 	"QEMU_TOS_FW_CONFIG_DTS=$STACK_SHARED_DIR/spmc-manifest.dts"
 	"QEMU_TB_FW_CONFIG_DTS=$STACK_SHARED_DIR/tb-fw-config.dts")
-HAFNIUM_SP_MANIFEST=$STACK_SHARED_DIR/sp-manifest.dts
+HAFNIUM_PARTITIONS_DIR=$STACK_SHARED_DIR/partitions
 HAFNIUM_SP_LIST=$STACK_SHARED_DIR/tb-fw-config.dts
+# The partitions, in the order of the SPMC manifest's `hypervisor` nodes: each one's manifest
+# is $HAFNIUM_PARTITIONS_DIR/<name>.dts, its image the sp built as <name>
+# (cases/src/sp/partitions.rs).
+SP_PARTITIONS="sp sp-second sp-up"
 
 # Hafnium builds inside its tree: a copy under $OUT, with the stand-ins put in.
 hafnium_tree() {
@@ -60,29 +65,40 @@ hafnium_tree() {
 	echo "$tree"
 }
 
-# The stand-in image, the sp's manifest and the SP_LAYOUT_FILE naming them, in $OUT/sp.
+# The stand-in image, the partitions' manifests and the SP_LAYOUT_FILE naming them, in $OUT/sp.
 placeholder_sp() {
-	local sp=$OUT/sp src=$STACK_SHARED_DIR/placeholder-sp
+	local sp=$OUT/sp src=$STACK_SHARED_DIR/placeholder-sp name layout=""
 	mkdir -p "$sp"
 	aarch64-linux-gnu-as -o "$sp/placeholder-sp.o" "$src/placeholder-sp.S"
 	aarch64-linux-gnu-ld -nostdlib -T "$src/placeholder-sp.ld" -o "$sp/placeholder-sp.elf" "$sp/placeholder-sp.o"
 	aarch64-linux-gnu-objcopy -O binary "$sp/placeholder-sp.elf" "$sp/placeholder-sp.bin"
-	cp "$HAFNIUM_SP_MANIFEST" "$sp/sp.dts"
-	# Paths in the layout are relative to the layout file.
-	printf '{ "sp": { "image": "placeholder-sp.bin", "pm": "sp.dts" } }\n' > "$sp/sp-layout.json"
+	for name in $SP_PARTITIONS; do
+		cp "$HAFNIUM_PARTITIONS_DIR/$name.dts" "$sp/$name.dts"
+		# Paths in the layout are relative to the layout file.
+		layout="$layout${layout:+, }\"$name\": { \"image\": \"placeholder-sp.bin\", \"pm\": \"$name.dts\" }"
+	done
+	printf '{ %s }\n' "$layout" > "$sp/sp-layout.json"
 }
 
 # TB_FW_CONFIG's list of partitions (see HAFNIUM_SP_LIST).
 sp_list() { echo "${HAFNIUM_SP_LIST:-$OUT/tfa/$TFA_PLAT/debug/sp_list_fragment.dts}"; }
 
-# What scripts/pack-firmware.sh needs to pack the sp image into the FIP: the manifest's DTB
-# as TF-A built it, TF-A's sptool, and the FIP entry's UUID (TB_FW_CONFIG's).
+# What scripts/pack-firmware.sh needs to pack each partition's image into the FIP: its
+# manifest's DTB as TF-A built it (sp/<name>.dtb), TF-A's sptool, and `sp-packages`, one line
+# per partition: its name and the UUID of the FIP entry TF-A's build packed it under (its
+# sp_gen.mk, which sp_mk_generator.py writes from the layout: the manifest's `uuid`, the one
+# BL2 finds the package by in TB_FW_CONFIG's list).
 sp_package_kit() {
-	cp "$OUT/tfa/$TFA_PLAT/debug/fdts/sp.dtb" "$OUT/sp/sp.dtb"
+	local name uuid debug=$OUT/tfa/$TFA_PLAT/debug
 	mkdir -p "$OUT/sptool"
 	cp "$TFA_SRC/tools/sptool/sptool.py" "$TFA_SRC/tools/sptool/spactions.py" "$OUT/sptool/"
-	sed -n 's/^[[:space:]]*uuid = "\(.*\)";/\1/p' "$(sp_list)" > "$OUT/sp-package"
-	[ -s "$OUT/sp-package" ] || die "$(sp_list): no uuid string"
+	: > "$OUT/sp-packages"
+	for name in $SP_PARTITIONS; do
+		cp "$debug/fdts/$name.dtb" "$OUT/sp/$name.dtb"
+		uuid=$(sed -n "s|^FIP_ARGS += --blob uuid=\([0-9a-f-]*\),file=.*/$name\.pkg\$|\1|p" "$debug/sp_gen.mk")
+		[ -n "$uuid" ] || die "$debug/sp_gen.mk: no FIP entry for $name.pkg"
+		echo "$name $uuid" >> "$OUT/sp-packages"
+	done
 }
 
 stack_build() {
