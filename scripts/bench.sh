@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the wall time of a warm `make run` (median of 3, after one warm-up), the time
 # QEMU takes from spawn to the image's first event, the in-image time per case, and that of
-# the memory.* family with its share-retrieve-relinquish-reclaim cycle.
+# the memory.* family (time, FF-A calls of the ns image) with its share-retrieve-relinquish-reclaim cycle.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -27,11 +27,16 @@ print(f"runner wall (QEMU spawn to exit): {r['wall_s']:.3f} s over {r['boots']} 
 print(f"boot (spawn to first event):      {', '.join(str(b) for b in r['boot_ms'])} ms")
 print(f"in-image time per case:    total {sum(vals)/1000:.1f} ms, median {statistics.median(vals)} us, "
       f"p95 {vals[int(len(vals)*0.95)-1]} us, max {vals[-1]} us")
-mem = sorted(u for u, cid in us if cid.startswith("memory."))
+mem = [c for c in r["cases"] if c["id"].startswith("memory.")]
 if mem:
-    cycle = [c["duration_us"] for c in r["cases"] if c["id"] == "memory.retrieve.share_lifecycle" and c["outcome"] == "pass"]
-    print(f"memory.* family:           {len(mem)} cases, total {sum(mem)/1000:.1f} ms, median {statistics.median(mem)} us"
-          + (f"; share-retrieve-relinquish-reclaim cycle {cycle[0]} us" if cycle else ""))
+    mem_us = sorted(c["duration_us"] or 0 for c in mem)
+    mem_calls = sum(c.get("ffa_calls", 0) for c in mem)
+    print(f"memory.* family:           {len(mem)} cases, total {sum(mem_us)/1000:.1f} ms, median {statistics.median(mem_us)} us, "
+          f"{mem_calls} FF-A calls by the ns image ({sum(mem_us)/max(mem_calls, 1):.1f} us per call, the sp's own calls included in the time)")
+    cycle = [c for c in mem if c["id"] == "memory.retrieve.share_lifecycle" and c["outcome"] == "pass"]
+    if cycle:
+        print(f"share-retrieve-relinquish-reclaim cycle (memory.retrieve.share_lifecycle): {cycle[0]['duration_us']} us, "
+              f"{cycle[0].get('ffa_calls', 0)} ns calls")
 print("slowest cases:")
 for u, cid in us[-5:][::-1]:
     print(f"  {u:>8} us  {cid}")

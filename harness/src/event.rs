@@ -192,8 +192,9 @@ pub enum Event<'a> {
     Plan { id: Text<'a>, section: Text<'a>, abis: Text<'a>, since: Version },
     /// A case begins.
     Start { id: Text<'a>, timeout_ms: u32 },
-    /// A case ended.
-    End { id: Text<'a>, outcome: Outcome, micros: u64, at: Text<'a>, msg: Text<'a> },
+    /// A case ended: its outcome, its in-image time and how many FF-A calls the image made
+    /// while it ran (`calls=`, absent from logs older than it: 0).
+    End { id: Text<'a>, outcome: Outcome, micros: u64, calls: u64, at: Text<'a>, msg: Text<'a> },
     /// Free text from the image worth keeping (setup steps, warnings).
     Note { msg: Text<'a> },
     /// Every selected case of this boot has ended.
@@ -219,8 +220,8 @@ impl fmt::Display for Event<'_> {
                 abis.escaped()
             ),
             Event::Start { id, timeout_ms } => write!(f, "start id={} timeout_ms={timeout_ms}", id.escaped()),
-            Event::End { id, outcome, micros, at, msg } => {
-                write!(f, "end id={} outcome={outcome} us={micros}", id.escaped())?;
+            Event::End { id, outcome, micros, calls, at, msg } => {
+                write!(f, "end id={} outcome={outcome} us={micros} calls={calls}", id.escaped())?;
                 if !at.is_empty() {
                     write!(f, " at={}", at.escaped())?;
                 }
@@ -327,6 +328,7 @@ impl<'a> Event<'a> {
                 id: f.text("id")?,
                 outcome: Outcome::parse(f.raw("outcome")?)?,
                 micros: f.num("us")?,
+                calls: f.raw("calls").map_or(Some(0), |c| number(c, 10))?,
                 at: f.optional("at")?,
                 msg: f.optional("msg")?,
             },

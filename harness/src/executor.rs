@@ -35,6 +35,8 @@ static ENV: SetOnce<Env> = SetOnce::new();
 const NONE: usize = usize::MAX;
 static CURRENT: AtomicUsize = AtomicUsize::new(NONE);
 static STARTED_US: AtomicU64 = AtomicU64::new(0);
+/// The image's FF-A call count when the running case started.
+static STARTED_CALLS: AtomicU64 = AtomicU64::new(0);
 static COUNTS: [AtomicU32; Outcome::ALL.len()] = [const { AtomicU32::new(0) }; Outcome::ALL.len()];
 
 type Message = FixedText<400>;
@@ -187,6 +189,7 @@ fn run_one(env: &Env, index: usize, case: &'static Case) {
     CURRENT.store(index, Ordering::Relaxed);
     emit(env.platform, Event::Start { id: case.id.into(), timeout_ms: case.timeout_ms });
     STARTED_US.store(env.platform.now_us(), Ordering::Relaxed);
+    STARTED_CALLS.store(env.ffa.calls(), Ordering::Relaxed);
     if let Some((outcome, why)) = unmet_need(env, case) {
         finish(env, case, outcome, "", why.as_str(), false);
         return;
@@ -259,7 +262,8 @@ fn feature_verdict(r: crate::ffa::Regs, what: fmt::Arguments<'_>) -> Option<(Out
 
 fn finish(env: &Env, case: &Case, outcome: Outcome, at: &str, msg: &str, ran_body: bool) {
     let micros = env.platform.now_us().saturating_sub(STARTED_US.load(Ordering::Relaxed));
-    emit(env.platform, Event::End { id: case.id.into(), outcome, micros, at: at.into(), msg: msg.into() });
+    let calls = env.ffa.calls().saturating_sub(STARTED_CALLS.load(Ordering::Relaxed));
+    emit(env.platform, Event::End { id: case.id.into(), outcome, micros, calls, at: at.into(), msg: msg.into() });
     emit(env.platform, LavaLine { id: case.id.into(), outcome, micros });
     let slot = &COUNTS[outcome as usize];
     slot.store(slot.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
@@ -310,7 +314,9 @@ fn check_left_state(env: &Env) -> Option<Message> {
 
 /// Reclaims every memory transaction the case left open (the call layer tracks each handle
 /// from the FFA_SUCCESS of its send to its reclaim) and says what it did in `why`. A handle
-/// the SPMC will not give back (a borrower still holds it) is reported and no longer tracked.
+/// the SPMC will not give back (a borrower still holds it) is reported and no longer tracked,
+/// and the pool is given up for a spare one (`pages::retire_pool`): the SPMC keeps those pages
+/// with the borrower and would refuse every case after that lends them.
 fn reclaim_open(env: &Env, why: &mut Message) {
     for handle in env.ffa.open_handles().into_iter().flatten() {
         let r = env.ffa.mem_reclaim(handle, 0);
@@ -324,6 +330,14 @@ fn reclaim_open(env: &Env, why: &mut Message) {
                 r.summary()
             );
             env.ffa.forget_handle(handle);
+            match crate::pages::retire_pool() {
+                Some(next) => {
+                    let _ = write!(why, "the cases after this one lend from pool {next}; ");
+                }
+                None => {
+                    let _ = write!(why, "no spare pool is left; ");
+                }
+            }
         }
     }
 }

@@ -5,7 +5,8 @@
 //! real load or store, copied in and out right after the call that changed them, and no
 //! reference into a page's contents is ever handed out.
 
-use core::sync::atomic::{AtomicU8, Ordering};
+use crate::global::SetOnce;
+use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
 /// The FF-A minimum buffer granule used here.
 pub const PAGE_SIZE: usize = 4096;
@@ -15,7 +16,8 @@ pub const PAGE_SIZE: usize = 4096;
 pub struct Page([AtomicU8; PAGE_SIZE]);
 
 impl Page {
-    const fn zeroed() -> Self {
+    /// A zeroed page, for a `static`.
+    pub const fn zeroed() -> Self {
         Self([const { AtomicU8::new(0) }; PAGE_SIZE])
     }
 
@@ -69,9 +71,53 @@ pub struct Pages {
 /// constituents than one TX page describes.
 pub const POOL_PAGES: usize = 512;
 
-/// Contiguous pages an image lends, shares or donates to other endpoints (FFA_MEM_SHARE and
-/// its siblings); apart from the buffers so that a transaction never covers the RX/TX pair.
-pub static POOL: [Page; POOL_PAGES] = [const { Page::zeroed() }; POOL_PAGES];
+/// How many pools the ns image keeps: the one in use and two spares (see [`retire_pool`]).
+pub const POOLS: usize = 3;
+
+/// A memory-transaction pool: contiguous pages an image lends, shares or donates to other
+/// endpoints (FFA_MEM_SHARE and its siblings), apart from the buffers so that a transaction
+/// never covers the RX/TX pair.
+pub type Pool = [Page; POOL_PAGES];
+
+/// An image's pools, 6 MiB: the image that lends (ns) declares them and hands them over with
+/// [`provide_pools`]; the sp, which only borrows, has no room for them in its 4 MiB.
+pub struct Pools(pub [Pool; POOLS]);
+
+impl Pools {
+    /// Zeroed pools, for a `static`.
+    pub const fn zeroed() -> Self {
+        Self([const { [const { Page::zeroed() }; POOL_PAGES] }; POOLS])
+    }
+}
+
+static PROVIDED: SetOnce<&'static Pools> = SetOnce::new();
+
+/// The index of the pool in use.
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+/// Hands the image's pools to the harness, once at boot.
+pub fn provide_pools(pools: &'static Pools) {
+    PROVIDED.set(pools);
+}
+
+/// The pool the cases lend, share and donate from. Panics in an image that provided none.
+pub fn pool() -> &'static Pool {
+    &PROVIDED.get().expect("the image provides its pools at boot (pages::provide_pools)").0
+        [IN_USE.load(Ordering::Relaxed)]
+}
+
+/// Gives up the pool in use for the next one, when a transaction the SPMC will not give back
+/// (FFA_MEM_RECLAIM refused after every relinquish the harness can make) keeps some of its
+/// pages with a borrower: the SPMC refuses any further transaction of those pages, so every
+/// case after would fail for the one that left them. Returns the new pool's index, `None`
+/// when the last one is in use already.
+pub fn retire_pool() -> Option<usize> {
+    let next = IN_USE.load(Ordering::Relaxed) + 1;
+    (next < POOLS).then(|| {
+        IN_USE.store(next, Ordering::Relaxed);
+        next
+    })
+}
 
 /// The image's shared pages.
 pub static PAGES: Pages = Pages {
@@ -86,12 +132,15 @@ mod tests {
 
     #[test]
     fn pages_are_aligned_and_contiguous() {
+        static POOLS_OF_TEST: Pools = Pools::zeroed();
+        provide_pools(&POOLS_OF_TEST);
         assert_eq!(PAGES.tx.addr() % PAGE_SIZE as u64, 0);
         assert_eq!(PAGES.rx.addr(), PAGES.tx.addr() + PAGE_SIZE as u64);
         assert_eq!(PAGES.spare[1].addr(), PAGES.spare[0].addr() + PAGE_SIZE as u64);
         PAGES.spare[5].write(8, &[1, 2, 3, 4]);
         assert_eq!(PAGES.spare[5].u32_at(8), 0x0403_0201);
-        assert_eq!(POOL[0].addr() % PAGE_SIZE as u64, 0);
-        assert_eq!(POOL[POOL_PAGES - 1].addr(), POOL[0].addr() + ((POOL_PAGES - 1) * PAGE_SIZE) as u64);
+        let pool = pool();
+        assert_eq!(pool[0].addr() % PAGE_SIZE as u64, 0);
+        assert_eq!(pool[POOL_PAGES - 1].addr(), pool[0].addr() + ((POOL_PAGES - 1) * PAGE_SIZE) as u64);
     }
 }

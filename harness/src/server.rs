@@ -4,7 +4,8 @@
 //! the command its w3 names (see [`crate::command`]); the response's SMC returns the next
 //! request. What a context keeps across requests (the request it is serving, the previous one)
 //! is its own, indexed by core. A fault inside a command lands in [`resume_after_fault`] on
-//! that core, which answers the request with `Faulted` and goes on waiting. The SP's log lines
+//! that core, which relinquishes the memory the sp holds, answers the request with `Faulted`
+//! and goes on waiting. The SP's log lines
 //! start with `sp: ` and are not events.
 
 use crate::command::{self, Reply, Request, SpCtx, Status};
@@ -210,8 +211,8 @@ fn respond(s: &Server, here: &ExecContext, req: &Request, reply: Reply) -> Regs 
     s.ffa.call(req.response(reply))
 }
 
-/// Called on a fresh stack of the faulting core: answers the request that context was
-/// running with `Faulted` and serves on. A fault outside a request goes back to waiting.
+/// Called on a fresh stack of the faulting core: relinquishes the memory the sp holds, answers
+/// the request that context was running with `Faulted` and serves on. A fault outside a request goes back to waiting.
 pub fn resume_after_fault(_: usize) -> ! {
     // A fault during the SP's own set-up: there is nothing to answer and nowhere to go. The
     // normal world then sees no partition (or a boot that never finishes) and the runner's
@@ -219,6 +220,11 @@ pub fn resume_after_fault(_: usize) -> ! {
     let Some(s) = SERVER.get() else { halt() };
     let (_, here) = ExecContext::here(s);
     if here.in_request.load(Ordering::Relaxed) {
+        // Memory the command retrieved goes back first, so that its owner can reclaim it.
+        let released = crate::memory::relinquish_held(s.ffa, &crate::pages::PAGES.tx, s.session.own_id);
+        if released > 0 {
+            log(s.platform, format_args!("relinquished {released} transaction(s) the faulting command held"));
+        }
         let req = Request { regs: here.current.load() };
         serve(respond(s, here, &req, Reply::status(Status::Faulted)))
     }

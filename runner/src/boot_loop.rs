@@ -76,6 +76,7 @@ pub fn run_boots(
         let ending = Ending {
             outcome: Outcome::NotRun,
             duration_us: 0,
+            ffa_calls: 0,
             at: String::new(),
             message: format!("not run: {not_run_because}"),
             boot: run.results.boots,
@@ -353,11 +354,12 @@ impl BootLoop<'_> {
                 let id = id.to_string();
                 state.current = Some(Running { id, timeout, started: Instant::now(), console: Vec::new(), dropped: 0 });
             }
-            Event::End { id, outcome, micros, at, msg } => {
+            Event::End { id, outcome, micros, calls, at, msg } => {
                 let console = state.current.take().map(|mut case| case.take_console()).unwrap_or_default();
                 let ending = Ending {
                     outcome,
                     duration_us: micros,
+                    ffa_calls: calls,
                     at: at.to_string(),
                     message: msg.to_string(),
                     boot: state.boot,
@@ -385,8 +387,16 @@ impl BootLoop<'_> {
     ) -> Result<(), String> {
         let duration_us = case.started.elapsed().as_micros() as u64;
         let console = case.take_console();
-        let ending =
-            Ending { outcome, duration_us, at: String::new(), message, boot: state.boot, by_runner: true, console };
+        let ending = Ending {
+            outcome,
+            duration_us,
+            ffa_calls: 0,
+            at: String::new(),
+            message,
+            boot: state.boot,
+            by_runner: true,
+            console,
+        };
         self.record(state, &case.id, ending)
     }
 

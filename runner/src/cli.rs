@@ -10,7 +10,7 @@ use std::time::Duration;
 pub const USAGE: &str = "\
 usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
-              [--out DIR] [--case-timeout-s 10] [--boot-timeout-s 60] [--max-boots 20]
+              [--out DIR] [--case-timeout-s 3] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
               [--machine OPTIONS] [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
@@ -24,6 +24,9 @@ usage:
       MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
       board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE
       with a captured console, once (no --firmware; the image's arguments are built in).
+      --case-timeout-s is added to each case's own timeout before the runner decides that
+      the firmware stopped answering (the image's watchdog reports a case that overruns its
+      own timeout itself; the margin only covers a case stuck inside the firmware).
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.
@@ -249,7 +252,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         ffa_version,
         only: given.only()?,
         out: given.text("--out").unwrap_or("results/runs").into(),
-        case_timeout: Duration::from_secs(given.number("--case-timeout-s", 10)?.into()),
+        case_timeout: Duration::from_secs(given.number("--case-timeout-s", 3)?.into()),
         boot_timeout: Duration::from_secs(given.number("--boot-timeout-s", 60)?.into()),
         max_boots: given.number("--max-boots", 20)?,
         platform: given.name("--platform", Some("qemu-virt"))?.to_owned(),
@@ -319,19 +322,19 @@ mod tests {
         );
         assert_eq!(
             (o.out.to_str(), o.case_timeout.as_secs(), o.boot_timeout.as_secs(), o.max_boots),
-            (Some("results/runs"), 10, 60, 20)
+            (Some("results/runs"), 3, 60, 20)
         );
         assert_eq!(
             (o.platform.as_str(), o.describe, o.stack_key, o.qemu.to_str()),
             ("qemu-virt", None, None, Some("qemu-system-aarch64"))
         );
-        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 3 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on")
+        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 7 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on")
         else {
             panic!()
         };
         assert_eq!(
             (o.ffa_version, o.only.as_deref(), o.case_timeout.as_secs(), o.max_boots),
-            (Version::V1_2, Some("a.b;c"), 3, 2)
+            (Version::V1_2, Some("a.b;c"), 7, 2)
         );
         assert_eq!(
             (o.describe.as_deref(), o.stack_key.as_deref(), o.qemu.to_str(), o.machine.as_deref()),

@@ -91,6 +91,9 @@ pub struct CaseRecord {
     pub outcome: Option<Outcome>,
     /// As measured by the image; wall time for outcomes the runner made up.
     pub duration_us: u64,
+    /// The FF-A calls the image made while the case ran (0 for outcomes the runner made up).
+    #[serde(default)]
+    pub ffa_calls: u64,
     pub message: String,
     /// Where a check failed (`file:line`), or empty.
     pub at: String,
@@ -114,6 +117,7 @@ impl CaseRecord {
             since: since.to_owned(),
             outcome: None,
             duration_us: 0,
+            ffa_calls: 0,
             message: String::new(),
             at: String::new(),
             boot: 0,
@@ -128,6 +132,7 @@ impl CaseRecord {
 pub struct Ending {
     pub outcome: Outcome,
     pub duration_us: u64,
+    pub ffa_calls: u64,
     pub at: String,
     pub message: String,
     pub boot: u32,
@@ -232,6 +237,7 @@ impl RunResults {
         }
         case.outcome = Some(ending.outcome);
         case.duration_us = ending.duration_us;
+        case.ffa_calls = ending.ffa_calls;
         case.at = ending.at;
         case.message = ending.message;
         case.boot = ending.boot;
@@ -326,6 +332,7 @@ pub mod tests {
         Ending {
             outcome,
             duration_us,
+            ffa_calls: 0,
             at: at.into(),
             message: message.into(),
             boot,

@@ -9,7 +9,7 @@ use crate::common::OPTEE_UUID;
 use crate::memory::{reclaim_ok, send_pages};
 use crate::optee::NEEDS;
 use ffa_harness::ffa::{FfaError, FuncId};
-use ffa_harness::pages::POOL;
+use ffa_harness::pages::pool;
 use ffa_harness::spec::MEM_RECLAIM;
 use ffa_harness::{case, check_eq, check_error, fail, CaseResult, Ctx};
 
@@ -29,9 +29,9 @@ const RET: usize = 20;
 /// Writes an `optee_msg_arg` closing a session that does not exist at the start of pool page
 /// 0, shares the page with OP-TEE and has OP-TEE run it; returns the handle.
 fn share_and_use(ctx: &mut Ctx) -> Result<ffa_harness::desc::memory::Handle, ffa_harness::Failure> {
-    POOL[0].fill(0);
-    POOL[0].write(0, &CLOSE_SESSION.to_le_bytes());
-    POOL[0].write(8, &NO_SESSION.to_le_bytes());
+    pool()[0].fill(0);
+    pool()[0].write(0, &CLOSE_SESSION.to_le_bytes());
+    pool()[0].write(8, &NO_SESSION.to_le_bytes());
     let h = send_pages(ctx, FuncId::MEM_SHARE_32, 0, 1)?;
     let optee = ctx.partition_id(OPTEE_UUID)?;
     let own = ctx.session.own_id;
@@ -45,7 +45,7 @@ fn share_and_use(ctx: &mut Ctx) -> Result<ffa_harness::desc::memory::Handle, ffa
             r.w(4)
         );
     }
-    if POOL[0].u32_at(RET) == 0 {
+    if pool()[0].u32_at(RET) == 0 {
         fail!("OP-TEE closed session {NO_SESSION:#x}, which does not exist (ret 0)");
     }
     Ok(h)

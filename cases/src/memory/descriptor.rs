@@ -11,7 +11,7 @@ use super::{access_for, receiver, receiver_for, send_refused, transaction};
 use ffa_harness::desc::memory::layout::offsets;
 use ffa_harness::desc::memory::{Constituent, Descriptor, MemAttributes, Patched, Receiver, TransactionFlags};
 use ffa_harness::ffa::{FfaError, FuncId, Version};
-use ffa_harness::pages::POOL;
+use ffa_harness::pages::pool;
 use ffa_harness::spec::{MEM_DESCRIPTOR, MEM_LEND, MEM_NS_BIT, MEM_SHARE};
 use ffa_harness::{case, CaseResult, Ctx, Need};
 
@@ -25,7 +25,7 @@ pub(super) const NEEDS_DONATE: &[Need] = &[Need::Abi(FuncId::MEM_DONATE_32)];
 
 /// One page of the pool.
 pub(super) fn one_page() -> [Constituent; 1] {
-    [Constituent::new(POOL[0].addr(), 1)]
+    [Constituent::new(pool()[0].addr(), 1)]
 }
 
 /// Sends the valid one-page share to the receiver with `bytes` written at `at` and the
@@ -466,7 +466,7 @@ case! {
 /// The rule of `memory.share.unaligned_constituent_invalid` for `f`.
 fn unaligned(ctx: &mut Ctx, f: FuncId) -> CaseResult {
     let to = receiver(ctx)?;
-    let c = [Constituent::new(POOL[0].addr() + 0x800, 1)];
+    let c = [Constituent::new(pool()[0].addr() + 0x800, 1)];
     let tx = transaction(ctx, f, &to, &c);
     let e = tx.encoded(ctx.session.negotiated);
     send_refused(ctx, f, &e, e.len(), e.len(), INVALID, "a constituent at a 2 KiB offset")
@@ -572,7 +572,7 @@ case! {
 /// The rule of `memory.share.overlapping_constituents_invalid` for `f`.
 fn overlapping_constituents_invalid(ctx: &mut Ctx, f: FuncId) -> CaseResult {
     let to = receiver(ctx)?;
-    let c = [Constituent::new(POOL[0].addr(), 2), Constituent::new(POOL[1].addr(), 1)];
+    let c = [Constituent::new(pool()[0].addr(), 2), Constituent::new(pool()[1].addr(), 1)];
     let tx = transaction(ctx, f, &to, &c);
     let e = tx.encoded(ctx.session.negotiated);
     send_refused(ctx, f, &e, e.len(), e.len(), INVALID, "constituents that overlap by a page")

@@ -7,7 +7,7 @@ use super::{handle_of, receiver, reclaim_ok, transaction};
 use ffa_harness::desc::memory::{Constituent, Descriptor, Handle, Relinquish};
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
 use ffa_harness::memory::write_tx;
-use ffa_harness::pages::POOL;
+use ffa_harness::pages::pool;
 use ffa_harness::spec::FEATURES;
 use ffa_harness::{case, check_error, check_success, fail, CaseResult, Ctx, Need};
 
@@ -18,10 +18,10 @@ fn buffer_address(ctx: &mut Ctx, func: FuncId) -> CaseResult {
     let f = ctx.ffa.features(func, 0);
     check_success!(f, "FFA_FEATURES({func})");
     let to = receiver(ctx)?;
-    let c = [Constituent::new(POOL[0].addr(), 1)];
+    let c = [Constituent::new(pool()[0].addr(), 1)];
     let tx = transaction(ctx, func, &to, &c);
     let e = tx.encoded(ctx.session.negotiated);
-    let buffer = &POOL[8];
+    let buffer = &pool()[8];
     write_tx(buffer, &e, 0, e.len());
     let r = ctx
         .ffa
@@ -167,5 +167,27 @@ case! {
         let e = request.encoded(ctx.session.negotiated);
         write_tx(&ctx.pages.tx, &e, 0, e.len());
         ctx.ffa.mem_retrieve_req(e.len() as u32, e.len() as u32)
+    })
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_SHARE_32) agrees with what FFA_MEM_SHARE_32 does with a 16-byte descriptor.
+    "memory.features.share_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_SHARE_32]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_SHARE_32, |ctx| ctx.ffa.mem_send(FuncId::MEM_SHARE_32, 16, 16))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_LEND_32) agrees with what FFA_MEM_LEND_32 does with a 16-byte descriptor.
+    "memory.features.lend_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_LEND_32]), needs(&[]);
+    run: |ctx| supported_iff_implemented(ctx, FuncId::MEM_LEND_32, |ctx| ctx.ffa.mem_send(FuncId::MEM_LEND_32, 16, 16))
+}
+
+case! {
+    /// FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_64) agrees with what a normal-world
+    /// FFA_MEM_RETRIEVE_REQ_64 of a 16-byte descriptor does (with the NS-bit input property
+    /// from v1.1, as for the 32-bit one).
+    "memory.features.retrieve_req_64_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_RETRIEVE_REQ_64]), needs(&[]);
+    run: |ctx| supported_iff_implemented_with(ctx, FuncId::MEM_RETRIEVE_REQ_64, if ctx.session.negotiated == ffa_harness::ffa::Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT }, |ctx| {
+        ctx.ffa.call(Regs::call(FuncId::MEM_RETRIEVE_REQ_64).with(1, 16).with(2, 16))
     })
 }

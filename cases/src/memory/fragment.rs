@@ -7,7 +7,7 @@ use super::{pool_constituents, receiver, reclaim_ok, send_ok, transaction};
 use ffa_harness::desc::memory::{Constituent, Descriptor, Handle};
 use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::memory::write_tx;
-use ffa_harness::pages::{PAGE_SIZE, POOL};
+use ffa_harness::pages::{pool, PAGE_SIZE};
 use ffa_harness::spec::MEM_FRAG;
 use ffa_harness::{case, check, check_eq, check_error, fail, CaseResult, Ctx, Need};
 
@@ -151,7 +151,7 @@ case! {
     fn interleaved(ctx) {
         let to = receiver(ctx)?;
         let a: [Constituent; LARGE] = pool_constituents(0, true);
-        let b: [Constituent; LARGE] = core::array::from_fn(|i| Constituent::new(POOL[1 + 2 * i].addr(), 1));
+        let b: [Constituent; LARGE] = core::array::from_fn(|i| Constituent::new(pool()[1 + 2 * i].addr(), 1));
         let ta = transaction(ctx, FuncId::MEM_SHARE_32, &to, &a);
         let tb = transaction(ctx, FuncId::MEM_SHARE_32, &to, &b);
         let (ea, eb) = (ta.encoded(ctx.session.negotiated), tb.encoded(ctx.session.negotiated));

@@ -125,7 +125,7 @@ case! {
 fn same_twice(ctx: &mut Ctx, func: FuncId) -> CaseResult {
     let a = send_pages(ctx, func, 0, 1)?;
     let to = super::receiver(ctx)?;
-    let constituents = [ffa_harness::desc::memory::Constituent::new(ffa_harness::pages::POOL[0].addr(), 1)];
+    let constituents = [ffa_harness::desc::memory::Constituent::new(ffa_harness::pages::pool()[0].addr(), 1)];
     let tx = super::transaction(ctx, func, &to, &constituents);
     let e = tx.encoded(ctx.session.negotiated);
     let len = ffa_harness::desc::memory::Descriptor::len(&e);

@@ -5,12 +5,17 @@
 //! the executor (the call layer tracks open handles) and fails the case.
 
 mod descriptor;
+#[cfg(all(feature = "self-test", target_os = "none"))]
+mod faults;
 mod features;
 mod fragment;
+mod hypervisor;
 mod lifecycle;
 mod permissions;
+mod receivers;
 mod regions;
 mod retrieve;
+mod retrieve_access;
 #[cfg(test)]
 mod tests;
 
@@ -20,7 +25,7 @@ use ffa_harness::desc::memory::{
 };
 use ffa_harness::ffa::{FfaError, FuncId, Regs};
 use ffa_harness::memory::send;
-use ffa_harness::pages::{PAGE_SIZE, POOL};
+use ffa_harness::pages::{pool, PAGE_SIZE};
 use ffa_harness::{check_error, fail, Ctx, Failure};
 
 /// The attributes a sender of `func` asks for: normal write-back inner-shareable for a share;
@@ -49,7 +54,7 @@ pub fn access_for(func: FuncId) -> AccessPerms {
 /// none merges with the next).
 pub fn pool_constituents<const N: usize>(first: usize, sparse: bool) -> [Constituent; N] {
     let step = if sparse { 2 } else { 1 };
-    core::array::from_fn(|i| Constituent::new(POOL[first + step * i].addr(), 1))
+    core::array::from_fn(|i| Constituent::new(pool()[first + step * i].addr(), 1))
 }
 
 /// A transaction from the caller to `receivers` of `constituents`, as `func` needs it.
@@ -105,7 +110,7 @@ pub fn handle_of(r: &Regs, func: FuncId) -> Result<Handle, Failure> {
 /// one constituent, and returns the handle.
 pub fn send_pages(ctx: &Ctx, func: FuncId, first: usize, pages: u32) -> Result<Handle, Failure> {
     let to = receiver_for(ctx, func)?;
-    let constituents = [Constituent::new(POOL[first].addr(), pages)];
+    let constituents = [Constituent::new(pool()[first].addr(), pages)];
     let tx = transaction(ctx, func, &to, &constituents);
     send_ok(ctx, func, &tx.encoded(ctx.session.negotiated))
 }

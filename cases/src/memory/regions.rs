@@ -10,7 +10,7 @@ use super::{pool_constituents, receiver, receiver_for, reclaim_ok, send_ok, send
 use ffa_harness::desc::memory::layout::offsets;
 use ffa_harness::desc::memory::{Constituent, Descriptor};
 use ffa_harness::ffa::{FfaError, FuncId, Version};
-use ffa_harness::pages::POOL;
+use ffa_harness::pages::pool;
 use ffa_harness::spec::MEM_DESCRIPTOR;
 use ffa_harness::{case, CaseResult, Ctx};
 
@@ -27,7 +27,7 @@ fn constituents_refused(ctx: &Ctx, f: FuncId, c: &[Constituent], codes: &[FfaErr
 
 /// The rule of `memory.share.zero_page_constituent_refused` for `f`.
 fn zero_page_constituent(ctx: &mut Ctx, f: FuncId) -> CaseResult {
-    let c = [Constituent::new(POOL[0].addr(), 1), Constituent::new(POOL[2].addr(), 0)];
+    let c = [Constituent::new(pool()[0].addr(), 1), Constituent::new(pool()[2].addr(), 0)];
     constituents_refused(ctx, f, &c, REFUSED, "a second constituent of 0 pages")
 }
 
@@ -55,7 +55,7 @@ case! {
 /// The rule of `memory.share.page_count_below_constituents_invalid` for `f`.
 fn page_count_below(ctx: &mut Ctx, f: FuncId) -> CaseResult {
     let to = receiver(ctx)?;
-    let c = [Constituent::new(POOL[0].addr(), 2)];
+    let c = [Constituent::new(pool()[0].addr(), 2)];
     let tx = transaction(ctx, f, &to, &c);
     let at = tx.encoded(ctx.session.negotiated).composite_offset();
     let d = ffa_harness::desc::memory::Patched {

@@ -11,28 +11,34 @@ use ffa_harness::desc::memory::{
     AccessPerms, Constituent, Handle, MemAttributes, Transaction, TransactionFlags, TransactionType,
 };
 use ffa_harness::ffa::{FfaError, FuncId};
-use ffa_harness::pages::POOL;
+use ffa_harness::pages::pool;
 use ffa_harness::spec::{MEM_LEND, MEM_NS_BIT, MEM_RELINQUISH, MEM_RETRIEVE};
-use ffa_harness::{case, check, check_eq, check_error, fail, CaseResult, Ctx, Failure};
+use ffa_harness::{case, check, check_eq, check_error, check_success, fail, CaseResult, Ctx, Failure};
 
-/// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8):
-/// retrieves the transaction with a request naming the sp read-write, decodes the response in the sp's
+/// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8 |
+/// data access << 16): retrieves the transaction with a request naming the sp with that data
+/// access (0: read-write), decodes the response in the sp's
 /// layout, checks handle, sender, tag, its own access descriptor and every byte of the
-/// first constituent against `pattern`, writes `marker` at offset 0, and answers x4 = 0
+/// first constituent against `pattern`, writes `marker` at offset 0 when the response grants
+/// it write access, and answers x4 = 0
 /// (else a `Verdict` code << 56 with a detail), x5 = total pages, x6 = the first
 /// constituent's address, x7 = attributes | permissions << 16 | response flags << 32.
 pub const MEM_RETRIEVE_CMD: u16 = 60;
 /// MEM_RELINQUISH(handle, flags): relinquishes the sp's access to the transaction.
 pub const MEM_RELINQUISH_CMD: u16 = 61;
 
+/// The sp's verdict (x4 >> 56) when the SPMC refused its FFA_MEM_FRAG_RX; the detail is the
+/// offset << 32 | the error code.
+const FRAGMENT_REFUSED: u64 = 6;
+
 #[cfg(target_os = "none")]
-mod sp_side {
+pub(super) mod sp_side {
     use super::*;
     use ffa_harness::command::Reply;
     use ffa_harness::command::{Request, SpCtx};
     use ffa_harness::desc::memory::Receiver;
-    use ffa_harness::desc::memory::{Decoded, DescError, Relinquish};
-    use ffa_harness::memory::{retrieve, write_tx, Borrowed, RetrieveError};
+    use ffa_harness::desc::memory::{Decoded, DescError};
+    use ffa_harness::memory::{relinquish, retrieve, Borrowed, RetrieveError};
     use ffa_harness::pages::PAGES;
 
     /// What the sp found wrong in a retrieve response (x4 >> 56).
@@ -49,6 +55,8 @@ mod sp_side {
         Content = 4,
         /// The sp could not map the constituent.
         Map = 5,
+        /// The SPMC refused FFA_MEM_FRAG_RX (detail: the offset << 32 | the error code).
+        FragmentRefused = FRAGMENT_REFUSED,
     }
 
     fn verdict(v: Verdict, detail: u64) -> Reply {
@@ -78,7 +86,11 @@ mod sp_side {
         // specifies it and a single borrower's lend or donate that does not (src/ffa_memory.c,
         // ffa_memory_retrieve_is_memory_access_valid); TF-A's EL3 SPMC takes either.
         let lent = flags.transaction_type() >= TransactionType::Lend as u32;
-        let perms = if lent { AccessPerms::RW_NX } else { AccessPerms::RW };
+        let data = match (req.arg(3) >> 16) as u8 & 3 {
+            0 => AccessPerms::DATA_RW,
+            asked => asked,
+        };
+        let perms = AccessPerms(data | if lent { AccessPerms::INSTR_NX } else { 0 });
         let me = [Receiver::new(ctx.session.own_id, perms)];
         let request = Transaction { sender, attributes, flags, handle, tag, receivers: &me, constituents: None };
         let encoded = request.encoded(ctx.session.negotiated);
@@ -86,6 +98,9 @@ mod sp_side {
         let got = match retrieve(ctx.ffa, &PAGES.tx, &PAGES.rx, handle, &encoded, &mut buf) {
             Ok(got) => got,
             Err(RetrieveError::Refused(r)) => return Reply::call_failed(&r),
+            Err(RetrieveError::FragmentRefused { offset, answer }) => {
+                return verdict(Verdict::FragmentRefused, u64::from(offset) << 32 | u64::from(answer.w(2)))
+            }
             Err(RetrieveError::Broken(_)) => return verdict(Verdict::Malformed, 0),
         };
         let d = match Decoded::parse(ctx.session.negotiated, &buf[..got.total]) {
@@ -104,11 +119,15 @@ mod sp_side {
         };
         let (composite, first) = first;
         let Ok(pages) = Borrowed::map(first.address, first.pages) else { return verdict(Verdict::Map, first.address) };
-        if let Some(at) = (0..first.pages as usize * 4096).find(|&i| pages.read(i) != pattern) {
+        if let Some(at) = pages.find_not(pattern) {
             return verdict(Verdict::Content, at as u64);
         }
-        pages.write(0, marker);
         let perms = d.receiver(mine).map_or(0, |r| r.perms.0);
+        // A read-only mapping is one the sp must not write: under Hafnium the write would be a
+        // stage-2 fault that aborts the partition.
+        if perms & 3 == AccessPerms::DATA_RW {
+            pages.write(0, marker);
+        }
         Reply::ok([
             0,
             composite.total_pages.into(),
@@ -118,10 +137,7 @@ mod sp_side {
     }
 
     pub fn mem_relinquish(ctx: &mut SpCtx, req: &Request) -> Reply {
-        let me = [ctx.session.own_id];
-        let r = Relinquish { handle: Handle(req.arg(0)), flags: req.arg(1) as u32, endpoints: &me };
-        write_tx(&PAGES.tx, &r, 0, 18);
-        let answer = ctx.ffa.mem_relinquish();
+        let answer = relinquish(ctx.ffa, &PAGES.tx, ctx.session.own_id, Handle(req.arg(0)), req.arg(1) as u32);
         if answer.is_success() {
             Reply::ok([0; 4])
         } else {
@@ -137,19 +153,21 @@ ffa_harness::command!(MEM_RELINQUISH_CMD, "mem-relinquish", sp_side::mem_relinqu
 
 /// The sp's retrieve request, field by field.
 #[derive(Clone, Copy)]
-struct Ask {
-    handle: Handle,
-    flags: TransactionFlags,
-    sender: u16,
-    attributes: MemAttributes,
-    tag: u64,
-    pattern: u8,
+pub(super) struct Ask {
+    pub(super) handle: Handle,
+    pub(super) flags: TransactionFlags,
+    pub(super) sender: u16,
+    pub(super) attributes: MemAttributes,
+    pub(super) tag: u64,
+    pub(super) pattern: u8,
+    /// The data access the sp asks for (0: read-write).
+    pub(super) data: u8,
 }
 
 impl Ask {
     /// The request a borrower of `handle` from `ctx`'s endpoint sends for a transaction of
     /// type `kind`: attributes left unspecified, tag 0, expecting the owner's pattern.
-    fn of(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Self {
+    pub(super) fn of(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Self {
         Self {
             handle,
             flags: TransactionFlags::of_type(kind),
@@ -157,21 +175,32 @@ impl Ask {
             attributes: MemAttributes::NOT_SPECIFIED,
             tag: 0,
             pattern: PATTERN,
+            data: 0,
         }
     }
 }
 
+impl Ask {
+    /// The arguments of the sp's `mem-retrieve` command that make this request.
+    pub(super) fn args(&self) -> [u64; 4] {
+        let flags = u64::from(self.flags.0) | u64::from(self.sender) << 32 | u64::from(self.attributes.0) << 48;
+        [self.handle.0, flags, self.tag, u64::from(self.pattern) | MARKER << 8 | u64::from(self.data) << 16]
+    }
+}
+
 /// What the sp's retrieve of the usual request for `handle` answered.
-fn sp_retrieve(ctx: &Ctx, handle: Handle, kind: TransactionType) -> Result<Result<[u64; 4], FfaError>, Failure> {
+pub(super) fn sp_retrieve(
+    ctx: &Ctx,
+    handle: Handle,
+    kind: TransactionType,
+) -> Result<Result<[u64; 4], FfaError>, Failure> {
     sp_ask(ctx, Ask::of(ctx, handle, kind))
 }
 
 /// What the sp's retrieve with `ask` answered: the values of a completed one, or the SPMC's
 /// error code.
-fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
-    let flags = u64::from(ask.flags.0) | u64::from(ask.sender) << 32 | u64::from(ask.attributes.0) << 48;
-    let args = [ask.handle.0, flags, ask.tag, u64::from(ask.pattern) | MARKER << 8];
-    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, args)?;
+pub(super) fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
+    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, ask.args())?;
     match reply.status {
         Status::Ok => Ok(Ok(reply.values)),
         Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
@@ -182,7 +211,7 @@ fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
 }
 
 /// The sp's FFA_MEM_RELINQUISH of `handle`: `Ok` or the SPMC's error code.
-fn sp_relinquish(ctx: &Ctx, handle: Handle) -> Result<Result<(), FfaError>, Failure> {
+pub(super) fn sp_relinquish(ctx: &Ctx, handle: Handle) -> Result<Result<(), FfaError>, Failure> {
     sp_relinquish_with(ctx, handle, 0)
 }
 
@@ -199,12 +228,12 @@ fn sp_relinquish_with(ctx: &Ctx, handle: Handle, flags: u32) -> Result<Result<()
 }
 
 /// The byte the owner fills the pages with, and the one the sp writes at offset 0.
-const PATTERN: u8 = 0x5a;
-const MARKER: u64 = 0xa5;
+pub(super) const PATTERN: u8 = 0x5a;
+pub(super) const MARKER: u64 = 0xa5;
 
 /// Fills `pages` pool pages from 0 with the pattern and sends them to the sp with `func`.
-fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
-    for p in &POOL[..pages as usize] {
+pub(super) fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
+    for p in &pool()[..pages as usize] {
         p.fill(PATTERN);
     }
     super::send_pages(ctx, func, 0, pages)
@@ -214,7 +243,7 @@ fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle, Failure> {
 fn check_retrieved(v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
     check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
     check_eq!(v[1], u64::from(pages), "total page count in the retrieve response");
-    check_eq!(v[2], POOL[0].addr(), "first constituent's address");
+    check_eq!(v[2], pool()[0].addr(), "first constituent's address");
     let attributes = MemAttributes(v[3] as u16);
     check!(attributes.ns(), "the SPMC sets the NS bit for normal-world memory in a v1.1 borrower's response (TF-A `spmc_ffa_mem_retrieve_set_ns_bit`): attributes {:#x}", attributes.0);
     check_eq!(attributes.0 & !MemAttributes::NS, super::attributes_for(func).0, "attributes besides NS (the sender's)");
@@ -229,7 +258,7 @@ fn check_retrieved(v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
 }
 
 /// Share or lend, retrieve, reclaim refused while retrieved, relinquish, reclaim, marker.
-fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
+pub(super) fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
     let h = send_filled(ctx, func, 2)?;
     let v = match sp_retrieve(ctx, h, kind)? {
         Ok(v) => v,
@@ -244,7 +273,7 @@ fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
         fail!("the sp's FFA_MEM_RELINQUISH was refused: {e:?}");
     }
     reclaim_ok(ctx, h)?;
-    check_eq!(POOL[0].u32_at(0) as u8, MARKER as u8, "the byte the sp wrote, read by the owner after the reclaim");
+    check_eq!(pool()[0].u32_at(0) as u8, MARKER as u8, "the byte the sp wrote, read by the owner after the reclaim");
     Ok(())
 }
 
@@ -264,7 +293,7 @@ case! {
 }
 
 /// The transaction type of a transaction sent with `func` (a share or a lend here).
-fn kind_of(func: FuncId) -> TransactionType {
+pub(super) fn kind_of(func: FuncId) -> TransactionType {
     if func == FuncId::MEM_LEND_32 {
         TransactionType::Lend
     } else {
@@ -284,7 +313,7 @@ fn other_type(a: Ask) -> Ask {
 
 /// Sends a page with `func`, has the sp retrieve it with the request `wrong` makes of the
 /// right one, and expects INVALID_PARAMETERS; relinquishes what a wrongly accepted retrieve got.
-fn wrong_retrieve(ctx: &mut Ctx, func: FuncId, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
+pub(super) fn wrong_retrieve(ctx: &mut Ctx, func: FuncId, wrong: fn(Ask) -> Ask, what: &str) -> CaseResult {
     let h = send_filled(ctx, func, 1)?;
     let r = sp_ask(ctx, wrong(Ask::of(ctx, h, kind_of(func))))?;
     if r.is_ok() {
@@ -400,22 +429,29 @@ case! {
     /// FFA_MEM_FRAG_RX and reads all 256 constituents of a fragmented share.
     "memory.retrieve.fragmented_response", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_FRAG_TX, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_FRAG_RX]), needs(NEEDS_SP);
     fn fragmented(ctx) {
-        POOL[0].fill(PATTERN);
+        pool()[0].fill(PATTERN);
         let to = receiver(ctx)?;
         let c: [Constituent; 256] = super::pool_constituents(0, true);
         let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
         let h = send_ok(ctx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated))?;
         let got = sp_retrieve(ctx, h, TransactionType::Share)?;
-        if got.is_ok() {
-            sp_relinquish(ctx, h)?.ok();
-        }
-        reclaim_ok(ctx, h)?;
+        let relinquished = if got.is_ok() { sp_relinquish(ctx, h)? } else { Ok(()) };
+        let reclaimed = ctx.ffa.mem_reclaim(h, 0);
         let v = match got {
             Ok(v) => v,
             Err(e) => fail!("the retrieve was refused: {e:?}"),
         };
+        if v[0] >> 56 == FRAGMENT_REFUSED {
+            fail!(
+                "the SPMC refused the sp's FFA_MEM_FRAG_RX at offset {} (the bytes it had of the response) with error {}",
+                v[0] >> 32 & 0xff_ffff,
+                v[0] as u32 as i32
+            );
+        }
         check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
         check_eq!(v[1], 256, "total page count");
+        check_eq!(relinquished, Ok(()), "the sp's FFA_MEM_RELINQUISH");
+        check_success!(reclaimed, "FFA_MEM_RECLAIM after the relinquish");
         Ok(())
     }
 }
@@ -487,9 +523,9 @@ case! {
     /// (`spmc_ffa_fill_desc`); a refusal is accepted, a lend accepted and not cleared is not.
     "memory.lend.zero_flag_clears_memory", MEM_LEND, abis(&[FuncId::MEM_LEND_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
     fn zero_flag(ctx) {
-        POOL[0].fill(PATTERN);
+        pool()[0].fill(PATTERN);
         let to = receiver(ctx)?;
-        let c = [Constituent::new(POOL[0].addr(), 1)];
+        let c = [Constituent::new(pool()[0].addr(), 1)];
         let tx = Transaction { flags: TransactionFlags(TransactionFlags::ZERO_MEMORY), ..transaction(ctx, FuncId::MEM_LEND_32, &to, &c) };
         let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_LEND_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
         if r.error() == Some(FfaError::InvalidParameters) {
@@ -561,9 +597,9 @@ case! {
     /// case does not apply.
     "memory.retrieve.non_receiver_refused", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
     fn non_receiver(ctx) {
-        POOL[0].fill(PATTERN);
+        pool()[0].fill(PATTERN);
         let to = [ffa_harness::desc::memory::Receiver::new(0x0001, AccessPerms::RW)];
-        let c = [Constituent::new(POOL[0].addr(), 1)];
+        let c = [Constituent::new(pool()[0].addr(), 1)];
         let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
         let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
         if !r.is_success() {

@@ -68,11 +68,12 @@ fn every_event_round_trips() {
     });
     round_trip(Event::Plan { id: t("a"), section: t("1"), abis: t(""), since: Version::V1_1 });
     round_trip(Event::Start { id: t("setup.version.bit31"), timeout_ms: 2000 });
-    round_trip(Event::End { id: t("x.y"), outcome: Outcome::Pass, micros: 42, at: t(""), msg: t("") });
+    round_trip(Event::End { id: t("x.y"), outcome: Outcome::Pass, micros: 42, calls: 7, at: t(""), msg: t("") });
     round_trip(Event::End {
         id: t("x.y"),
         outcome: Outcome::Fail,
         micros: 7,
+        calls: 0,
         at: t("cases/src/my dir/a.rs:12"),
         msg: t("w2: got 0x1, want 0x2 msg=odd at=x 100%"),
     });
@@ -117,6 +118,7 @@ fn generated_events_round_trip() {
                 id: t(&a),
                 outcome: outcomes[rng.below(outcomes.len() as u64) as usize],
                 micros: rng.next(),
+                calls: rng.next(),
                 at: t(&b),
                 msg: t(&c),
             },
@@ -134,7 +136,7 @@ fn generated_events_round_trip() {
 #[test]
 fn every_prefix_occurrence_is_tried() {
     let e = Event::parse("xxffa-cts: ffa-cts: end id=a outcome=pass us=1").unwrap();
-    assert_eq!(e, Event::End { id: t("a"), outcome: Outcome::Pass, micros: 1, at: t(""), msg: t("") });
+    assert_eq!(e, Event::End { id: t("a"), outcome: Outcome::Pass, micros: 1, calls: 0, at: t(""), msg: t("") });
     assert_eq!(
         Event::parse("ffa-cts: wat ffa-cts: start id=b timeout_ms=5"),
         Some(Event::Start { id: t("b"), timeout_ms: 5 })

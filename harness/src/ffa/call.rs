@@ -67,6 +67,11 @@ impl Ffa {
         LEDGER.state()
     }
 
+    /// How many FF-A calls this image made so far, on every core.
+    pub fn calls(&self) -> u64 {
+        LEDGER.calls()
+    }
+
     /// The memory transactions this endpoint sent and has not reclaimed.
     pub fn open_handles(&self) -> [Option<Handle>; MAX_OPEN] {
         OPEN.list()

@@ -1,5 +1,6 @@
 //! What the calling endpoint's FF-A state is, as the answers to its own calls say: which RX/TX
-//! pair is mapped, whether it owns its RX buffer, and the FF-A version it asked for last. Every
+//! pair is mapped, whether it owns its RX buffer, and the FF-A version it asked for last; and
+//! how many calls it made (the executor reports each case's count). Every
 //! call through [`super::Ffa::call`] updates it, so reading it costs no call. The executor
 //! compares it after each case with the state every case starts from, and fails a case that
 //! left it changed (see `executor::check_left_state`).
@@ -31,6 +32,7 @@ pub struct Ledger {
     rx_owned: AtomicBool,
     version: AtomicU32,
     asked_version: AtomicBool,
+    calls: AtomicU64,
 }
 
 /// Bit 0 of w5 of FFA_PARTITION_INFO_GET (v1.1): return the count only, RX untouched.
@@ -47,11 +49,13 @@ impl Ledger {
             rx_owned: AtomicBool::new(false),
             version: AtomicU32::new(0),
             asked_version: AtomicBool::new(false),
+            calls: AtomicU64::new(0),
         }
     }
 
     /// Takes note of one call and what it returned.
     pub fn observe(&self, call: &Regs, answer: &Regs) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
         let func = call.func();
         if func == FuncId::VERSION {
             self.version.store(call.w(1), Ordering::Relaxed);
@@ -92,6 +96,11 @@ impl Ledger {
     /// there, and a successful listing always fills RX.
     fn asked_v1_0(&self) -> bool {
         self.asked_version.load(Ordering::Relaxed) && self.version.load(Ordering::Relaxed) == 0x1_0000
+    }
+
+    /// How many calls were made so far.
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
     }
 
     /// The state as the calls so far left it.

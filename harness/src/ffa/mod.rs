@@ -13,6 +13,6 @@ pub use call::{Conduit, Ffa, CALLEE_SAVED_CANARY};
 pub use error::FfaError;
 pub use func::{FeatureId, FuncId};
 pub use ledger::EndpointState;
-pub use open_handles::MAX_OPEN;
+pub use open_handles::{OpenHandles, MAX_OPEN};
 pub use regs::{Regs, Summary};
 pub use version::Version;

@@ -37,13 +37,14 @@ impl OpenHandles {
             | FuncId::MEM_LEND_64
             | FuncId::MEM_DONATE_32
             | FuncId::MEM_DONATE_64
-            | FuncId::MEM_FRAG_TX => self.add(Handle::from_words(answer.w(2), answer.w(3))),
+            | FuncId::MEM_FRAG_TX => self.insert(Handle::from_words(answer.w(2), answer.w(3))),
             FuncId::MEM_RECLAIM => self.forget(Handle::from_words(call.w(1), call.w(2))),
             _ => {}
         }
     }
 
-    fn add(&self, h: Handle) {
+    /// Starts tracking `h` (a no-op when it is tracked already or every slot is taken).
+    pub fn insert(&self, h: Handle) {
         let _changing = self.changing.lock();
         let used = self.used.load(Ordering::Relaxed);
         if self.slot_of(h).is_some() {

@@ -24,6 +24,9 @@ pub struct Retrieved {
 pub enum RetrieveError {
     /// The SPMC answered the request with this instead of FFA_MEM_RETRIEVE_RESP.
     Refused(Regs),
+    /// The SPMC answered FFA_MEM_FRAG_RX for the fragment at `offset` with `answer`, not
+    /// FFA_MEM_FRAG_TX.
+    FragmentRefused { offset: u32, answer: Regs },
     /// The response broke the protocol, or is larger than the reader's buffer.
     Broken(Failure),
 }
@@ -43,11 +46,20 @@ pub fn retrieve(
     if r.func() != FuncId::MEM_RETRIEVE_RESP {
         return Err(RetrieveError::Refused(r));
     }
-    reassemble(ffa, rx, handle, &r, out).map_err(RetrieveError::Broken)
+    super::held::note_retrieved(handle);
+    match reassemble(ffa, rx, handle, &r, out) {
+        Ok(Ok(got)) => Ok(got),
+        Ok(Err((offset, answer))) => Err(RetrieveError::FragmentRefused { offset, answer }),
+        Err(f) => Err(RetrieveError::Broken(f)),
+    }
 }
 
+/// What [`reassemble`] ends with: the response, or the offset of the fragment FFA_MEM_FRAG_RX
+/// was refused for and the SPMC's answer.
+type Reassembled = Result<Retrieved, (u32, Regs)>;
+
 /// Copies the response `r` announced, fragment by fragment, into `out`.
-fn reassemble(ffa: &Ffa, rx: &Page, handle: Handle, r: &Regs, out: &mut [u8]) -> Result<Retrieved, Failure> {
+fn reassemble(ffa: &Ffa, rx: &Page, handle: Handle, r: &Regs, out: &mut [u8]) -> Result<Reassembled, Failure> {
     let total = r.w(1) as usize;
     check!(total <= out.len(), "the retrieve response is {total} bytes, more than the {} the reader has", out.len());
     let mut fragment = r.w(2) as usize;
@@ -63,10 +75,12 @@ fn reassemble(ffa: &Ffa, rx: &Page, handle: Handle, r: &Regs, out: &mut [u8]) ->
         fragments += 1;
         check_success!(ffa.rx_release(), "FFA_RX_RELEASE after fragment {fragments} of the retrieve response");
         if got == total {
-            return Ok(Retrieved { total, fragments });
+            return Ok(Ok(Retrieved { total, fragments }));
         }
         let f = ffa.mem_frag_rx(handle, got as u32);
-        check_eq!(f.func(), FuncId::MEM_FRAG_TX, "answer to FFA_MEM_FRAG_RX at offset {got}");
+        if f.func() != FuncId::MEM_FRAG_TX {
+            return Ok(Err((got as u32, f)));
+        }
         check_eq!(Handle::from_words(f.w(1), f.w(2)), handle, "handle in FFA_MEM_FRAG_TX");
         fragment = f.w(3) as usize;
     }

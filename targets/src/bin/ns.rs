@@ -9,6 +9,7 @@ mod image {
     use ffa_harness::executor;
     use ffa_harness::ffa::Ffa;
     use ffa_harness::global::SetOnce;
+    use ffa_harness::pages::{provide_pools, Pools};
     use ffa_harness::Outcome;
     use ffa_targets::platform::MACHINE;
     // The cases register themselves; referencing the crate is what links them in.
@@ -16,6 +17,8 @@ mod image {
 
     static FFA: Ffa = Ffa::new(&Smc);
     static CMDLINE: SetOnce<(usize, [u8; 512])> = SetOnce::new();
+    /// The pages the cases lend, share and donate.
+    static POOLS: Pools = Pools::zeroed();
 
     fn on_fault(outcome: Outcome, what: core::fmt::Arguments<'_>) -> ! {
         executor::abort(&MACHINE, outcome, what)
@@ -31,6 +34,7 @@ mod image {
             on_fault(Outcome::Crash, format_args!("turning the MMU on: {e:?}"));
         }
         MACHINE.init();
+        provide_pools(&POOLS);
         let mut raw = [MaybeUninit::uninit(); 512];
         let line = MACHINE.command_line(&mut raw);
         let mut copy = [0u8; 512];

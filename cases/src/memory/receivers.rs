@@ -1,0 +1,73 @@
+//! Transactions with several receivers (DEN0077A v1.1 10.11: one endpoint memory access
+//! descriptor per receiver): the normal world shares one page with two secure partitions.
+//! The partitions are found by listing every one that receives direct requests; on a stack
+//! with only one the cases skip.
+
+use super::retrieve::{kind_of, sp_relinquish, sp_retrieve, PATTERN};
+use super::{reclaim_ok, send_ok, transaction};
+use crate::sp::{sp_id, NEEDS_SP};
+use ffa_harness::desc::memory::{AccessPerms, Constituent, Handle, Receiver};
+use ffa_harness::desc::{PartitionProps, Uuid};
+use ffa_harness::ffa::FuncId;
+use ffa_harness::pages::pool;
+use ffa_harness::spec::{MEM_RETRIEVE, MEM_SHARE};
+use ffa_harness::{case, check, fail, not_applicable, Ctx, Failure};
+
+/// Two secure partitions that receive direct requests, `first` first when it is one of them.
+fn two_partitions(ctx: &Ctx, first: Option<u16>) -> Result<[u16; 2], Failure> {
+    let listing = ctx.partitions(Uuid::NIL)?;
+    let mut ids = listing
+        .iter()
+        .filter(|p| p.id & 0x8000 != 0 && p.properties.has(PartitionProps::DIRECT_REQ_RECV))
+        .map(|p| p.id);
+    let (Some(a), Some(b)) = (ids.next(), ids.next()) else {
+        not_applicable!("fewer than two secure partitions receive direct requests on this stack");
+    };
+    Ok(match first {
+        Some(f) if f == b => [b, a],
+        _ => [a, b],
+    })
+}
+
+/// Shares pool page 0, filled with the pattern, read-write with `ids`.
+fn share_with(ctx: &Ctx, ids: [u16; 2]) -> Result<Handle, Failure> {
+    pool()[0].fill(PATTERN);
+    let to = ids.map(|id| Receiver::new(id, AccessPerms::RW));
+    let c = [Constituent::new(pool()[0].addr(), 1)];
+    let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
+    send_ok(ctx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated))
+}
+
+case! {
+    /// A share may name several receivers: one page shared with two secure partitions is
+    /// accepted, and the owner reclaims it before either retrieved it.
+    "memory.share.two_receivers_accepted", MEM_SHARE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RECLAIM]), needs(&[]);
+    fn two_receivers(ctx) {
+        let ids = two_partitions(ctx, None)?;
+        let h = share_with(ctx, ids)?;
+        reclaim_ok(ctx, h)
+    }
+}
+
+case! {
+    /// Of a share with two receivers, the suite's sp retrieves and relinquishes its part, the
+    /// other never retrieves: the owner reclaims (16.7: the reclaim waits only for borrowers
+    /// that retrieved).
+    "memory.retrieve.one_of_two_receivers", MEM_RETRIEVE,
+    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    fn one_of_two(ctx) {
+        let sp = sp_id(ctx)?;
+        let ids = two_partitions(ctx, Some(sp))?;
+        check!(ids[0] == sp, "the suite's sp {sp:#x} is not among the direct-request receivers {ids:x?}");
+        let h = share_with(ctx, ids)?;
+        let got = sp_retrieve(ctx, h, kind_of(FuncId::MEM_SHARE_32))?;
+        let relinquished = if got.is_ok() { sp_relinquish(ctx, h)? } else { Ok(()) };
+        reclaim_ok(ctx, h)?;
+        match (got, relinquished) {
+            (Ok(v), Ok(())) if v[0] == 0 => Ok(()),
+            (Ok(v), Ok(())) => fail!("the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1)),
+            (Ok(_), Err(e)) => fail!("the sp's FFA_MEM_RELINQUISH was refused: {e:?}"),
+            (Err(e), _) => fail!("the sp's retrieve of its part was refused: {e:?}"),
+        }
+    }
+}
