@@ -5,7 +5,7 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp
+STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp tfa-el3-fvp hafnium-2.15-fvp
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -14,9 +14,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # board (see README "Platforms").
 PLATFORM ?= $(shell cat targets/stacks/$(STACK)/platform 2>/dev/null || echo qemu-virt)
 FVP      ?=
-# The image's name and its cargo feature: none for QEMU virt, -<platform> otherwise.
+# The image's name and its cargo feature: none for QEMU virt, -<platform> otherwise. The sp
+# has ports for QEMU virt and the FVP only (the boards with a stack that runs it).
 PSUFFIX   = $(if $(filter qemu-virt,$(PLATFORM)),,-$(PLATFORM))
 PFEATURE  = $(if $(filter qemu-virt,$(PLATFORM)),,$(PLATFORM))
+SPSUFFIX  = $(if $(filter fvp,$(PLATFORM)),-fvp)
+SPFEATURE = $(if $(filter fvp,$(PLATFORM)),fvp)
 
 TARGET   := aarch64-unknown-none-softfloat
 OBJCOPY  := aarch64-linux-gnu-objcopy
@@ -31,7 +34,7 @@ RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-versi
 
 help:
 	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
-	@echo "             PLATFORM=fvp FVP=MODEL BOARD_FIRMWARE=DIR: on an FVP model; PLATFORM=juno BOARD_FIRMWARE=DIR CONSOLE=DEV: a Juno"
+	@echo "             PLATFORM=fvp FVP=MODEL BOARD_FIRMWARE=DIR: on an FVP model; PLATFORM=juno BOARD_FIRMWARE=DIR SCP_BL2=FILE CONSOLE=DEV: a Juno"
 	@echo "make test    host tests, then the suite against every stack in STACKS, gated by results/baselines"
 	@echo "             (UPDATE_BASELINES=1 rewrites the baselines from the runs instead)"
 	@echo "make bench   wall time of a warm 'make run', boot time, in-image time per case"
@@ -42,7 +45,7 @@ help:
 	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp),"
 	@echo "        hafnium-2.12, hafnium-2.15 (TF-A + Hafnium v2.12.0 / v2.15.0 as the S-EL2 SPMC),"
 	@echo "        tfa-el3-gicv2 (tfa-el3 with TF-A's GICv2 driver, on QEMU virt gic-version=2),"
-	@echo "        optee-sel1-fvp (optee-sel1 for the FVP: make run STACK=optee-sel1-fvp FVP=MODEL)"
+	@echo "        optee-sel1-fvp, tfa-el3-fvp, hafnium-2.15-fvp (those SPMCs for the FVP: make run PLATFORM=fvp STACK=... FVP=MODEL)"
 
 setup:
 	@scripts/setup-host.sh
@@ -50,16 +53,19 @@ setup:
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
 # stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); <name>-hafnium.bin the sp built as
 # each of Hafnium's partitions (feature hafnium: its memory map; the bin <name>: its identity
-# and link address), one per manifest in targets/stacks/hafnium-common/partitions/.
-HAFNIUM_SPS := $(sort $(basename $(notdir $(wildcard targets/stacks/hafnium-common/partitions/*.dts))))
+# and link address), one per manifest in targets/stacks/hafnium-common/partitions/. With
+# PLATFORM=fvp both are built for the FVP's stacks (sp-fvp.bin; sp-hafnium-fvp.bin, the one
+# partition of hafnium-2.15-fvp).
+HAFNIUM_SPS  := $(sort $(basename $(notdir $(wildcard targets/stacks/hafnium-common/partitions/*.dts))))
+HAFNIUM_BINS  = $(if $(SPFEATURE),sp,$(HAFNIUM_SPS))
 image: setup
 	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
-	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
-	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp.bin
-	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_SPS)) --features hafnium --target $(TARGET)
-	@for b in $(HAFNIUM_SPS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium.bin || exit 1; done
+	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET) $(if $(SPFEATURE),--features $(SPFEATURE))
+	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp$(SPSUFFIX).bin
+	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_BINS)) --features "hafnium $(SPFEATURE)" --target $(TARGET)
+	@for b in $(HAFNIUM_BINS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium$(SPSUFFIX).bin || exit 1; done
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
@@ -108,19 +114,22 @@ else
 endif
 
 # A board's firmware is TF-A for it (PLAT=fvp or PLAT=juno with an SPMC): a stack built for
-# the board (optee-sel1-fvp), or BOARD_FIRMWARE, the user's folder with its bl1.bin and
-# fip.bin; the ns image built for the
-# board replaces the FIP's BL33 (TF-A's fiptool, from the stack's cache), in
-# target/firmware/$(PLATFORM)/. For Juno, copy bl1.bin and fip.bin from there to the MCC
-# microSD's SOFTWARE/ folder (README "Platforms").
+# the board (optee-sel1-fvp, tfa-el3-fvp, hafnium-2.15-fvp: its sp images packed as for QEMU),
+# or BOARD_FIRMWARE, the user's folder with its bl1.bin and fip.bin; the ns image built for
+# the board replaces the FIP's BL33 (TF-A's fiptool, from the stack's cache), and SCP_BL2, the
+# SCP firmware a Juno's FIP must hold (Arm's scp_bl2.bin, which the user brings), its SCP_BL2
+# entry, in target/firmware/$(PLATFORM)/ (scripts/pack-firmware.sh). For Juno, copy bl1.bin
+# and fip.bin from there to the MCC microSD's SOFTWARE/ folder (README "Platforms").
 BOARD_FIRMWARE ?=
 CONSOLE        ?=
+SCP_BL2        ?=
 board-firmware: image stack
 	@out="$$(scripts/build-stack.sh $(STACK))"; dir="$(BOARD_FIRMWARE)"; \
 	if [ -z "$$dir" ] && [ "$$(cat targets/stacks/$(STACK)/platform 2>/dev/null)" = "$(PLATFORM)" ]; then dir=$$out; fi; \
 	[ -n "$$dir" ] || { echo "PLATFORM=$(PLATFORM) needs BOARD_FIRMWARE=DIR with TF-A's bl1.bin and fip.bin for it (or a STACK built for it)"; exit 2; }; \
-	mkdir -p target/firmware/$(PLATFORM) && cp "$$dir/bl1.bin" "$$dir/fip.bin" target/firmware/$(PLATFORM)/ && \
-	"$$out/fiptool" update --nt-fw $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/fip.bin >/dev/null
+	FIPTOOL="$$out/fiptool" SCP_BL2="$(SCP_BL2)" REQUIRE_SCP=$(if $(filter juno,$(PLATFORM)),1,0) scripts/pack-firmware.sh "$$dir" $(IMAGES)/ns$(PSUFFIX).bin target/firmware/$(PLATFORM)/ \
+		$$([ ! -f "$$dir/needs-sp" ] || echo $(IMAGES)/sp$(SPSUFFIX).bin) \
+		$$([ ! -f "$$dir/sp-packages" ] || cut -d' ' -f1 "$$dir/sp-packages" | sed 's|.*|&=$(IMAGES)/&-hafnium$(SPSUFFIX).bin|')
 	@echo "[firmware] target/firmware/$(PLATFORM)/: bl1.bin, fip.bin with the ns image for $(PLATFORM) as BL33"
 
 test: setup
@@ -134,7 +143,7 @@ check:
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) -- -D warnings
 	$(CARGO) clippy -q -p ffa-harness -p ffa-cases -p ffa-targets --target $(TARGET) --features ffa-targets/self-test -- -D warnings
-	for p in fvp juno qemu-virt-gicv2 hafnium; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features ffa-targets/$$p -- -D warnings || exit 1; done
+	for f in fvp juno qemu-virt-gicv2 hafnium "fvp hafnium"; do $(CARGO) clippy -q -p ffa-targets --target $(TARGET) --features "$$f" -- -D warnings || exit 1; done
 
 list: runner
 	@$(RUNNER) list $(if $(ONLY),--only '$(ONLY)')

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: host tests, then for each stack the suite on the real firmware gated against
+# `make test`: host tests, the board images and the Juno's firmware packing, then for each
+# stack the suite on the real firmware gated against
 # its baseline, at every FF-A version the stack's SPMC agrees to (its build's ffa-versions),
+# or, for a stack built for a board (FVP), its firmware built and packed,
 # and the self-test build (cases that crash, panic and
 # hang on purpose) gated against its own; the LAVA job templates checked with LAVA's own schema
 # and their monitor replayed on the v1.1 runs' consoles, the QEMU job run through LAVA's
@@ -13,7 +15,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 STACKS=("$@")
-[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp)
+[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp tfa-el3-fvp hafnium-2.15-fvp)
 passed=0; failed=0; problems=(); runs_11=()
 
 # Each run is gated by its baseline as it runs, so its junit.xml shows the gate's verdict (what
@@ -78,14 +80,42 @@ board_images() { # the ns image for each board, linked where TF-A loads BL33 the
 	echo "$ok passed, $bad failed"
 	[ "$bad" = 0 ]
 }
+board_fip_holds_images() { # stack, platform: its packed FIP's BL33 is the board's ns image, its sp images the board's
+	local out dir fip=target/firmware/$2/fip.bin
+	out=$(scripts/build-stack.sh "$1"); dir=$(mktemp -d)
+	# --out: fiptool unpack also writes every entry it has no name for (a partition's, by its
+	# UUID) into that folder, by default the current one.
+	"$out/fiptool" unpack --out "$dir" --nt-fw "$dir/ns.bin" --tos-fw "$dir/bl32.bin" "$fip" >/dev/null
+	cmp -s "$dir/ns.bin" "target/images/ns-$2.bin" || { echo "$fip: BL33 is not target/images/ns-$2.bin"; rm -rf "$dir"; return 1; }
+	if [ -f "$out/needs-sp" ] && ! cmp -s "$dir/bl32.bin" "target/images/sp-$2.bin"; then
+		echo "$fip: BL32 is not target/images/sp-$2.bin"; rm -rf "$dir"; return 1
+	fi
+	if [ -f "$out/sp-packages" ]; then
+		local name uuid
+		while read -r name uuid; do
+			# sptool's package: the image 0x4000 in (the manifest's entrypoint-offset).
+			"$out/fiptool" unpack --out "$dir" --blob "uuid=$uuid,file=$dir/$name.pkg" "$fip" >/dev/null
+			if ! tail -c +$((0x4000 + 1)) "$dir/$name.pkg" | cmp -s - "target/images/$name-hafnium-$2.bin"; then
+				echo "$fip: the $name package does not hold target/images/$name-hafnium-$2.bin"; rm -rf "$dir"; return 1
+			fi
+		done < "$out/sp-packages"
+	fi
+	rm -rf "$dir"
+}
 echo "== the ns image for the boards (fvp, juno)"
 tally "board images" board_images
+echo "== a Juno's firmware from the user's TF-A and SCP firmware (make board-firmware SCP_BL2=)"
+tally "board firmware" scripts/check-board-firmware.sh
 for stack in "${STACKS[@]}"; do
 	plat=$(cat "targets/stacks/$stack/platform" 2>/dev/null || echo qemu-virt)
 	if [ "${plat#qemu-virt}" = "$plat" ]; then
-		# Firmware for a board: built and packed with the board's ns image, not run (no board here).
+		# Firmware for a board: built and packed with the board's images, not run (no board here).
 		echo "== $stack: firmware for $plat, built and packed, not run"
-		if make -s board-firmware STACK="$stack" PLATFORM="$plat"; then passed=$((passed + 1)); else problems+=("$stack firmware"); failed=$((failed + 1)); fi
+		if make -s board-firmware STACK="$stack" PLATFORM="$plat" && board_fip_holds_images "$stack" "$plat"; then
+			passed=$((passed + 1))
+		else
+			problems+=("$stack firmware"); failed=$((failed + 1))
+		fi
 		continue
 	fi
 	make -s firmware STACK="$stack" && make -s firmware STACK="$stack" SUFFIX=-selftest \

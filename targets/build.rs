@@ -4,7 +4,8 @@
 //! its platform's: `platform.ld`, written here, includes `ld/platform/<platform>.ld` for the
 //! platform feature the build has (none: `qemu-virt`). The sp's base is its SPMC's:
 //! `sp-platform.ld` includes `ld/platform/sp-hafnium.ld` with the `hafnium` feature, else
-//! `ld/platform/sp-el3-spmc.ld` (TF-A's EL3 SPMC).
+//! `ld/platform/sp-el3-spmc.ld` (TF-A's EL3 SPMC), on QEMU virt; with the `fvp` feature the
+//! FVP's `sp-fvp-hafnium.ld` or `sp-fvp-el3-spmc.ld`.
 fn main() {
     println!("cargo::rerun-if-changed=ld");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("none") {
@@ -19,7 +20,9 @@ fn main() {
     let platform = chosen.first().copied().unwrap_or("qemu-virt");
     std::fs::write(format!("{out}/platform.ld"), format!("INCLUDE {platform}.ld\n")).expect("OUT_DIR is writable");
     let spmc = if std::env::var_os("CARGO_FEATURE_HAFNIUM").is_some() { "hafnium" } else { "el3-spmc" };
-    std::fs::write(format!("{out}/sp-platform.ld"), format!("INCLUDE sp-{spmc}.ld\n")).expect("OUT_DIR is writable");
+    let board = if platform == "fvp" { "fvp-" } else { "" };
+    std::fs::write(format!("{out}/sp-platform.ld"), format!("INCLUDE sp-{board}{spmc}.ld\n"))
+        .expect("OUT_DIR is writable");
     let scripts = std::fs::read_dir(format!("{dir}/ld")).expect("targets/ld holds the linker scripts");
     for script in scripts.flatten() {
         let path = script.path();

@@ -1,6 +1,6 @@
 //! Host tests: every instance in [`partitions`] is what its manifest declares, and under
 //! Hafnium the SPMC manifest's `hypervisor` node, TB_FW_CONFIG, the build's partition list and
-//! each image's link address agree with it.
+//! each image's link address agree with it, on QEMU and on the FVP.
 
 use super::partitions::{self, Partition};
 use ffa_harness::desc::Uuid;
@@ -8,6 +8,7 @@ use ffa_harness::desc::Uuid;
 const EL3_DTS: &str = include_str!("../../../targets/stacks/tfa-el3/sp-manifest.dts");
 const HAFNIUM_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/stacks/hafnium-common");
 const LD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/ld");
+const HAFNIUM_FVP_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/stacks/hafnium-2.15-fvp");
 
 /// The cells of property `name` (`name = <a b ...>;`) in `dts`, searched from `from` on.
 fn cells_from(dts: &str, from: usize, name: &str) -> Option<Vec<u32>> {
@@ -74,6 +75,13 @@ fn package_base(name: &str) -> u32 {
     number(line.trim_end_matches(';'))
 }
 
+/// The base address linker script `path` sets (`..._BASE = 0x...;`).
+fn link_base(path: &str) -> u32 {
+    let ld = read(path);
+    let line = ld.lines().find(|l| l.contains("_BASE = 0x")).unwrap_or_else(|| panic!("{path}: no base"));
+    number(line.split('=').nth(1).unwrap().trim().trim_end_matches(';'))
+}
+
 #[test]
 fn hafnium_partitions_are_what_their_manifests_declare() {
     assert_eq!(
@@ -114,4 +122,24 @@ fn hafnium_partitions_are_what_their_manifests_declare() {
 fn primary_is_the_el3_sp() {
     let (a, b) = (partitions::EL3_SP, partitions::PRIMARY);
     assert_eq!((a.uuid, a.id, a.ffa_version), (b.uuid, b.id, b.ffa_version));
+}
+
+/// On the FVP (stack hafnium-2.15-fvp, its one partition) the primary sp is the same partition
+/// with the FVP's cores: its manifest, the FVP SPMC manifest's `vm1` and the FVP image's link
+/// address agree with [`partitions::PRIMARY`] built with the `fvp` feature.
+#[test]
+fn fvp_hafnium_partition_is_the_primary() {
+    let script = read(&format!("{HAFNIUM_FVP_DIR}/stack.sh"));
+    assert!(script.lines().any(|l| l == "SP_PARTITIONS=\"sp\""), "hafnium-2.15-fvp packs the primary sp only");
+    let fvp = Partition { exec_ctx_count: partitions::FVP_CORES, ..partitions::PRIMARY };
+    let dts = read(&format!("{HAFNIUM_FVP_DIR}/partitions/sp.dts"));
+    check_manifest(&fvp, &dts);
+    let spmc = read(&format!("{HAFNIUM_FVP_DIR}/spmc-manifest.dts"));
+    let vm = spmc.find("vm1 {").expect("the FVP SPMC manifest has vm1");
+    assert!(spmc.find("vm2 {").is_none(), "the FVP runs one partition");
+    let load = cells(&dts, "load-address")[0];
+    assert_eq!(cells_from(&spmc, vm, "load_address"), Some(vec![load]), "vm1 load_address");
+    assert_eq!(cells_from(&spmc, vm, "vcpu_count"), Some(vec![u32::from(fvp.exec_ctx_count)]), "vm1 vcpu_count");
+    let base = link_base(&format!("{LD_DIR}/platform/sp-fvp-hafnium.ld"));
+    assert_eq!(base, load + cells(&dts, "entrypoint-offset")[0], "the FVP image is linked where Hafnium enters it");
 }

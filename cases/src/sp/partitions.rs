@@ -52,24 +52,34 @@ const INDIRECT: u16 = 1 << 2;
 /// Receives and sends FFA_MSG_SEND_DIRECT_REQ2 (v1.2).
 const DIRECT_REQ2: u16 = 1 << 9 | 1 << 10;
 
-/// The sp under TF-A's EL3 SPMC (stack tfa-el3): one execution context per PE of PLAT=qemu
-/// (PLATFORM_CORE_COUNT, 32, which the EL3 SPMC requires of an S-EL1 SP); the EL3 SPMC
-/// rejects every messaging-method bit but the direct ones.
+/// The FVP Base RevC's cores: two clusters of four.
+pub const FVP_CORES: u16 = 8;
+/// TF-A's PLATFORM_CORE_COUNT, which the EL3 SPMC requires an S-EL1 SP's execution-context
+/// count to be: 32 on PLAT=qemu, 8 on PLAT=fvp (tfa-el3-fvp's manifest).
+const EL3_CONTEXTS: u16 = if cfg!(feature = "fvp") { FVP_CORES } else { 32 };
+/// The cores the primary sp has a context for under Hafnium: QEMU virt's `-smp 4`, or the
+/// FVP's (hafnium-2.15-fvp's manifest).
+const HAFNIUM_CORES: u16 = if cfg!(feature = "fvp") { FVP_CORES } else { 4 };
+
+/// The sp under TF-A's EL3 SPMC (stack tfa-el3, on the FVP tfa-el3-fvp): one execution
+/// context per PE of the platform; the EL3 SPMC rejects every messaging-method bit but the
+/// direct ones.
 pub const EL3_SP: Partition = Partition {
     name: "sp",
     uuid: Uuid::parse("b4b5671e-4a90-4fe1-b81f-fb13dae1dacb"),
     id: 0x8001,
     ffa_version: Version::V1_1,
-    exec_ctx_count: 32,
+    exec_ctx_count: EL3_CONTEXTS,
     messaging_method: DIRECT,
     notifications: false,
 };
 
-/// The primary sp under Hafnium: the same partition as [`EL3_SP`] (UUID, ID, version), so
-/// cases that need "the sp" find it on either SPMC, with one execution context per core of
-/// QEMU's `-smp 4` and indirect messaging and notification receipt, which Hafnium implements.
+/// The primary sp under Hafnium (on the FVP, hafnium-2.15-fvp's one partition): the same
+/// partition as [`EL3_SP`] (UUID, ID, version), so cases that need "the sp" find it on either
+/// SPMC, with one execution context per core and indirect messaging and notification receipt,
+/// which Hafnium implements.
 pub const PRIMARY: Partition =
-    Partition { exec_ctx_count: 4, messaging_method: DIRECT | INDIRECT, notifications: true, ..EL3_SP };
+    Partition { exec_ctx_count: HAFNIUM_CORES, messaging_method: DIRECT | INDIRECT, notifications: true, ..EL3_SP };
 
 /// A second MP partition under Hafnium, at FF-A v1.2 with DIRECT_REQ2 both ways.
 pub const SECOND: Partition = Partition {

@@ -1,6 +1,8 @@
 //! Arm FVP Base RevC (`FVP_Base_RevC-2xAEMvA`) behind TF-A's PLAT=fvp: two clusters of four
-//! cores (MPIDR Aff1 = cluster, Aff0 = core; TF-A `FVP_CLUSTER_COUNT` 2 x
-//! `FVP_MAX_CPUS_PER_CLUSTER` 4), a GICv3 with the distributor at 0x2F000000 and the
+//! single-threaded cores (TF-A `FVP_CLUSTER_COUNT` 2 x `FVP_MAX_CPUS_PER_CLUSTER` 4) with
+//! shifted affinities, i.e. MPIDR.MT set, Aff2 = cluster, Aff1 = core, Aff0 = 0 (TF-A
+//! docs/plat/arm/fvp/fvp-specific-configs.rst on the AEMv8-RevC Base FVP; the cpu nodes of its
+//! fvp_spmc_manifest.dts with `AFF 00`, which Hafnium maps MPIDRs from), a GICv3 with the distributor at 0x2F000000 and the
 //! redistributors at 0x2F100000 (TF-A plat/arm/board/fvp/fvp_def.h), BL33 at 0x88000000
 //! (`PLAT_ARM_NS_IMAGE_BASE`). The events go to the NS PL011 UART0 at 0x1C090000
 //! (include/plat/arm/board/common/v2m_def.h `V2M_IOFPGA_UART0_BASE`), which TF-A has set up at
@@ -12,10 +14,10 @@
 use ffa_harness::arch::mmu::{Memory, Region};
 use ffa_harness::arch::{ArgSource, BareMetal, Board, Console, GicKind};
 
-/// The board.
-pub static FVP: Board = Board {
+/// The board (a `const`, so that the sp's ports can take every other fact from it).
+pub const FVP: Board = Board {
     name: "fvp",
-    cores: &[0x000, 0x001, 0x002, 0x003, 0x100, 0x101, 0x102, 0x103],
+    cores: &[0x0_0000, 0x0_0100, 0x0_0200, 0x0_0300, 0x1_0000, 0x1_0100, 0x1_0200, 0x1_0300],
     gic: GicKind::V3 { gicd: 0x2F00_0000, gicr: 0x2F10_0000 },
     console: Console::Pl011(0x1C09_0000),
     args: ArgSource::Semihosting,

@@ -4,9 +4,11 @@
 //! `qemu-virt-gicv2`; none: QEMU virt with its GICv3), and its link address the matching file
 //! under `ld/platform/` (build.rs): one build-time choice, no copy of the image. The same
 //! holds for the SPMC the sp is built for (feature `hafnium`; none: TF-A's EL3 SPMC): [`sp`]
-//! is its port.
+//! is its port (on the FVP too, with the `fvp` feature).
 
 pub mod fvp;
+pub mod fvp_el3_spmc;
+pub mod fvp_hafnium;
 pub mod juno;
 pub mod qemu_virt;
 pub mod qemu_virt_el3_spmc;
@@ -30,8 +32,13 @@ pub use qemu_virt::MACHINE;
 #[cfg(feature = "qemu-virt-gicv2")]
 pub use qemu_virt_gicv2::MACHINE;
 
-/// The sp's port (its services and memory map) for the SPMC the `hafnium` feature chose.
-#[cfg(not(feature = "hafnium"))]
+/// The sp's port (its services and memory map) for the SPMC the `hafnium` feature chose, on
+/// QEMU virt or, with the `fvp` feature, on the FVP.
+#[cfg(all(feature = "fvp", not(feature = "hafnium")))]
+pub use fvp_el3_spmc as sp;
+#[cfg(all(feature = "fvp", feature = "hafnium"))]
+pub use fvp_hafnium as sp;
+#[cfg(all(not(feature = "fvp"), not(feature = "hafnium")))]
 pub use qemu_virt_el3_spmc as sp;
-#[cfg(feature = "hafnium")]
+#[cfg(all(not(feature = "fvp"), feature = "hafnium"))]
 pub use qemu_virt_hafnium as sp;

@@ -11,19 +11,23 @@
 STACK_SOURCES="arm-trusted-firmware"
 STACK_DESCRIPTION="TF-A 2.12.1 SPMD + EL3 SPMC, ffa-cts sp (S-EL1)"
 STACK_NEEDS_SP=1
-# This recipe's own folder, which a stack that reuses it (tfa-el3-gicv2) sources it from; such
-# a stack may set TFA_QEMU_GIC_DRIVER (default QEMU_GICV3) and nothing else.
+# This recipe's own folder, which a stack that reuses it sources it from. Such a stack sets the
+# platform after sourcing it: TFA_QEMU_GIC_DRIVER (tfa-el3-gicv2: QEMU_GICV2), or TFA_PLAT and
+# TFA_PLAT_FLAGS, TF-A's platform and the flags that name the SP manifest there (tfa-el3-fvp).
 TFA_EL3_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TFA_PLAT=qemu
+TFA_PLAT_FLAGS=()
 
 stack_build() {
-	step "building TF-A 2.12.1 (BL1, BL2, BL31 + SPMD + EL3 SPMC, fiptool; about 10-30 s)"
+	[ "$TFA_PLAT" != qemu ] || TFA_PLAT_FLAGS=(QEMU_USE_GIC_DRIVER="${TFA_QEMU_GIC_DRIVER:-QEMU_GICV3}"
+		QEMU_TOS_FW_CONFIG_DTS="$TFA_EL3_DIR/sp-manifest.dts")
+	step "building TF-A 2.12.1 (PLAT=$TFA_PLAT: BL1, BL2, BL31 + SPMD + EL3 SPMC, fiptool; about 10-30 s)"
 	run_logged tfa make -C "$TFA_SRC" -j"$JOBS" \
 		CROSS_COMPILE=aarch64-linux-gnu- CFLAGS=--param=min-pagesize=0 \
-		BUILD_BASE="$OUT/tfa" PLAT=qemu QEMU_USE_GIC_DRIVER="${TFA_QEMU_GIC_DRIVER:-QEMU_GICV3}" DEBUG=1 LOG_LEVEL=40 \
-		SPD=spmd SPMD_SPM_AT_SEL2=0 SPMC_AT_EL3=1 \
-		QEMU_TOS_FW_CONFIG_DTS="$TFA_EL3_DIR/sp-manifest.dts" \
+		BUILD_BASE="$OUT/tfa" PLAT="$TFA_PLAT" DEBUG=1 LOG_LEVEL=40 \
+		SPD=spmd SPMD_SPM_AT_SEL2=0 SPMC_AT_EL3=1 "${TFA_PLAT_FLAGS[@]}" \
 		BL32="$PLACEHOLDER_BL32" \
 		BL33="$PLACEHOLDER_BL33" all fip
-	# DEBUG=1 builds into qemu/debug (not qemu/release).
-	cp "$OUT/tfa/qemu/debug/bl1.bin" "$OUT/tfa/qemu/debug/fip.bin" "$OUT/"
+	# DEBUG=1 builds into <plat>/debug (not <plat>/release).
+	cp "$OUT/tfa/$TFA_PLAT/debug/bl1.bin" "$OUT/tfa/$TFA_PLAT/debug/fip.bin" "$OUT/"
 }

@@ -1,7 +1,7 @@
 /*
- * The image the Hafnium stacks' build packs under the sp's manifest (../sp-manifest.dts) so
- * that TF-A's FIP has the partition's entry: scripts/pack-firmware.sh replaces it with the
- * suite's own sp (built with the `hafnium` feature) before any boot. Were it booted, it would
+ * The image the Hafnium stacks' build packs under each partition's manifest (../partitions/)
+ * so that TF-A's FIP has the partition's entry: scripts/pack-firmware.sh replaces it with the
+ * suite's own sp (built as that partition with the `hafnium` feature) before any boot. Were it booted, it would
  * serve as a stand-in: it ends its initialisation with
  * FFA_MSG_WAIT and answers every direct request (32- or 64-bit) with the matching direct
  * response carrying x2..x7 back unchanged (so a framework message, flagged in x2, is answered
