@@ -5,7 +5,7 @@
 STACK       ?= optee-sel1
 FFA_VERSION ?= 1.1
 ONLY        ?=
-STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp tfa-el3-fvp hafnium-2.15-fvp
+STACKS      ?= optee-sel1 tfa-el3 tfa-el3-gicv2 tfa-el3-sp1.0 hafnium-2.12 hafnium-2.15 optee-sel1-fvp tfa-el3-fvp hafnium-2.15-fvp
 export FFA_CTS_CACHE ?= $(HOME)/.cache/ffa-cts
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -20,6 +20,9 @@ PSUFFIX   = $(if $(filter qemu-virt,$(PLATFORM)),,-$(PLATFORM))
 PFEATURE  = $(if $(filter qemu-virt,$(PLATFORM)),,$(PLATFORM))
 SPSUFFIX  = $(if $(filter fvp,$(PLATFORM)),-fvp)
 SPFEATURE = $(if $(filter fvp,$(PLATFORM)),fvp)
+# The sp bin a stack with `needs-sp` runs as its BL32: the one its `sp-image` file names
+# (tfa-el3-sp1.0: sp-v1-0, the sp at FF-A v1.0), else the primary sp.
+SPIMAGE  ?= $(shell cat targets/stacks/$(STACK)/sp-image 2>/dev/null || echo sp)
 
 TARGET   := aarch64-unknown-none-softfloat
 OBJCOPY  := aarch64-linux-gnu-objcopy
@@ -45,25 +48,28 @@ help:
 	@echo "stacks: optee-sel1 (TF-A + OP-TEE S-EL1 SPMC), tfa-el3 (TF-A EL3 SPMC + the suite's own sp),"
 	@echo "        hafnium-2.12, hafnium-2.15 (TF-A + Hafnium v2.12.0 / v2.15.0 as the S-EL2 SPMC),"
 	@echo "        tfa-el3-gicv2 (tfa-el3 with TF-A's GICv2 driver, on QEMU virt gic-version=2),"
+	@echo "        tfa-el3-sp1.0 (tfa-el3 with the sp at FF-A v1.0: the SPMC translates for v1.1/v1.2 callers),"
 	@echo "        optee-sel1-fvp, tfa-el3-fvp, hafnium-2.15-fvp (those SPMCs for the FVP: make run PLATFORM=fvp STACK=... FVP=MODEL)"
 
 setup:
 	@scripts/setup-host.sh
 
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
-# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); <name>-hafnium.bin the sp built as
+# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3), sp-v1-0.bin the same at FF-A v1.0
+# (tfa-el3-sp1.0's, by its `sp-image` file; QEMU virt only); <name>-hafnium.bin the sp built as
 # each of Hafnium's partitions (feature hafnium: its memory map; the bin <name>: its identity
 # and link address), one per manifest in targets/stacks/hafnium-common/partitions/. With
 # PLATFORM=fvp both are built for the FVP's stacks (sp-fvp.bin; sp-hafnium-fvp.bin, the one
 # partition of hafnium-2.15-fvp).
+EL3_SPS       = sp $(if $(SPFEATURE),,sp-v1-0)
 HAFNIUM_SPS  := $(sort $(basename $(notdir $(wildcard targets/stacks/hafnium-common/partitions/*.dts))))
 HAFNIUM_BINS  = $(if $(SPFEATURE),sp,$(HAFNIUM_SPS))
 image: setup
 	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
-	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET) $(if $(SPFEATURE),--features $(SPFEATURE))
-	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp$(SPSUFFIX).bin
+	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(EL3_SPS)) --target $(TARGET) $(if $(SPFEATURE),--features $(SPFEATURE))
+	@for b in $(EL3_SPS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b$(SPSUFFIX).bin || exit 1; done
 	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_BINS)) --features "hafnium $(SPFEATURE)" --target $(TARGET)
 	@for b in $(HAFNIUM_BINS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium$(SPSUFFIX).bin || exit 1; done
 
@@ -72,8 +78,8 @@ image-selftest: setup
 	@echo "[image] self-test build of ns and sp"
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin ns --features "self-test $(PFEATURE)" --target $(TARGET)
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX)-selftest.bin
-	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)
-	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-selftest.bin
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(EL3_SPS)) --features self-test --target $(TARGET)
+	@for b in $(EL3_SPS); do $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/$$b $(IMAGES)/$$b-selftest.bin || exit 1; done
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_SPS)) --features "self-test hafnium" --target $(TARGET)
 	@for b in $(HAFNIUM_SPS); do $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium-selftest.bin || exit 1; done
 
@@ -87,7 +93,7 @@ SUFFIX ?=
 firmware: $(if $(SUFFIX),image-selftest,image) stack
 	@out="$$(scripts/build-stack.sh $(STACK))" && \
 	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(PSUFFIX)$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
-		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin) \
+		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/$(SPIMAGE)$(SUFFIX).bin) \
 		$$([ ! -f "$$out/sp-packages" ] || cut -d' ' -f1 "$$out/sp-packages" | sed 's|.*|&=$(IMAGES)/&-hafnium$(SUFFIX).bin|')
 
 runner:

@@ -15,7 +15,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 STACKS=("$@")
-[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3 tfa-el3-gicv2 hafnium-2.12 hafnium-2.15 optee-sel1-fvp tfa-el3-fvp hafnium-2.15-fvp)
+[ ${#STACKS[@]} -gt 0 ] || STACKS=(optee-sel1 tfa-el3 tfa-el3-gicv2 tfa-el3-sp1.0 hafnium-2.12 hafnium-2.15 optee-sel1-fvp tfa-el3-fvp hafnium-2.15-fvp)
 passed=0; failed=0; problems=(); runs_11=()
 
 # Each run is gated by its baseline as it runs, so its junit.xml shows the gate's verdict (what

@@ -10,7 +10,7 @@ use ffa_harness::command::Status;
 use ffa_harness::desc::memory::{
     AccessPerms, Constituent, Handle, MemAttributes, Transaction, TransactionFlags, TransactionType,
 };
-use ffa_harness::ffa::{FfaError, FuncId};
+use ffa_harness::ffa::{FfaError, FuncId, Version};
 use ffa_harness::pages::pool;
 use ffa_harness::spec::{MEM_LEND, MEM_NS_BIT, MEM_RELINQUISH, MEM_RETRIEVE};
 use ffa_harness::{case, check, check_eq, check_error, check_success, fail, CaseResult, Ctx, Failure};
@@ -239,13 +239,24 @@ pub(super) fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle,
     super::send_pages(ctx, func, 0, pages)
 }
 
-/// Checks the values of a completed retrieve of `pages` pool pages from 0, sent with `func`.
-fn check_retrieved(v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
+/// Checks the values of the sp's completed retrieve of `pages` pool pages from 0, sent with
+/// `func`. The NS bit of the response's attributes follows the sp's own FF-A version: a v1.1
+/// (or later) borrower is told the memory is normal-world memory (DEN0077A v1.1 10.10.4.1.1;
+/// TF-A `spmc_ffa_mem_retrieve_set_ns_bit`), while to a v1.0 one the bit is reserved (DEN0077A
+/// v1.0 Table 5.18: bits[7:6] MBZ), which TF-A sets only for a v1.0 partition that asked for it
+/// with FFA_FEATURES(FFA_MEM_RETRIEVE_REQ) and the sp does not ask.
+fn check_retrieved(ctx: &Ctx, v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
     check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
     check_eq!(v[1], u64::from(pages), "total page count in the retrieve response");
     check_eq!(v[2], pool()[0].addr(), "first constituent's address");
     let attributes = MemAttributes(v[3] as u16);
-    check!(attributes.ns(), "the SPMC sets the NS bit for normal-world memory in a v1.1 borrower's response (TF-A `spmc_ffa_mem_retrieve_set_ns_bit`): attributes {:#x}", attributes.0);
+    let borrower = sp::sp_partition(ctx)?.ffa_version;
+    check_eq!(
+        attributes.ns(),
+        borrower >= Version::V1_1,
+        "NS bit in the response to the v{borrower} sp (v1.1 on: set; v1.0: reserved): attributes {:#x}",
+        attributes.0
+    );
     check_eq!(attributes.0 & !MemAttributes::NS, super::attributes_for(func).0, "attributes besides NS (the sender's)");
     check_eq!((v[3] >> 16) as u8 & 3, AccessPerms::DATA_RW, "the sp's data access");
     let kind = if matches!(func, FuncId::MEM_SHARE_32) { TransactionType::Share } else { TransactionType::Lend };
@@ -264,7 +275,7 @@ pub(super) fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> C
         Ok(v) => v,
         Err(e) => fail!("the sp's FFA_MEM_RETRIEVE_REQ of {:#x} was refused: {e:?}", h.0),
     };
-    let checked = check_retrieved(v, func, 2);
+    let checked = check_retrieved(ctx, v, func, 2);
     let denied = ctx.ffa.mem_reclaim(h, 0);
     let relinquished = sp_relinquish(ctx, h)?;
     check_error!(denied, FfaError::Denied, "FFA_MEM_RECLAIM while the sp holds the memory");
@@ -493,7 +504,7 @@ case! {
         }
         reclaim_ok(ctx, h)?;
         match got {
-            Ok(v) => check_retrieved(v, FuncId::MEM_SHARE_32, 1),
+            Ok(v) => check_retrieved(ctx, v, FuncId::MEM_SHARE_32, 1),
             Err(e) => fail!("a retrieve with the type unspecified was refused: {e:?}"),
         }
     }

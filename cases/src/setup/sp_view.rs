@@ -3,9 +3,9 @@
 //! itself, and the partition's own view of the SPMC (its IDs, FFA_FEATURES from the secure
 //! side, its RX/TX buffers) agrees with the normal world's.
 
-use crate::sp::{command, identify, Width, FFA_CALL, NEEDS_SP, SP_UUID, WHOAMI};
+use crate::sp::{command, identify, sp_partition, Width, FFA_CALL, NEEDS_SP, SP_UUID, WHOAMI};
 use ffa_harness::command::{Reply, Request, SpCtx, Status};
-use ffa_harness::desc::Uuid;
+use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::discovery::{list_partitions, ListingError};
 use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
 use ffa_harness::pages::PAGES;
@@ -99,41 +99,47 @@ case! {
 }
 
 case! {
-    /// The SPMC answered the sp's FFA_VERSION (its manifest's 1.1) with a compatible version:
-    /// major 1, minor at least 1. A smoke check more than a rule that can fail here: TF-A's EL3
-    /// SPMC asserts that an SP asks exactly its manifest's version, and the sp stops before
-    /// serving when the answer is not a version, so a serving sp has always passed it.
+    /// The SPMC answered the sp's FFA_VERSION (its manifest's version: 1.1, or 1.0 on
+    /// tfa-el3-sp1.0) with a version that serves it: major 1, minor at least the sp's. A smoke
+    /// check more than a rule that can fail here: TF-A's EL3 SPMC asserts that an SP asks
+    /// exactly its manifest's version, and the sp stops before serving when the answer is not a
+    /// version, so a serving sp has always passed it.
     "setup.sp_view.sp_version_compatible", ffa_harness::spec::VERSION,
     abis(&[FuncId::VERSION]), needs(NEEDS_SP);
     fn sp_version(ctx) {
         let who = command(ctx, Width::W64, WHOAMI, [0; 4])?;
+        let asked = sp_partition(ctx)?.ffa_version;
         let Some(v) = Version::from_u32(who[3] as u32) else { fail!("FFA_VERSION returned {:#x} to the sp", who[3]) };
-        check!(v.serves(Version::V1_1), "the SPMC's version {v} cannot serve the sp's 1.1");
+        check!(v.serves(asked), "the SPMC's version {v} cannot serve the sp's {asked}");
         Ok(())
     }
 }
 
 case! {
     /// The sp's own FFA_PARTITION_INFO_GET(its UUID) into its RX buffer describes it as the normal
-    /// world sees it: same ID, execution contexts and properties, 24-byte v1.1 descriptors.
+    /// world sees it: same ID, execution contexts and properties, in the descriptors of the sp's
+    /// own version (the SPMC answers each caller in its own: TF-A `partition_info_get_handler`):
+    /// a v1.1 sp gets 24-byte descriptors and their size in w3; a v1.0 sp 8-byte ones, with w3
+    /// reserved (DEN0077A v1.0 Table 8.25, MBZ; TF-A leaves it 0).
     "setup.sp_view.sp_partition_info_lists_itself", PARTITION_INFO_GET,
     abis(&[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE]), needs(NEEDS_SP);
     fn sp_listing(ctx) {
         let Some(ns) = ctx.find_partition(SP_UUID)? else { fail!("the sp is not listed") };
+        let sp_version = sp_partition(ctx)?.ffa_version;
         let [lo, hi] = SP_UUID.to_u64_pair();
         let args = [lo, hi, 0, 0];
         let v = command(ctx, Width::W64, PARTITION_INFO, args)?;
         check_eq!(v[0], 1, "partitions listed for the sp's own UUID");
-        check_eq!(v[1], 24, "descriptor size (w3) for the v1.1 sp");
+        let size = if sp_version >= Version::V1_1 { 24 } else { 0 };
+        check_eq!(v[1], size, "w3 (descriptor size from v1.1, reserved at v1.0) for the v{sp_version} sp");
         check_eq!(v[2] as u16, ns.id, "ID in the sp's own listing");
         check_eq!((v[2] >> 16) as u16, ns.exec_ctx_count, "execution contexts in the sp's own listing");
-        // The sp speaks v1.1 (its manifest); a v1.0 normal world sees only the v1.0 property bits.
-        let sp_props = (v[2] >> 32) as u32;
-        let comparable = if ctx.version() >= Version::V1_1 { sp_props } else { sp_props & 0x7 };
+        // Each side sees the property bits its own version defines: compare those both define.
+        let common = !PartitionProps::reserved_for(sp_version.min(ctx.version()));
         check_eq!(
-            comparable,
-            ns.properties.0,
-            "properties in the sp's own listing (as the normal world's version sees them)"
+            (v[2] >> 32) as u32 & common,
+            ns.properties.0 & common,
+            "properties in the sp's own listing (the bits both versions define)"
         );
         Ok(())
     }

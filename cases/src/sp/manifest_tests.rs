@@ -6,6 +6,7 @@ use super::partitions::{self, Partition};
 use ffa_harness::desc::Uuid;
 
 const EL3_DTS: &str = include_str!("../../../targets/stacks/tfa-el3/sp-manifest.dts");
+const EL3_V1_0_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/stacks/tfa-el3-sp1.0");
 const HAFNIUM_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/stacks/hafnium-common");
 const LD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/ld");
 const HAFNIUM_FVP_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/stacks/hafnium-2.15-fvp");
@@ -53,6 +54,23 @@ fn el3_sp_is_what_its_manifest_declares() {
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// tfa-el3-sp1.0's manifest is tfa-el3's (cpp `#include`) with the properties it sets again,
+/// which dtc takes over the included ones: read as its own lines first, then tfa-el3's, it is
+/// [`partitions::EL3_SP_V1_0`]; and the stack packs the image of that instance's bin.
+#[test]
+fn el3_sp_v1_0_is_what_its_manifest_declares() {
+    let own = read(&format!("{EL3_V1_0_DIR}/sp-manifest.dts"));
+    assert!(own.lines().any(|l| l == "#include \"../tfa-el3/sp-manifest.dts\""), "it includes tfa-el3's manifest");
+    let effective = format!("{own}\n{EL3_DTS}");
+    check_manifest(&partitions::EL3_SP_V1_0, &effective);
+    assert_eq!(cells(&effective, "id"), [u32::from(partitions::EL3_SP_V1_0.id)]);
+    assert_eq!(
+        read(&format!("{EL3_V1_0_DIR}/sp-image")).trim(),
+        partitions::EL3_SP_V1_0.name,
+        "sp-image names its bin"
+    );
 }
 
 /// The partitions Hafnium's build packs, in its order (hafnium.sh SP_PARTITIONS).

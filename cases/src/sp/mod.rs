@@ -60,6 +60,12 @@ pub fn sp_id(ctx: &Ctx) -> Result<u16, Failure> {
     }
 }
 
+/// The instance the primary sp is on this stack (its FF-A version differs: tfa-el3-sp1.0's is
+/// v1.0), by its own answer to `IDENTITY`.
+pub fn sp_partition(ctx: &Ctx) -> Result<&'static partitions::Partition, Failure> {
+    identify(ctx, sp_id(ctx)?)
+}
+
 /// The raw request registers of command `id` with `args` in x4..x7.
 pub fn request(ctx: &Ctx, sp: u16, width: Width, id: u16, args: [u64; 4]) -> Regs {
     Regs::direct_req(width.request(), ctx.session.own_id, sp, 0, [word(id).into(), args[0], args[1], args[2], args[3]])

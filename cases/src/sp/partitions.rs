@@ -1,5 +1,5 @@
 //! Every instance of the suite's sp a stack runs, as its manifest declares it: TF-A's EL3 SPMC
-//! runs one (`targets/stacks/tfa-el3/sp-manifest.dts`), Hafnium several
+//! runs one (`targets/stacks/tfa-el3/sp-manifest.dts`; at v1.0 `tfa-el3-sp1.0`'s), Hafnium several
 //! (`targets/stacks/hafnium-common/partitions/<name>.dts`). The sp image of each instance is
 //! built with its entry here and asks for its FF-A version by it; the normal world finds an
 //! instance by its UUID and checks what the SPMC reports of it against this table. A host test
@@ -74,6 +74,12 @@ pub const EL3_SP: Partition = Partition {
     notifications: false,
 };
 
+/// The sp under TF-A's EL3 SPMC at FF-A v1.0 (stack tfa-el3-sp1.0): [`EL3_SP`] with its
+/// manifest's `ffa-version` 0x10000, so that a v1.1 or v1.2 normal world and a v1.0 partition
+/// meet at the one SPMC, which must translate between their descriptors (TF-A spmc_shmem.c,
+/// spmc_populate_ffa_v1_0_descriptor; spmc_main.c, partition_info_populate_v1_0).
+pub const EL3_SP_V1_0: Partition = Partition { name: "sp-v1-0", ffa_version: Version::V1_0, ..EL3_SP };
+
 /// The primary sp under Hafnium (on the FVP, hafnium-2.15-fvp's one partition): the same
 /// partition as [`EL3_SP`] (UUID, ID, version), so cases that need "the sp" find it on either
 /// SPMC, with one execution context per core and indirect messaging and notification receipt,
@@ -115,7 +121,7 @@ pub const THIRD: Partition =
 pub const HAFNIUM: &[Partition] = &[PRIMARY, SECOND, UP, THIRD];
 
 /// Every instance any stack runs: what an instance answers to `IDENTITY` indexes this.
-pub const ALL: &[Partition] = &[EL3_SP, PRIMARY, SECOND, UP, THIRD];
+pub const ALL: &[Partition] = &[EL3_SP, PRIMARY, SECOND, UP, THIRD, EL3_SP_V1_0];
 
 /// The instance this sp image is, set once at its boot.
 static OWN: SetOnce<&'static Partition> = SetOnce::new();

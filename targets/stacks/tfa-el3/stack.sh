@@ -13,14 +13,16 @@ STACK_DESCRIPTION="TF-A 2.12.1 SPMD + EL3 SPMC, ffa-cts sp (S-EL1)"
 STACK_NEEDS_SP=1
 # This recipe's own folder, which a stack that reuses it sources it from. Such a stack sets the
 # platform after sourcing it: TFA_QEMU_GIC_DRIVER (tfa-el3-gicv2: QEMU_GICV2), or TFA_PLAT and
-# TFA_PLAT_FLAGS, TF-A's platform and the flags that name the SP manifest there (tfa-el3-fvp).
+# TFA_PLAT_FLAGS, TF-A's platform and the flags that name the SP manifest there (tfa-el3-fvp),
+# or TFA_SP_MANIFEST, the SP manifest on QEMU (tfa-el3-sp1.0: the sp at FF-A v1.0).
 TFA_EL3_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TFA_SP_MANIFEST="$TFA_EL3_DIR/sp-manifest.dts"
 TFA_PLAT=qemu
 TFA_PLAT_FLAGS=()
 
 stack_build() {
 	[ "$TFA_PLAT" != qemu ] || TFA_PLAT_FLAGS=(QEMU_USE_GIC_DRIVER="${TFA_QEMU_GIC_DRIVER:-QEMU_GICV3}"
-		QEMU_TOS_FW_CONFIG_DTS="$TFA_EL3_DIR/sp-manifest.dts")
+		QEMU_TOS_FW_CONFIG_DTS="$TFA_SP_MANIFEST")
 	step "building TF-A 2.12.1 (PLAT=$TFA_PLAT: BL1, BL2, BL31 + SPMD + EL3 SPMC, fiptool; about 10-30 s)"
 	run_logged tfa make -C "$TFA_SRC" -j"$JOBS" \
 		CROSS_COMPILE=aarch64-linux-gnu- CFLAGS=--param=min-pagesize=0 \
