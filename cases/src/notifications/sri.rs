@@ -8,10 +8,14 @@
 //!
 //! On OP-TEE the only sender is OP-TEE itself: the normal world creates its bitmap, binds bit
 //! n to OP-TEE and asks it to start its asynchronous notifications with bit n
-//! (OPTEE_FFA_ENABLE_ASYNC_NOTIF, `optee_ffa.h`); OP-TEE's test watchdog (`notif_test_wd.c`)
-//! then pends bit n about once a second and raises the SRI. That watchdog never stops, which
-//! is why this case's id sorts after every other notification case and why it leaves the bit
-//! bound: one case waits on that period, once.
+//! (OPTEE_FFA_ENABLE_ASYNC_NOTIF, `optee_ffa.h`). From then on a receive interrupt on OP-TEE's
+//! console, the secure UART (UART1 on QEMU `virt`), pends bit n and raises the SRI at once
+//! (`console_itr_cb` in plat-vexpress `main.c`: it masks the UART's receive interrupt and calls
+//! `notif_send_async`); the image asks the runner for a byte on that UART (the
+//! `secure-uart-input` event) and the SRI arrives within milliseconds. Starting the
+//! notifications also starts OP-TEE's test watchdog (`notif_test_wd.c`), which pends the same
+//! bit about once a second until the next boot: no case waits for it, but that is why this
+//! case's id sorts after every other notification case and why it leaves the bit bound.
 
 use super::own_vm;
 use crate::common::{check_direct_response, OPTEE_UUID};
@@ -45,20 +49,23 @@ case! {
 const ENABLE_ASYNC_NOTIF: u64 = 5;
 /// The bit OP-TEE is asked to use.
 const OPTEE_BIT: u32 = 9;
-/// How long to wait for OP-TEE's watchdog (a 1000 ms period).
-const WAIT_MS: u64 = 2500;
+/// How long to wait for the SRI after asking for UART input: far less than the watchdog's
+/// 1000 ms period, so the watchdog cannot be what raised it.
+const WAIT_MS: u64 = 300;
 
 case! {
-    /// End to end on OP-TEE: once OP-TEE's watchdog pends bit 9 of the caller's VM, the SRI
-    /// (the INTID FFA_FEATURES names) is taken at NS-EL2 on the core that asked for the
-    /// notifications; INFO_GET then names exactly the caller's VM, globally (one list, one ID,
+    /// End to end on OP-TEE: once a byte on OP-TEE's console UART pends bit 9 of the caller's
+    /// VM, the SRI (the INTID FFA_FEATURES names) is taken at NS-EL2 on the case's core, the
+    /// primary, which took the UART's interrupt (OP-TEE's GIC driver never writes its
+    /// GICD_IROUTER, so it stays routed to affinity 0) and on which OP-TEE raises the SGI
+    /// (`ITR_CPU_MASK_TO_THIS_CPU`); within 300 ms, so not the watchdog's; INFO_GET then names exactly the caller's VM, globally (one list, one ID,
     /// nothing more pending; the 32-bit form the same, or NO_DATA once the 64-bit form has
     /// reported it), GET of the SP bitmap returns exactly bit 9 and clears it: a
     /// second GET returns nothing. The arrival time is reported in a note.
     "notifications.via_sri.optee_async_notif_taken_info_get_get", SCHEDULE_RECEIVER_INTERRUPT,
     abis(&[FuncId::FEATURES, FuncId::NOTIFICATION_BITMAP_CREATE, FuncId::NOTIFICATION_BIND,
            FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_INFO_GET_32, FuncId::NOTIFICATION_GET, FuncId::MSG_SEND_DIRECT_REQ_32]),
-    since(Version::V1_1), timeout_ms(3500),
+    since(Version::V1_1), timeout_ms(1500),
     needs(&[Need::Abi(FuncId::NOTIFICATION_BIND), Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Partition(OPTEE_UUID)]);
     fn optee_sri(ctx) {
         let sri = ctx.ffa.feature_id(FeatureId::SRI);
@@ -93,6 +100,7 @@ fn wait_for_sri(ctx: &mut ffa_harness::Ctx, intid: u32, core: usize) -> ffa_harn
     check_direct_response(&r, req, optee, vm)?;
     check_eq!(r.w(3), 0, "OPTEE_FFA_ENABLE_ASYNC_NOTIF(bit {OPTEE_BIT}) result");
     let start = ctx.platform.now_us();
+    emit(ctx.platform, Event::SecureUartInput);
     let deadline = start + WAIT_MS * 1000;
     while interrupts::taken(core, intid) == before && ctx.platform.now_us() < deadline {
         core::hint::spin_loop();
@@ -107,7 +115,10 @@ fn wait_for_sri(ctx: &mut ffa_harness::Ctx, intid: u32, core: usize) -> ffa_harn
     emit(ctx.platform, Event::Note { msg: note.as_str().into() });
     if interrupts::taken(core, intid) == before {
         let info = ctx.ffa.notification_info_get(FuncId::NOTIFICATION_INFO_GET_64);
-        fail!("no SRI (INTID {intid}) on core {core} within {WAIT_MS} ms; INFO_GET gives {}", info.summary());
+        fail!(
+            "no SRI (INTID {intid}) on core {core} within {WAIT_MS} ms of asking the runner for a byte on the secure UART; INFO_GET gives {}",
+            info.summary()
+        );
     }
     let info = ctx.ffa.notification_info_get(FuncId::NOTIFICATION_INFO_GET_64);
     check_success!(info, "FFA_NOTIFICATION_INFO_GET_64 after the SRI");
