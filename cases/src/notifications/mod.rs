@@ -16,8 +16,11 @@ mod bitmap;
 mod get;
 mod info_get;
 mod race;
+mod secure_side;
 mod set;
+mod sp_to_vm;
 mod sri;
+mod vm_to_sp;
 
 use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::{check_success, fail, CaseResult, Ctx, Failure};
