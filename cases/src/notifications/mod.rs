@@ -15,6 +15,7 @@ mod bind;
 mod bitmap;
 mod get;
 mod info_get;
+mod pagination;
 mod per_vcpu;
 mod race;
 mod secure_side;
