@@ -177,3 +177,59 @@ mod tests {
         }
     }
 }
+
+/// More VM IDs than an SPMC of this kind keeps bitmaps for (Hafnium: 16, MAX_VMS).
+const MANY_VMS: u16 = 64;
+
+case! {
+    /// The SPMC keeps bitmaps for a bounded number of VMs: creating them for VMs 1, 2, ...
+    /// succeeds until it has no room, and then it says NO_MEMORY (Hafnium
+    /// `plat_ffa_notifications_bitmap_create`: "No memory to create VM ID", once the MAX_VMS
+    /// slots of `nwd_vms` are taken); destroying one makes room for one more. An SPMC that
+    /// knows only its own VM refuses VM 1 with INVALID_PARAMETERS (OP-TEE without
+    /// CFG_NS_VIRTUALIZATION, `get_notif_vm_bitmap`): the case does not apply there.
+    "notifications.bitmap_create.slots_run_out_no_memory", NOTIFICATION_BITMAP_CREATE,
+    abis(&[CREATE, DESTROY]), since(Version::V1_1), needs(NEEDS);
+    fn slots(ctx) {
+        let vcpus = ctx.core_count() as u32;
+        let mut created = 0u16;
+        let mut refusal = None;
+        for vm in 1..=MANY_VMS {
+            let r = ctx.ffa.notification_bitmap_create(vm, vcpus);
+            if !r.is_success() {
+                refusal = Some((vm, r));
+                break;
+            }
+            created = vm;
+        }
+        let reopened = match refusal {
+            Some((vm, _)) if created > 0 => {
+                ctx.ffa.notification_bitmap_destroy(created);
+                let again = ctx.ffa.notification_bitmap_create(vm, vcpus);
+                let ok = again.is_success();
+                if ok {
+                    ctx.ffa.notification_bitmap_destroy(vm);
+                }
+                created -= 1;
+                Some(again)
+            }
+            _ => None,
+        };
+        for vm in 1..=created {
+            ctx.ffa.notification_bitmap_destroy(vm);
+        }
+        match (refusal, reopened) {
+            (None, _) => fail!("{MANY_VMS} VM bitmaps created: no limit reached"),
+            (Some((1, r)), _) if r.error() == Some(FfaError::InvalidParameters) => {
+                ffa_harness::not_applicable!("the SPMC keeps a bitmap for its own VM only (VM 1: INVALID_PARAMETERS)")
+            }
+            (Some((vm, r)), reopened) => {
+                check_error!(r, FfaError::NoMemory, "FFA_NOTIFICATION_BITMAP_CREATE(VM {vm:#x}) once the SPMC had no room");
+                if let Some(again) = reopened {
+                    check_success!(again, "FFA_NOTIFICATION_BITMAP_CREATE(VM {vm:#x}) after one bitmap was destroyed");
+                }
+                Ok(())
+            }
+        }
+    }
+}

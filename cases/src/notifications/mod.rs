@@ -20,6 +20,7 @@ mod per_vcpu;
 mod race;
 mod secure_side;
 mod set;
+mod sp_to_sp;
 mod sp_to_vm;
 mod sri;
 mod vm_to_sp;

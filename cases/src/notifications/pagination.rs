@@ -127,7 +127,11 @@ fn follow(ctx: &Ctx, p: &Pending) -> CaseResult {
             };
             named[i] += 1;
             for &v in &list.vcpus[..list.vcpu_count] {
-                check!(i < p.per_vcpu && usize::from(v) < vcpus, "INFO_GET call {calls} names VM {:#x} vCPU {v}, which has no per-vCPU bit", list.id);
+                check!(
+                    i < p.per_vcpu && usize::from(v) < vcpus,
+                    "INFO_GET call {calls} names VM {:#x} vCPU {v}, which has no per-vCPU bit",
+                    list.id
+                );
                 pairs[i][usize::from(v)] += 1;
             }
         }

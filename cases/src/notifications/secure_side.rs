@@ -77,7 +77,11 @@ impl core::fmt::Display for SecureAnswer {
 /// signaled): the request returns FFA_INTERRUPT, and the scheduler resumes the sp with FFA_RUN
 /// of the vCPU it names in w1 (DEN0077A v1.1 8.3, 14.4) until its response arrives.
 pub fn sp_call(ctx: &Ctx, fid: FuncId, w1: u32, w2: u32, bitmap: u64) -> Result<SecureAnswer, Failure> {
-    let sp = sp_id(ctx)?;
+    partition_call(ctx, sp_id(ctx)?, fid, w1, w2, bitmap)
+}
+
+/// [`sp_call`] made by partition `sp`, an instance of our sp.
+pub fn partition_call(ctx: &Ctx, sp: u16, fid: FuncId, w1: u32, w2: u32, bitmap: u64) -> Result<SecureAnswer, Failure> {
     let args = [fid.0.into(), w1.into(), w2.into(), bitmap];
     let mut r = ctx.ffa.call(request(ctx, sp, Width::W64, NOTIFICATION_CALL, args));
     for _ in 0..MAX_RESUMES {

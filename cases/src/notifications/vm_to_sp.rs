@@ -11,7 +11,9 @@ use super::{own_vm, BIT_A};
 use crate::sp::{sp_id, SP_UUID};
 use ffa_harness::ffa::{FeatureId, FfaError, FuncId, Regs, Version};
 use ffa_harness::notifications::{decode_info, GET_FROM_SP, GET_FROM_VM};
-use ffa_harness::spec::{NOTIFICATION_BIND, NOTIFICATION_GET, NOTIFICATION_INFO_GET, SCHEDULE_RECEIVER_INTERRUPT};
+use ffa_harness::spec::{
+    self, NOTIFICATION_BIND, NOTIFICATION_GET, NOTIFICATION_INFO_GET, SCHEDULE_RECEIVER_INTERRUPT,
+};
 use ffa_harness::{
     case, check, check_eq, check_error, check_success, interrupts, not_applicable, CaseResult, Ctx, Need,
 };
@@ -190,5 +192,56 @@ case! {
         });
         ctx.platform.route_interrupt(intid, false);
         result
+    }
+}
+
+/// A VM ID with no bitmap and no binding anywhere in these cases.
+const OTHER_VM: u16 = 0x0005;
+
+case! {
+    /// A bit has one sender: the sp's bit bound to the caller's VM, set by another VM, is
+    /// DENIED (Hafnium `api_ffa_notification_set`: "Notifications bindings not valid"), and
+    /// nothing becomes pending.
+    "notifications.vm_to_sp.set_by_another_vm_denied", spec::NOTIFICATION_SET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn other_vm(ctx) {
+        with_sp_bound(ctx, 0, BIT_A, |ctx, _, sp| {
+            check_error!(ctx.ffa.notification_set(OTHER_VM, sp, 0, BIT_A), FfaError::Denied, "VM {OTHER_VM:#x}'s SET of a bit bound to another VM");
+            got_from_vm(sp_get(ctx, 0, GET_FROM_VM)?, 0, "the sp's GET after the refused SET")
+        })
+    }
+}
+
+case! {
+    /// One sender per bit: the sp's bind of a bit already bound to the caller's VM to another
+    /// VM is DENIED (Hafnium `vm_notifications_validate_bound_sender`).
+    "notifications.vm_to_sp.sp_rebind_to_another_vm_denied", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn rebind(ctx) {
+        with_sp_bound(ctx, 0, BIT_A, |ctx, _, _| {
+            refused(sp_bind(ctx, OTHER_VM, 0, BIT_A)?, FfaError::Denied, format_args!("the sp's BIND to VM {OTHER_VM:#x} of a bit bound to another VM"))
+        })
+    }
+}
+
+case! {
+    /// Only the bound sender's bits are unbound: the sp's unbind naming another VM as the
+    /// sender is DENIED, and the binding stays (the bound VM's SET still succeeds; Hafnium
+    /// `api_ffa_notification_update_bindings`).
+    "notifications.vm_to_sp.sp_unbind_naming_another_vm_denied", spec::NOTIFICATION_UNBIND, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn unbind_other(ctx) {
+        with_sp_bound(ctx, 0, BIT_A, |ctx, vm, sp| {
+            refused(sp_unbind(ctx, OTHER_VM, BIT_A)?, FfaError::Denied, format_args!("the sp's UNBIND naming VM {OTHER_VM:#x}"))?;
+            set_from_vm(ctx, vm, sp, 0, BIT_A)
+        })
+    }
+}
+
+case! {
+    /// The SP framework bitmap is the SPMC's to fill: with nothing of it pending, the sp's GET
+    /// of the SPM framework bitmap succeeds with every bitmap zero, and its GET flags [31:4]
+    /// are reserved: a GET with bit 4 is INVALID_PARAMETERS (Hafnium `api_ffa_notification_get`).
+    "notifications.vm_to_sp.sp_get_framework_and_reserved_flags", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn sp_framework(ctx) {
+        got_from_vm(sp_get(ctx, 0, ffa_harness::notifications::GET_FROM_SPM)?, 0, "the sp's GET of the SPM framework bitmap")?;
+        refused(sp_get(ctx, 0, GET_FROM_VM | 1 << 4)?, FfaError::InvalidParameters, format_args!("the sp's GET with flag bit 4"))
     }
 }
