@@ -152,8 +152,9 @@ fn follow(ctx: &Ctx, p: &Pending) -> CaseResult {
         if i >= p.per_vcpu {
             check_eq!(named[i], 1, "how often INFO_GET named VM {vm:#x}, which has one global bit");
         }
-        for v in 0..if i < p.per_vcpu { vcpus } else { 0 } {
-            check_eq!(pairs[i][v], 1, "how often INFO_GET named VM {vm:#x} vCPU {v}");
+        let with_per_vcpu = if i < p.per_vcpu { vcpus } else { 0 };
+        for (v, &n) in pairs[i][..with_per_vcpu].iter().enumerate() {
+            check_eq!(n, 1, "how often INFO_GET named VM {vm:#x} vCPU {v}");
         }
     }
     Ok(())
