@@ -143,41 +143,6 @@ case! {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::broken_spmc::{error, preserved, run, success, Script};
-    use core::sync::atomic::{AtomicBool, Ordering};
-    use ffa_harness::ffa::Regs;
-
-    /// Whether the scripted SPMC's bitmap of VM 0 exists (one test uses it at a time).
-    static CREATED: AtomicBool = AtomicBool::new(false);
-
-    /// A bitmap that keeps the rules: created once, destroyed once.
-    fn keeps_rules(r: &Regs) -> Regs {
-        match r.func() {
-            CREATE if !CREATED.swap(true, Ordering::SeqCst) => success(),
-            DESTROY if CREATED.swap(false, Ordering::SeqCst) => success(),
-            _ => error(FfaError::Denied),
-        }
-    }
-
-    #[test]
-    fn create_and_destroy_fail_where_an_spmc_accepts_every_call() {
-        CREATED.store(false, Ordering::SeqCst);
-        let good = || Script { answer: keeps_rules, callee_saved: preserved };
-        for body in [create_destroy, create_twice, destroy_never_created, destroy_twice] {
-            assert!(run(good(), Version::V1_1, 0x8000, body).is_ok());
-        }
-        // OP-TEE's reading: any destroy succeeds, and so does a second create.
-        let accepts = || Script { answer: |_| success(), callee_saved: preserved };
-        assert!(run(accepts(), Version::V1_1, 0x8000, create_destroy).is_ok());
-        for body in [create_twice, destroy_never_created, destroy_twice] {
-            assert!(run(accepts(), Version::V1_1, 0x8000, body).is_err());
-        }
-    }
-}
-
 /// More VM IDs than an SPMC of this kind keeps bitmaps for (Hafnium: 16, MAX_VMS).
 const MANY_VMS: u16 = 64;
 
@@ -230,6 +195,41 @@ case! {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+    use core::sync::atomic::{AtomicBool, Ordering};
+    use ffa_harness::ffa::Regs;
+
+    /// Whether the scripted SPMC's bitmap of VM 0 exists (one test uses it at a time).
+    static CREATED: AtomicBool = AtomicBool::new(false);
+
+    /// A bitmap that keeps the rules: created once, destroyed once.
+    fn keeps_rules(r: &Regs) -> Regs {
+        match r.func() {
+            CREATE if !CREATED.swap(true, Ordering::SeqCst) => success(),
+            DESTROY if CREATED.swap(false, Ordering::SeqCst) => success(),
+            _ => error(FfaError::Denied),
+        }
+    }
+
+    #[test]
+    fn create_and_destroy_fail_where_an_spmc_accepts_every_call() {
+        CREATED.store(false, Ordering::SeqCst);
+        let good = || Script { answer: keeps_rules, callee_saved: preserved };
+        for body in [create_destroy, create_twice, destroy_never_created, destroy_twice] {
+            assert!(run(good(), Version::V1_1, 0x8000, body).is_ok());
+        }
+        // OP-TEE's reading: any destroy succeeds, and so does a second create.
+        let accepts = || Script { answer: |_| success(), callee_saved: preserved };
+        assert!(run(accepts(), Version::V1_1, 0x8000, create_destroy).is_ok());
+        for body in [create_twice, destroy_never_created, destroy_twice] {
+            assert!(run(accepts(), Version::V1_1, 0x8000, body).is_err());
         }
     }
 }

@@ -4,7 +4,9 @@
 //! sender, asks for them with GET and, as the scheduler, with INFO_GET. Hafnium (src/api.c
 //! `api_ffa_notification_*`, src/ffa/spmc/notifications.c) and OP-TEE (thread_spmc.c
 //! `handle_notification_*`) are the SPMCs that implement them; TF-A's EL3 SPMC does not,
-//! and FFA_FEATURES makes every case `not-supported` there.
+//! and FFA_FEATURES makes every case `not-supported` there. Under Hafnium our sp is the
+//! secure endpoint on the other side, sender and receiver (`secure_side`): VM to SP, SP to
+//! VM and SP to SP, globally and per vCPU.
 //!
 //! Every case leaves no bitmap and no binding behind: the next one starts from nothing.
 //! `notifications.via_sri.*` is the exception it cannot help being (OP-TEE's test watchdog,
