@@ -232,4 +232,44 @@ mod tests {
             assert!(run(accepts(), Version::V1_1, 0x8000, body).is_err());
         }
     }
+
+    /// How a scripted SPMC answers a call.
+    type Answer = fn(&Regs) -> Regs;
+
+    /// Bitmaps the slot-counting SPMC holds for VMs other than 0.
+    static SLOTS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+
+    /// Sixteen slots, then NO_MEMORY (Hafnium's MAX_VMS), or `full` when they run out.
+    fn slots_then(r: &Regs, full: FfaError) -> Regs {
+        match r.func() {
+            CREATE if SLOTS.load(Ordering::SeqCst) < 16 => {
+                SLOTS.fetch_add(1, Ordering::SeqCst);
+                success()
+            }
+            CREATE => error(full),
+            DESTROY => {
+                SLOTS.fetch_sub(1, Ordering::SeqCst);
+                success()
+            }
+            _ => error(FfaError::NotSupported),
+        }
+    }
+
+    #[test]
+    fn slots_fail_where_an_spmc_never_runs_out_or_runs_out_with_another_error() {
+        let cases: [(Answer, bool); 3] = [
+            (|r| slots_then(r, FfaError::NoMemory), true),
+            (|r| slots_then(r, FfaError::Denied), false),
+            (|_| success(), false),
+        ];
+        for (answer, passes) in cases {
+            SLOTS.store(0, Ordering::SeqCst);
+            let result = run(Script { answer, callee_saved: preserved }, Version::V1_1, 0x8000, slots);
+            assert_eq!(result.is_ok(), passes, "{result:?}");
+        }
+        // OP-TEE's reading, a bitmap for its own VM only: the case does not apply.
+        let own_only = Script { answer: |_| error(FfaError::InvalidParameters), callee_saved: preserved };
+        let skipped = run(own_only, Version::V1_1, 0x8000, slots).unwrap_err();
+        assert!(skipped.not_applicable, "{skipped:?}");
+    }
 }

@@ -114,3 +114,28 @@ case! {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+    fn vm_bitmap(ctx: &mut ffa_harness::Ctx) -> ffa_harness::CaseResult {
+        not_the_spmcs(ctx, ffa_harness::notifications::GET_FROM_VM, "the VM bitmap")
+    }
+
+    #[test]
+    fn the_vm_bitmap_of_a_vm_fails_where_the_spmc_returns_bits_in_it() {
+        let hafnium = Script {
+            answer: |r| if r.func() == GET { error(FfaError::InvalidParameters) } else { success() },
+            callee_saved: preserved,
+        };
+        assert!(run(hafnium, Version::V1_1, 0x8000, vm_bitmap).is_ok());
+        let optee = Script { answer: |_| success(), callee_saved: preserved };
+        assert!(run(optee, Version::V1_1, 0x8000, vm_bitmap).is_ok());
+        let broken = Script {
+            answer: |r| if r.func() == GET { success().with(4, 1 << 5) } else { success() },
+            callee_saved: preserved,
+        };
+        assert!(run(broken, Version::V1_1, 0x8000, vm_bitmap).is_err());
+    }
+}

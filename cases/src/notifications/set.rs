@@ -83,3 +83,17 @@ case! {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+
+    #[test]
+    fn absent_receiver_fails_where_an_spmc_sets_for_anyone() {
+        let keeps = Script { answer: |_| error(FfaError::InvalidParameters), callee_saved: preserved };
+        assert!(run(keeps, Version::V1_1, 0x8000, set_absent).is_ok());
+        let accepts = Script { answer: |_| success(), callee_saved: preserved };
+        assert!(run(accepts, Version::V1_1, 0x8000, set_absent).is_err());
+    }
+}
