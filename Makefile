@@ -48,16 +48,18 @@ setup:
 	@scripts/setup-host.sh
 
 # ns.bin is the test image (BL33); sp.bin the suite's own secure partition, the BL32 of the
-# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); sp-hafnium.bin the same sp built for
-# Hafnium (feature hafnium: its link address and memory map), packed as its partition.
+# stacks whose stack.sh sets STACK_NEEDS_SP=1 (tfa-el3); <name>-hafnium.bin the sp built as
+# each of Hafnium's partitions (feature hafnium: its memory map; the bin <name>: its identity
+# and link address), one per manifest in targets/stacks/hafnium-common/partitions/.
+HAFNIUM_SPS := $(sort $(basename $(notdir $(wildcard targets/stacks/hafnium-common/partitions/*.dts))))
 image: setup
 	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
 	@$(CARGO) build --release -q -p ffa-targets --bin sp --target $(TARGET)
 	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp.bin
-	@$(CARGO) build --release -q -p ffa-targets --bin sp --features hafnium --target $(TARGET)
-	@$(OBJCOPY) -O binary target/$(TARGET)/release/sp $(IMAGES)/sp-hafnium.bin
+	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_SPS)) --features hafnium --target $(TARGET)
+	@for b in $(HAFNIUM_SPS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium.bin || exit 1; done
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
@@ -66,21 +68,21 @@ image-selftest: setup
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX)-selftest.bin
 	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features self-test --target $(TARGET)
 	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-selftest.bin
-	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets --bin sp --features "self-test hafnium" --target $(TARGET)
-	@$(OBJCOPY) -O binary target/selftest/$(TARGET)/release/sp $(IMAGES)/sp-hafnium-selftest.bin
+	@CARGO_TARGET_DIR=target/selftest $(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_SPS)) --features "self-test hafnium" --target $(TARGET)
+	@for b in $(HAFNIUM_SPS); do $(OBJCOPY) -O binary target/selftest/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium-selftest.bin || exit 1; done
 
 stack: setup
 	@scripts/build-stack.sh $(STACK) >/dev/null
 
 # A stack whose cached output has `needs-sp` gets the sp image as its BL32, one with
-# `sp-package` the Hafnium build of it as its partition. With
+# `sp-packages` the Hafnium builds of it as its partitions, each by its name. With
 # SUFFIX=-selftest it packs the self-test images into target/firmware/$(STACK)-selftest.bin.
 SUFFIX ?=
 firmware: $(if $(SUFFIX),image-selftest,image) stack
 	@out="$$(scripts/build-stack.sh $(STACK))" && \
 	scripts/pack-firmware.sh "$$out" $(IMAGES)/ns$(PSUFFIX)$(SUFFIX).bin target/firmware/$(STACK)$(SUFFIX).bin \
 		$$([ ! -f "$$out/needs-sp" ] || echo $(IMAGES)/sp$(SUFFIX).bin) \
-		$$([ ! -f "$$out/sp-package" ] || echo $(IMAGES)/sp-hafnium$(SUFFIX).bin)
+		$$([ ! -f "$$out/sp-packages" ] || cut -d' ' -f1 "$$out/sp-packages" | sed 's|.*|&=$(IMAGES)/&-hafnium$(SUFFIX).bin|')
 
 runner:
 	@$(CARGO) build --release -q -p ffa-cts

@@ -14,8 +14,8 @@ mod run;
 mod setup;
 mod sp;
 
-/// What the sp's manifest declares, for the sp image to ask its FF-A version by.
-pub use sp::manifest;
+/// The sp instances and their manifests, for each sp image to know which one it is.
+pub use sp::partitions;
 
 #[cfg(all(feature = "self-test", target_os = "none"))]
 mod selftest;

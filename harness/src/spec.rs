@@ -94,3 +94,14 @@ pub const MEM_RELINQUISH: &str = "16 FFA_MEM_RELINQUISH";
 pub const MEM_RECLAIM: &str = "16 FFA_MEM_RECLAIM";
 /// FFA_MEM_FRAG_TX and FFA_MEM_FRAG_RX.
 pub const MEM_FRAG: &str = "16 FFA_MEM_FRAG_TX/FFA_MEM_FRAG_RX";
+/// FFA_MSG_SEND2, indirect messaging (chapter 15 of v1.1, before the direct messages; the
+/// section number is not verified, look it up by the ABI name).
+pub const MSG_SEND2: &str = "15.1 FFA_MSG_SEND2";
+/// The partition message header of an indirect message (Table 7.1 of v1.1, as Hafnium's
+/// `ffa.h` quotes its v1.3 successor).
+pub const MESSAGE_HEADER: &str = "7.1 partition message header (Table 7.1)";
+/// FFA_RX_ACQUIRE (chapter 13 of v1.1, before FFA_RX_RELEASE; not verified).
+pub const RX_ACQUIRE: &str = "13.4 FFA_RX_ACQUIRE";
+/// The RX buffer full framework notification (chapter 17 of v1.1, notifications; the
+/// section of the framework notifications is not verified).
+pub const RX_BUFFER_FULL: &str = "17 framework notifications (RX buffer full)";

@@ -162,7 +162,7 @@ misbehaviour_case!(
     "messaging.sp.nested_request_to_itself_refused",
     DIRECT_REQ,
     Variant::Request,
-    crate::sp::manifest::ID,
+    crate::sp::partitions::PRIMARY.id,
     "direct request to itself",
     "An endpoint cannot send a direct request to itself, nor while it owes a response."
 );

@@ -1,36 +1,29 @@
 //! Notifications from one secure partition to another (DEN0077A v1.1 17: any endpoint may be
 //! a sender, the receiver binds its bits to it): a second instance of our sp binds a bit to
-//! the first, the first sets it, INFO_GET names the second, and the second's GET of the SP
-//! bitmap returns it. The second instance is found by asking every other partition that takes
-//! direct requests for our command protocol (WHOAMI); with one sp only the cases do not apply.
+//! the first, the first sets it, and the second's GET of the SP bitmap returns it. The
+//! second instance is the one with `partitions::SECOND`'s UUID; a stack that does not run it
+//! skips the cases.
 
 use super::secure_side::{endpoints, partition_call, refused, succeeded, SecureAnswer};
 use super::BIT_A;
-use crate::sp::{request, sp_id, Width, SP_UUID, WHOAMI};
-use ffa_harness::command::{Reply, Status};
-use ffa_harness::desc::{PartitionProps, Uuid};
+use crate::sp::partitions::SECOND;
+use crate::sp::{sp_id, SP_UUID};
 use ffa_harness::ffa::{FfaError, FuncId, Version};
 use ffa_harness::notifications::{GET_FROM_SP, SET_DELAY_SRI};
 use ffa_harness::spec::NOTIFICATION_SET;
 use ffa_harness::{case, check_eq, not_applicable, CaseResult, Ctx, Failure, Need};
 
 const ABIS: &[FuncId] = &[FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_SET, FuncId::NOTIFICATION_GET];
-const NEEDS: &[Need] =
-    &[Need::Abi(FuncId::NOTIFICATION_SET), Need::Abi(FuncId::NOTIFICATION_GET), Need::Partition(SP_UUID)];
+const NEEDS: &[Need] = &[
+    Need::Abi(FuncId::NOTIFICATION_SET),
+    Need::Abi(FuncId::NOTIFICATION_GET),
+    Need::Partition(SP_UUID),
+    Need::Partition(SECOND.uuid),
+];
 
-/// Another partition than the sp that speaks our command protocol.
+/// The second MP instance of our sp.
 fn second_sp(ctx: &Ctx) -> Result<u16, Failure> {
-    let first = sp_id(ctx)?;
-    let listing = ctx.partitions(Uuid::NIL)?;
-    for p in listing.iter().filter(|p| p.id != first && p.properties.has(PartitionProps::DIRECT_REQ_RECV)) {
-        let r = ctx.ffa.call(request(ctx, p.id, Width::W64, WHOAMI, [0; 4]));
-        if Reply::from_response(&r).is_some_and(|reply| reply.status == Status::Ok)
-            && r.func() == FuncId::MSG_SEND_DIRECT_RESP_64
-        {
-            return Ok(p.id);
-        }
-    }
-    not_applicable!("one instance of our sp: no second partition to notify")
+    ctx.partition_id(SECOND.uuid)
 }
 
 /// The second sp binds `bits` to the first, runs `body` with (first, second), takes what is
@@ -93,7 +86,7 @@ case! {
     /// An endpoint cannot notify itself: an SP's SET naming itself as the receiver is
     /// INVALID_PARAMETERS (Hafnium `plat_ffa_is_notification_set_valid`: "sender can't target
     /// itself").
-    "notifications.sp_to_sp.set_to_itself_invalid", NOTIFICATION_SET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    "notifications.sp_to_sp.set_to_itself_invalid", NOTIFICATION_SET, abis(ABIS), since(Version::V1_1), needs(super::vm_to_sp::NEEDS);
     fn to_itself(ctx) {
         let sp = sp_id(ctx)?;
         let a = partition_call(ctx, sp, FuncId::NOTIFICATION_SET, endpoints(sp, sp), 0, BIT_A)?;

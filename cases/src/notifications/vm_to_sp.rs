@@ -19,7 +19,7 @@ use ffa_harness::{
 };
 
 const ABIS: &[FuncId] = &[FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_SET, FuncId::NOTIFICATION_GET];
-const NEEDS: &[Need] =
+pub const NEEDS: &[Need] =
     &[Need::Abi(FuncId::NOTIFICATION_SET), Need::Abi(FuncId::NOTIFICATION_GET), Need::Partition(SP_UUID)];
 
 /// Takes every bit still pending for the sp from the VM bitmap, of each vCPU.

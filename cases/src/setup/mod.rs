@@ -6,6 +6,7 @@ mod features_consistency;
 mod id;
 mod partition_info;
 mod partition_info_get_regs;
+mod partition_manifests;
 mod per_core;
 mod rx_release;
 mod rxtx_map;

@@ -3,7 +3,7 @@
 //! itself, and the partition's own view of the SPMC (its IDs, FFA_FEATURES from the secure
 //! side, its RX/TX buffers) agrees with the normal world's.
 
-use crate::sp::{command, manifest, Width, FFA_CALL, NEEDS_SP, SP_UUID, WHOAMI};
+use crate::sp::{command, identify, Width, FFA_CALL, NEEDS_SP, SP_UUID, WHOAMI};
 use ffa_harness::command::{Reply, Request, SpCtx, Status};
 use ffa_harness::desc::Uuid;
 use ffa_harness::discovery::{list_partitions, ListingError};
@@ -43,15 +43,17 @@ fn sp_call(ctx: &Ctx, fid: FuncId, args: [u64; 3]) -> Result<Regs, Failure> {
 }
 
 case! {
-    /// The normal world's descriptor of the sp carries the manifest's ID, execution-context count
-    /// and messaging method (properties 0x103 with AArch64).
+    /// The normal world's descriptor of the sp carries its manifest's ID, execution-context
+    /// count and properties (messaging method, notification receipt, AArch64): the manifest of
+    /// the instance the sp says it is (tfa-el3's, or Hafnium's primary partition).
     "setup.sp_view.ns_descriptor_matches_manifest", PARTITION_INFO_GET,
     abis(&[FuncId::PARTITION_INFO_GET]), since(Version::V1_1), needs(NEEDS_SP);
     fn ns_matches_manifest(ctx) {
         let Some(p) = ctx.find_partition(SP_UUID)? else { fail!("the sp is not listed") };
-        check_eq!(p.id, manifest::ID, "partition ID");
-        check_eq!(p.exec_ctx_count, manifest::EXEC_CTX_COUNT, "execution contexts");
-        check_eq!(p.properties.0, manifest::PROPERTIES, "partition properties");
+        let manifest = identify(ctx, p.id)?;
+        check_eq!(p.id, manifest.id, "partition ID");
+        check_eq!(p.exec_ctx_count, manifest.exec_ctx_count, "execution contexts");
+        check_eq!(p.properties.0, manifest.properties(), "partition properties");
         Ok(())
     }
 }

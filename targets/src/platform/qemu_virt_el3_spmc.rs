@@ -13,8 +13,10 @@ pub static MACHINE: BareMetal = BareMetal::new(&QEMU_VIRT);
 
 /// What the sp maps: the GIC and UARTs, secure SRAM and DRAM (TF-A, the boot information blob
 /// and the image), and normal-world DRAM as non-secure memory.
-pub const MEMORY_MAP: &[Region] = &[
-    Region { base: 0x0800_0000, size: 0x0200_0000, memory: Memory::Device },
-    Region { base: 0x0e00_0000, size: 0x0100_0000, memory: Memory::Own },
-    Region { base: 0x4000_0000, size: 0x8000_0000, memory: Memory::NonSecure },
-];
+pub const fn memory_map() -> [Region; 3] {
+    [
+        Region { base: 0x0800_0000, size: 0x0200_0000, memory: Memory::Device },
+        Region { base: 0x0e00_0000, size: 0x0100_0000, memory: Memory::Own },
+        Region { base: 0x4000_0000, size: 0x8000_0000, memory: Memory::NonSecure },
+    ]
+}

@@ -14,10 +14,11 @@
 #
 # TF-A's SPMD_SPM_AT_SEL2=1 puts Hafnium's manifest in TOS_FW_CONFIG and needs TB_FW_CONFIG
 # and an SP_LAYOUT_FILE, from which its sptool packs each partition (header, manifest DTB at
-# 0x1000, image at 0x4000) into the FIP under the partition's UUID. The one partition is the
-# suite's sp (sp-manifest.dts): the build packs a stand-in image (placeholder-sp/) under its
-# manifest, and keeps the manifest's DTB, sptool and `sp-package` (the FIP entry's UUID) in
-# $OUT so that scripts/pack-firmware.sh packs the sp image built for Hafnium in its place.
+# 0x1000, image at 0x4000) into the FIP under the partition's UUID. The partitions are
+# instances of the suite's sp (partitions/*.dts, SP_PARTITIONS): the build packs a stand-in
+# image (placeholder-sp/) under each manifest, and keeps the manifests' DTBs, sptool and
+# `sp-packages` (each FIP entry's UUID) in $OUT so that scripts/pack-firmware.sh packs the
+# sp images built for Hafnium in their place.
 # QEMU must offer what both were built
 # for: S-EL2 (virtualization=on), MTE (mte=on; Hafnium with enable_mte hangs at its MMU set-up
 # without it) and PAuth (-cpu max, which the runner always passes; TF-A's BRANCH_PROTECTION).
@@ -45,26 +46,40 @@ hafnium_tree() {
 	echo "$tree"
 }
 
-# The stand-in image, the sp's manifest and the SP_LAYOUT_FILE naming them, in $OUT/sp.
+# The partitions, in the order of the SPMC manifest's `hypervisor` nodes: each one's manifest
+# is partitions/<name>.dts, its image the sp built as <name> (cases/src/sp/partitions.rs).
+SP_PARTITIONS="sp sp-second sp-up"
+
+# The stand-in image, the partitions' manifests and the SP_LAYOUT_FILE naming them, in $OUT/sp.
 placeholder_sp() {
-	local sp=$OUT/sp src=$STACK_SHARED_DIR/placeholder-sp
+	local sp=$OUT/sp src=$STACK_SHARED_DIR/placeholder-sp name layout=""
 	mkdir -p "$sp"
 	aarch64-linux-gnu-as -o "$sp/placeholder-sp.o" "$src/placeholder-sp.S"
 	aarch64-linux-gnu-ld -nostdlib -T "$src/placeholder-sp.ld" -o "$sp/placeholder-sp.elf" "$sp/placeholder-sp.o"
 	aarch64-linux-gnu-objcopy -O binary "$sp/placeholder-sp.elf" "$sp/placeholder-sp.bin"
-	cp "$STACK_SHARED_DIR/sp-manifest.dts" "$sp/sp.dts"
-	# Paths in the layout are relative to the layout file.
-	printf '{ "sp": { "image": "placeholder-sp.bin", "pm": "sp.dts" } }\n' > "$sp/sp-layout.json"
+	for name in $SP_PARTITIONS; do
+		cp "$STACK_SHARED_DIR/partitions/$name.dts" "$sp/$name.dts"
+		# Paths in the layout are relative to the layout file.
+		layout="$layout${layout:+, }\"$name\": { \"image\": \"placeholder-sp.bin\", \"pm\": \"$name.dts\" }"
+	done
+	printf '{ %s }\n' "$layout" > "$sp/sp-layout.json"
 }
 
-# What scripts/pack-firmware.sh needs to pack the sp image into the FIP: the manifest's DTB
-# as TF-A built it, TF-A's sptool, and the FIP entry's UUID (TB_FW_CONFIG's).
+# What scripts/pack-firmware.sh needs to pack each partition's image into the FIP: its
+# manifest's DTB as TF-A built it (sp/<name>.dtb), TF-A's sptool, and `sp-packages`, one line
+# per partition: its name and the FIP entry's UUID (TB_FW_CONFIG's, by the manifest's
+# `description`).
 sp_package_kit() {
-	cp "$OUT/tfa/qemu/debug/fdts/sp.dtb" "$OUT/sp/sp.dtb"
+	local name uuid
 	mkdir -p "$OUT/sptool"
 	cp "$TFA_SRC/tools/sptool/sptool.py" "$TFA_SRC/tools/sptool/spactions.py" "$OUT/sptool/"
-	sed -n 's/^[[:space:]]*uuid = "\(.*\)";/\1/p' "$STACK_SHARED_DIR/tb-fw-config.dts" > "$OUT/sp-package"
-	[ -s "$OUT/sp-package" ] || die "tb-fw-config.dts: no uuid string"
+	: > "$OUT/sp-packages"
+	for name in $SP_PARTITIONS; do
+		cp "$OUT/tfa/qemu/debug/fdts/$name.dtb" "$OUT/sp/$name.dtb"
+		uuid=$(sed -n "/^[[:space:]]*ffa-cts-$name {/,/}/s/^[[:space:]]*uuid = \"\(.*\)\";/\1/p" "$STACK_SHARED_DIR/tb-fw-config.dts")
+		[ -n "$uuid" ] || die "tb-fw-config.dts: no uuid for ffa-cts-$name"
+		echo "$name $uuid" >> "$OUT/sp-packages"
+	done
 }
 
 stack_build() {
