@@ -236,12 +236,15 @@ case! {
 }
 
 case! {
-    /// The SP framework bitmap is the SPMC's to fill: with nothing of it pending, the sp's GET
-    /// of the SPM framework bitmap succeeds with every bitmap zero, and its GET flags [31:4]
-    /// are reserved: a GET with bit 4 is INVALID_PARAMETERS (Hafnium `api_ffa_notification_get`).
+    /// The SPM framework bitmap is the SPMC's to fill (an RX buffer full notification, Hafnium
+    /// `api_ffa_msg_send2`): the sp's GET of it succeeds and clears it, so a second GET returns
+    /// every bitmap zero whatever an earlier case left; GET flags [31:4] are reserved: a GET
+    /// with bit 4 is INVALID_PARAMETERS (Hafnium `api_ffa_notification_get`).
     "notifications.vm_to_sp.sp_get_framework_and_reserved_flags", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
     fn sp_framework(ctx) {
-        got_from_vm(sp_get(ctx, 0, ffa_harness::notifications::GET_FROM_SPM)?, 0, "the sp's GET of the SPM framework bitmap")?;
+        let spm = ffa_harness::notifications::GET_FROM_SPM;
+        succeeded(sp_get(ctx, 0, spm)?, format_args!("the sp's GET of the SPM framework bitmap"))?;
+        got_from_vm(sp_get(ctx, 0, spm)?, 0, "the sp's second GET of the SPM framework bitmap")?;
         refused(sp_get(ctx, 0, GET_FROM_VM | 1 << 4)?, FfaError::InvalidParameters, format_args!("the sp's GET with flag bit 4"))
     }
 }
