@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: the wall time of a warm `make run` (median of 3, after one warm-up), the time
 # QEMU takes from spawn to the image's first event, the in-image time per case, and that of
-# the memory.* family (time, FF-A calls of the ns image) with its share-retrieve-relinquish-reclaim cycle.
+# the memory.* family (time, FF-A calls of the ns image) with its share-retrieve-relinquish-reclaim
+# cycle, and that of the notifications.* family, which must stay under 5 s per stack (its race
+# cases run 1000 rounds on every core); the script fails when it does not.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -17,6 +19,7 @@ for i in 1 2 3; do
 done
 python3 - "$STACK" "${times[@]}" <<'PY'
 import json, statistics, sys
+over = False
 stack, times = sys.argv[1], sorted(float(t) for t in sys.argv[2:])
 r = json.load(open("results/runs/latest/results.json"))
 us = sorted((c["duration_us"] or 0, c["id"]) for c in r["cases"])
@@ -37,7 +40,17 @@ if mem:
     if cycle:
         print(f"share-retrieve-relinquish-reclaim cycle (memory.retrieve.share_lifecycle): {cycle[0]['duration_us']} us, "
               f"{cycle[0].get('ffa_calls', 0)} ns calls")
+notif = sorted(u for u, cid in us if cid.startswith("notifications."))
+NOTIF_LIMIT_MS = 5000
+if notif:
+    total = sum(notif) / 1000
+    print(f"notifications.* family:    {len(notif)} cases, total {total:.1f} ms (limit {NOTIF_LIMIT_MS} ms), "
+          f"slowest {notif[-1]} us")
+    if total >= NOTIF_LIMIT_MS:
+        print(f"bench: the notifications.* family took {total:.0f} ms in-image, over {NOTIF_LIMIT_MS} ms", file=sys.stderr)
+        over = True
 print("slowest cases:")
 for u, cid in us[-5:][::-1]:
     print(f"  {u:>8} us  {cid}")
+sys.exit(1 if over else 0)
 PY

@@ -197,6 +197,9 @@ pub enum Event<'a> {
     End { id: Text<'a>, outcome: Outcome, micros: u64, calls: u64, at: Text<'a>, msg: Text<'a> },
     /// Free text from the image worth keeping (setup steps, warnings).
     Note { msg: Text<'a> },
+    /// The image asks the runner to write a byte to the secure UART's receiver (QEMU's UART1),
+    /// whose receive interrupt makes OP-TEE raise its asynchronous notification.
+    SecureUartInput,
     /// Every selected case of this boot has ended.
     Done { counts: Counts },
 }
@@ -231,6 +234,7 @@ impl fmt::Display for Event<'_> {
                 Ok(())
             }
             Event::Note { msg } => write!(f, "note msg={}", msg.escaped()),
+            Event::SecureUartInput => f.write_str("secure-uart-input"),
             Event::Done { counts } => {
                 f.write_str("done")?;
                 for o in Outcome::ALL {
@@ -333,6 +337,7 @@ impl<'a> Event<'a> {
                 msg: f.optional("msg")?,
             },
             "note" => Event::Note { msg: f.optional("msg")? },
+            "secure-uart-input" => Event::SecureUartInput,
             "done" => {
                 let mut counts = Counts::default();
                 for o in Outcome::ALL {

@@ -60,6 +60,12 @@ pub trait Platform: Sync {
     fn route_interrupt(&self, _intid: u32, _on: bool) -> bool {
         false
     }
+    /// Hafnium's paravirtualised interface, which a partition it hosts reaches with `hvc #0`
+    /// (x0 the function ID, `inc/vmapi/hf/abi.h`; Hafnium refuses these IDs over SMC): x0 of
+    /// the answer. `None` where the image cannot make the call.
+    fn paravirtual_call(&self, _args: [u64; 4]) -> Option<u64> {
+        None
+    }
     /// Ends the run with an exit code (0 all green, 1 failures, >1 harness errors).
     fn exit(&self, code: u32) -> !;
 }

@@ -163,7 +163,11 @@ fn serve(mut r: Regs) -> ! {
                 log(s.platform, format_args!("{MAX_UNSERVABLE} answers in a row were no direct request; stopping"));
                 halt();
             }
-            log(s.platform, format_args!("not a direct request: {}; waiting again", r.summary()));
+            if r.func() == FuncId::INTERRUPT {
+                take_virtual_interrupt(s);
+            } else {
+                log(s.platform, format_args!("not a direct request: {}; waiting again", r.summary()));
+            }
             r = s.ffa.call(Regs::call(FuncId::MSG_WAIT));
             continue;
         }
@@ -180,6 +184,20 @@ fn serve(mut r: Regs) -> ! {
             }
             None => respond(s, here, &req, reply),
         };
+    }
+}
+
+/// Hafnium's paravirtualised HF_INTERRUPT_GET (`inc/vmapi/hf/abi.h`).
+const HF_INTERRUPT_GET: u64 = 0xff04;
+
+/// Takes the virtual interrupt an FFA_INTERRUPT announced to the waiting sp: Hafnium signals
+/// its notification pending interrupt (NPI, INTID 5) that way once a notification for the sp
+/// is pending, and keeps answering FFA_MSG_WAIT with it until the sp reads it with
+/// HF_INTERRUPT_GET (`api_interrupt_get`). The sp takes its bits when a command asks.
+fn take_virtual_interrupt(s: &Server) {
+    match s.platform.paravirtual_call([HF_INTERRUPT_GET, 0, 0, 0]) {
+        Some(intid) => log(s.platform, format_args!("took virtual interrupt {intid:#x}")),
+        None => log(s.platform, format_args!("FFA_INTERRUPT, and no way to take the interrupt; waiting again")),
     }
 }
 

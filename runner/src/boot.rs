@@ -22,6 +22,11 @@ pub trait BootSession {
     fn next(&mut self, timeout: Duration) -> Output;
     /// Stops the boot and reaps it.
     fn kill(&mut self);
+    /// Writes a byte to the receiver of the platform's secure UART (QEMU's UART1), which the
+    /// image asks for with `secure-uart-input`.
+    fn secure_uart_input(&mut self) -> Result<(), String> {
+        Err("this platform's secure UART is not the runner's to write to".into())
+    }
 }
 
 /// A started boot and the command that started it (for the logs).

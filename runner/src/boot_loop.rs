@@ -277,6 +277,11 @@ impl BootLoop<'_> {
                         continue;
                     };
                     state.last_event = Instant::now();
+                    if event == Event::SecureUartInput {
+                        if let Err(e) = session.secure_uart_input() {
+                            self.observer.warn(&format!("the image asked for input on the secure UART: {e}"));
+                        }
+                    }
                     if self.on_event(&mut state, event)? {
                         self.wait_for_exit(&mut *session, boot)?;
                         break BootEnd::Done;
@@ -374,6 +379,8 @@ impl BootLoop<'_> {
                 self.results.notes.push(msg);
             }
             Event::Done { .. } => return Ok(true),
+            // Answered by the boot loop, which holds the session.
+            Event::SecureUartInput => {}
         }
         Ok(false)
     }

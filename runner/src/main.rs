@@ -30,6 +30,7 @@ mod results;
 mod run;
 mod run_dir;
 mod run_set;
+mod secure_uart;
 mod summary;
 mod time;
 

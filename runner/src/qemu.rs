@@ -1,11 +1,13 @@
 //! Booting the image for real in QEMU: the `virt` command line (secure world, the platform's
 //! GIC version, the stack's flash image as `-bios`, the image arguments through semihosting),
-//! run as a [`ProcessSession`].
+//! run as a [`ProcessSession`], with UART1 on a socket the runner owns ([`SecureUart`]).
 
-use crate::boot::{Booter, Spawned};
+use crate::boot::{BootSession, Booter, Output, Spawned};
 use crate::image_args::ImageArgs;
 use crate::process::{shown, ProcessSession};
+use crate::secure_uart::SecureUart;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The `-machine` value of a QEMU platform: `virt` with the secure world and EL2, and the GIC
 /// the platform's ns image drives (`None`: not a QEMU platform).
@@ -37,8 +39,8 @@ pub struct QemuBooter {
 }
 
 impl QemuBooter {
-    /// The QEMU arguments of boot number `boot`.
-    pub fn arguments(&self, args: &ImageArgs, boot: u32) -> Result<Vec<String>, String> {
+    /// The QEMU arguments of boot number `boot`, UART1 connecting to `uart1_socket`.
+    pub fn arguments(&self, args: &ImageArgs, boot: u32, uart1_socket: &Path) -> Result<Vec<String>, String> {
         let uart1 = self.run_dir.join(format!("uart1-{boot}.log"));
         let semihosting_args: String = args.words().iter().map(|w| format!(",arg={w}")).collect();
         let mut line: Vec<String> = [
@@ -64,8 +66,14 @@ impl QemuBooter {
         ]
         .map(str::to_owned)
         .into();
+        line.push("-chardev".into());
+        line.push(format!(
+            "socket,id=uart1,path={},logfile={}",
+            option_value(uart1_socket, "the UART1 socket")?,
+            option_value(&uart1, "the run folder")?
+        ));
         line.push("-serial".into());
-        line.push(format!("file:{}", option_value(&uart1, "the run folder")?));
+        line.push("chardev:uart1".into());
         line.push("-semihosting-config".into());
         line.push(format!("enable=on,target=native,chardev=con{semihosting_args}"));
         line.push("-bios".into());
@@ -88,12 +96,33 @@ fn option_value(path: &Path, what: &str) -> Result<String, String> {
 
 impl Booter for QemuBooter {
     fn boot(&mut self, args: &ImageArgs, boot: u32) -> Result<Spawned, String> {
-        let arguments = self.arguments(args, boot)?;
+        let uart1 = SecureUart::listen().map_err(|e| format!("cannot open a socket for UART1: {e}"))?;
+        let arguments = self.arguments(args, boot, &uart1.socket())?;
         let command = shown(&self.qemu, &arguments);
-        let session = ProcessSession::spawn(&self.qemu, &arguments).map_err(|e| {
+        let process = ProcessSession::spawn(&self.qemu, &arguments).map_err(|e| {
             format!("cannot start {}: {e}; install qemu-system-aarch64 or pass --qemu PATH", self.qemu.display())
         })?;
-        Ok(Spawned { command, session: Box::new(session) })
+        Ok(Spawned { command, session: Box::new(QemuSession { process, uart1 }) })
+    }
+}
+
+/// A running QEMU and its UART1.
+struct QemuSession {
+    process: ProcessSession,
+    uart1: SecureUart,
+}
+
+impl BootSession for QemuSession {
+    fn next(&mut self, timeout: Duration) -> Output {
+        self.process.next(timeout)
+    }
+
+    fn kill(&mut self) {
+        self.process.kill();
+    }
+
+    fn secure_uart_input(&mut self) -> Result<(), String> {
+        self.uart1.input()
     }
 }
 
@@ -124,19 +153,24 @@ mod tests {
     fn command_line() {
         let args =
             ImageArgs { version: Version::V1_1, only: Some("setup.a;b".into()), after: Some("setup.a.x".into()) };
-        let line = booter("/fw/flash.bin").arguments(&args, 2).unwrap().join(" ");
+        let socket = Path::new("/t/uart1.sock");
+        let line = booter("/fw/flash.bin").arguments(&args, 2, socket).unwrap().join(" ");
         assert_eq!(
             line,
             "-machine virt,secure=on,gic-version=3,virtualization=on -cpu max -smp 4 -accel tcg,thread=single -m 1057 \
              -display none -monitor none -nodefaults -chardev stdio,id=con,mux=on,signal=off -serial chardev:con \
-             -serial file:/r/run/uart1-2.log \
+             -chardev socket,id=uart1,path=/t/uart1.sock,logfile=/r/run/uart1-2.log -serial chardev:uart1 \
              -semihosting-config enable=on,target=native,chardev=con,arg=ns,arg=version=1.1,arg=only=setup.a;b,arg=after=setup.a.x \
              -bios /fw/flash.bin -d guest_errors"
         );
-        let error = booter("/fw/a,b.bin").arguments(&args, 1).unwrap_err();
+        let error = booter("/fw/a,b.bin").arguments(&args, 1, socket).unwrap_err();
         assert!(error.contains("--firmware path /fw/a,b.bin contains ','"), "{error}");
         let gicv2 = QemuBooter { machine: machine("qemu-virt-gicv2").unwrap().to_owned(), ..booter("/fw/flash.bin") };
-        assert!(gicv2.arguments(&args, 1).unwrap().join(" ").starts_with("-machine virt,secure=on,gic-version=2,"));
+        assert!(gicv2
+            .arguments(&args, 1, socket)
+            .unwrap()
+            .join(" ")
+            .starts_with("-machine virt,secure=on,gic-version=2,"));
         assert_eq!(machine("fvp"), None);
     }
 }

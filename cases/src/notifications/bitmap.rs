@@ -143,6 +143,62 @@ case! {
     }
 }
 
+/// More VM IDs than an SPMC of this kind keeps bitmaps for (Hafnium: 16, MAX_VMS).
+const MANY_VMS: u16 = 64;
+
+case! {
+    /// The SPMC keeps bitmaps for a bounded number of VMs: creating them for VMs 1, 2, ...
+    /// succeeds until it has no room, and then it says NO_MEMORY (Hafnium
+    /// `plat_ffa_notifications_bitmap_create`: "No memory to create VM ID", once the MAX_VMS
+    /// slots of `nwd_vms` are taken); destroying one makes room for one more. An SPMC that
+    /// knows only its own VM refuses VM 1 with INVALID_PARAMETERS (OP-TEE without
+    /// CFG_NS_VIRTUALIZATION, `get_notif_vm_bitmap`): the case does not apply there.
+    "notifications.bitmap_create.slots_run_out_no_memory", NOTIFICATION_BITMAP_CREATE,
+    abis(&[CREATE, DESTROY]), since(Version::V1_1), needs(NEEDS);
+    fn slots(ctx) {
+        let vcpus = ctx.core_count() as u32;
+        let mut created = 0u16;
+        let mut refusal = None;
+        for vm in 1..=MANY_VMS {
+            let r = ctx.ffa.notification_bitmap_create(vm, vcpus);
+            if !r.is_success() {
+                refusal = Some((vm, r));
+                break;
+            }
+            created = vm;
+        }
+        let reopened = match refusal {
+            Some((vm, _)) if created > 0 => {
+                ctx.ffa.notification_bitmap_destroy(created);
+                let again = ctx.ffa.notification_bitmap_create(vm, vcpus);
+                let ok = again.is_success();
+                if ok {
+                    ctx.ffa.notification_bitmap_destroy(vm);
+                }
+                created -= 1;
+                Some(again)
+            }
+            _ => None,
+        };
+        for vm in 1..=created {
+            ctx.ffa.notification_bitmap_destroy(vm);
+        }
+        match (refusal, reopened) {
+            (None, _) => fail!("{MANY_VMS} VM bitmaps created: no limit reached"),
+            (Some((1, r)), _) if r.error() == Some(FfaError::InvalidParameters) => {
+                ffa_harness::not_applicable!("the SPMC keeps a bitmap for its own VM only (VM 1: INVALID_PARAMETERS)")
+            }
+            (Some((vm, r)), reopened) => {
+                check_error!(r, FfaError::NoMemory, "FFA_NOTIFICATION_BITMAP_CREATE(VM {vm:#x}) once the SPMC had no room");
+                if let Some(again) = reopened {
+                    check_success!(again, "FFA_NOTIFICATION_BITMAP_CREATE(VM {vm:#x}) after one bitmap was destroyed");
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +231,45 @@ mod tests {
         for body in [create_twice, destroy_never_created, destroy_twice] {
             assert!(run(accepts(), Version::V1_1, 0x8000, body).is_err());
         }
+    }
+
+    /// How a scripted SPMC answers a call.
+    type Answer = fn(&Regs) -> Regs;
+
+    /// Bitmaps the slot-counting SPMC holds for VMs other than 0.
+    static SLOTS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+
+    /// Sixteen slots, then NO_MEMORY (Hafnium's MAX_VMS), or `full` when they run out.
+    fn slots_then(r: &Regs, full: FfaError) -> Regs {
+        match r.func() {
+            CREATE if SLOTS.load(Ordering::SeqCst) < 16 => {
+                SLOTS.fetch_add(1, Ordering::SeqCst);
+                success()
+            }
+            CREATE => error(full),
+            DESTROY => {
+                SLOTS.fetch_sub(1, Ordering::SeqCst);
+                success()
+            }
+            _ => error(FfaError::NotSupported),
+        }
+    }
+
+    #[test]
+    fn slots_fail_where_an_spmc_never_runs_out_or_runs_out_with_another_error() {
+        let cases: [(Answer, bool); 3] = [
+            (|r| slots_then(r, FfaError::NoMemory), true),
+            (|r| slots_then(r, FfaError::Denied), false),
+            (|_| success(), false),
+        ];
+        for (answer, passes) in cases {
+            SLOTS.store(0, Ordering::SeqCst);
+            let result = run(Script { answer, callee_saved: preserved }, Version::V1_1, 0x8000, slots);
+            assert_eq!(result.is_ok(), passes, "{result:?}");
+        }
+        // OP-TEE's reading, a bitmap for its own VM only: the case does not apply.
+        let own_only = Script { answer: |_| error(FfaError::InvalidParameters), callee_saved: preserved };
+        let skipped = run(own_only, Version::V1_1, 0x8000, slots).unwrap_err();
+        assert!(skipped.not_applicable, "{skipped:?}");
     }
 }

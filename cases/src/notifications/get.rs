@@ -67,3 +67,75 @@ case! {
         Ok(())
     }
 }
+
+/// Fails unless a GET of a VM's bitmaps that `flags` selects, which an SPMC does not hold for
+/// VMs, is refused with INVALID_PARAMETERS (Hafnium) or succeeds with every bitmap zero
+/// (OP-TEE `handle_notification_get` reads flag bit 0 only).
+fn not_the_spmcs(ctx: &mut ffa_harness::Ctx, flags: u32, what: &str) -> ffa_harness::CaseResult {
+    with_own_bitmap(ctx, |ctx, vm| {
+        let r = ctx.ffa.notification_get(vm, 0, flags);
+        if r.error() == Some(FfaError::InvalidParameters) {
+            return Ok(());
+        }
+        check_success!(r, "FFA_NOTIFICATION_GET(VM {vm:#x}) of {what}");
+        check_mbz!(r, 2, 7, "FFA_NOTIFICATION_GET of {what}, which the SPMC does not hold");
+        Ok(())
+    })
+}
+
+case! {
+    /// The bitmap of notifications from VMs belongs to the hypervisor, not the SPMC: a GET of
+    /// it for a VM is INVALID_PARAMETERS (Hafnium `plat_ffa_is_notification_get_valid`: "Those
+    /// are managed by the hypervisor if present") or returns nothing (OP-TEE ignores the
+    /// flag); both readings pass.
+    "notifications.get.vm_bitmap_of_a_vm_not_the_spmcs", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    run: |ctx| not_the_spmcs(ctx, ffa_harness::notifications::GET_FROM_VM, "the VM bitmap")
+}
+
+case! {
+    /// Likewise the hypervisor framework bitmap (GET flag bit 3): the SPMC holds none for a VM
+    /// (Hafnium INVALID_PARAMETERS, OP-TEE nothing).
+    "notifications.get.hypervisor_bitmap_of_a_vm_not_the_spmcs", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    run: |ctx| not_the_spmcs(ctx, ffa_harness::notifications::GET_FROM_HYP, "the hypervisor framework bitmap")
+}
+
+case! {
+    /// The SPM framework bitmap (GET flag bit 2) is the SPMC's to fill for a VM: with nothing
+    /// pending its GET succeeds with every bitmap zero (Hafnium
+    /// `plat_ffa_notifications_get_framework_notifications`; OP-TEE answers every GET without
+    /// the SP flag with zeros).
+    "notifications.get.spm_framework_bitmap_nothing_pending", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
+    fn spm_bitmap(ctx) {
+        with_own_bitmap(ctx, |ctx, vm| {
+            let r = ctx.ffa.notification_get(vm, 0, ffa_harness::notifications::GET_FROM_SPM);
+            check_success!(r, "FFA_NOTIFICATION_GET(VM {vm:#x}) of the SPM framework bitmap");
+            check_mbz!(r, 2, 7, "FFA_NOTIFICATION_GET of the SPM framework bitmap with nothing pending");
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+    fn vm_bitmap(ctx: &mut ffa_harness::Ctx) -> ffa_harness::CaseResult {
+        not_the_spmcs(ctx, ffa_harness::notifications::GET_FROM_VM, "the VM bitmap")
+    }
+
+    #[test]
+    fn the_vm_bitmap_of_a_vm_fails_where_the_spmc_returns_bits_in_it() {
+        let hafnium = Script {
+            answer: |r| if r.func() == GET { error(FfaError::InvalidParameters) } else { success() },
+            callee_saved: preserved,
+        };
+        assert!(run(hafnium, Version::V1_1, 0x8000, vm_bitmap).is_ok());
+        let optee = Script { answer: |_| success(), callee_saved: preserved };
+        assert!(run(optee, Version::V1_1, 0x8000, vm_bitmap).is_ok());
+        let broken = Script {
+            answer: |r| if r.func() == GET { success().with(4, 1 << 5) } else { success() },
+            callee_saved: preserved,
+        };
+        assert!(run(broken, Version::V1_1, 0x8000, vm_bitmap).is_err());
+    }
+}

@@ -4,7 +4,9 @@
 //! sender, asks for them with GET and, as the scheduler, with INFO_GET. Hafnium (src/api.c
 //! `api_ffa_notification_*`, src/ffa/spmc/notifications.c) and OP-TEE (thread_spmc.c
 //! `handle_notification_*`) are the SPMCs that implement them; TF-A's EL3 SPMC does not,
-//! and FFA_FEATURES makes every case `not-supported` there.
+//! and FFA_FEATURES makes every case `not-supported` there. Under Hafnium our sp is the
+//! secure endpoint on the other side, sender and receiver (`secure_side`): VM to SP, SP to
+//! VM and SP to SP, globally and per vCPU.
 //!
 //! Every case leaves no bitmap and no binding behind: the next one starts from nothing.
 //! `notifications.via_sri.*` is the exception it cannot help being (OP-TEE's test watchdog,
@@ -15,9 +17,15 @@ mod bind;
 mod bitmap;
 mod get;
 mod info_get;
+mod pagination;
+mod per_vcpu;
 mod race;
+mod secure_side;
 mod set;
+mod sp_to_sp;
+mod sp_to_vm;
 mod sri;
+mod vm_to_sp;
 
 use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::{check_success, fail, CaseResult, Ctx, Failure};

@@ -64,3 +64,36 @@ case! {
         Ok(())
     }
 }
+
+case! {
+    /// SET flags bits [15:2] are reserved (MBZ): bit 2 is INVALID_PARAMETERS (Hafnium
+    /// `api_ffa_notification_set`: "caller shouldn't set bits that MBZ").
+    "notifications.set.reserved_flags_invalid", NOTIFICATION_SET, abis(&[SET]), since(Version::V1_1), needs(NEEDS);
+    run: |ctx| set_refused(ctx, 1 << 2, BIT_A, FfaError::InvalidParameters, "with flag bit 2")
+}
+
+case! {
+    /// A SET names an existing receiver: an SP ID no partition has is INVALID_PARAMETERS
+    /// (Hafnium `api_ffa_notification_set`: "Receiver ID is not valid").
+    "notifications.set.absent_receiver_invalid", NOTIFICATION_SET, abis(&[SET]), since(Version::V1_1), needs(NEEDS);
+    fn set_absent(ctx) {
+        let vm = super::own_vm(ctx);
+        let r = ctx.ffa.notification_set(vm, super::ABSENT_SP, 0, BIT_A);
+        check_error!(r, FfaError::InvalidParameters, "FFA_NOTIFICATION_SET from VM {vm:#x} to absent {:#x}", super::ABSENT_SP);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broken_spmc::{error, preserved, run, success, Script};
+
+    #[test]
+    fn absent_receiver_fails_where_an_spmc_sets_for_anyone() {
+        let keeps = Script { answer: |_| error(FfaError::InvalidParameters), callee_saved: preserved };
+        assert!(run(keeps, Version::V1_1, 0x8000, set_absent).is_ok());
+        let accepts = Script { answer: |_| success(), callee_saved: preserved };
+        assert!(run(accepts, Version::V1_1, 0x8000, set_absent).is_err());
+    }
+}

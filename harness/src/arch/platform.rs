@@ -111,6 +111,24 @@ impl Platform for BareMetal {
         gic::route(cores::this_core(), id, on)
     }
 
+    fn paravirtual_call(&self, args: [u64; 4]) -> Option<u64> {
+        let mut x0 = args[0];
+        // SAFETY: `hvc #0` to the S-EL2 SPMC hosting the partition (only Hafnium sends the
+        // FFA_INTERRUPT that leads here): x0..x3 in and out as Hafnium's `hf_call` declares
+        // them, x4..x17 clobbered as SMCCC allows; no memory of ours is touched.
+        unsafe {
+            asm!(
+                "hvc #0",
+                inout("x0") x0, inout("x1") args[1] => _, inout("x2") args[2] => _, inout("x3") args[3] => _,
+                out("x4") _, out("x5") _, out("x6") _, out("x7") _, out("x8") _, out("x9") _,
+                out("x10") _, out("x11") _, out("x12") _, out("x13") _, out("x14") _, out("x15") _,
+                out("x16") _, out("x17") _,
+                options(nostack)
+            );
+        }
+        Some(x0)
+    }
+
     fn run_on_cores(&self, ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
         cores::run(ctx, cores, job, out);
     }

@@ -78,6 +78,7 @@ fn every_event_round_trips() {
         msg: t("w2: got 0x1, want 0x2 msg=odd at=x 100%"),
     });
     round_trip(Event::Note { msg: t("RXTX mapped\nsecond line") });
+    round_trip(Event::SecureUartInput);
     let mut counts = Counts::default();
     counts.add(Outcome::Pass);
     counts.add(Outcome::Crash);

@@ -377,3 +377,14 @@ fn a_firmware_panic_ends_the_boot_at_once_as_a_crash_and_the_run_resumes() {
     assert_eq!(booter.args[1].after.as_deref(), Some("b.two"));
     assert!(observer.warnings[0].contains("saw the firmware panic and was killed"), "{:?}", observer.warnings);
 }
+
+#[test]
+fn secure_uart_input_is_asked_of_the_session_and_a_refusal_is_a_warning() {
+    let mut asking = case(IDS[0], "pass");
+    asking.insert(1, line("ffa-cts: secure-uart-input"));
+    let boot = [preamble(&IDS[..1]), asking, done(0)].concat();
+    let (end, _, observer) = run(vec![boot]);
+    assert_eq!(outcomes(&end), [(IDS[0], Some(Outcome::Pass))]);
+    assert_eq!(observer.warnings.len(), 1, "{:?}", observer.warnings);
+    assert!(observer.warnings[0].contains("secure UART is not the runner's"), "{:?}", observer.warnings);
+}

@@ -7,7 +7,7 @@ use ffa_harness::command;
 use ffa_harness::command::{Reply, Request, SpCtx};
 use ffa_harness::desc::MessageHeader;
 use ffa_harness::ffa::{FuncId, Regs};
-use ffa_harness::notifications::SET_DELAY_SRI;
+use ffa_harness::notifications::{GET_FROM_HYP, GET_FROM_SPM, SET_DELAY_SRI};
 use ffa_harness::pages::{PAGES, PAGE_SIZE};
 
 /// INDIRECT_READ: decodes the header in the sp's RX buffer and digests its payload, then
@@ -34,8 +34,19 @@ pub const SENDER_OVERRIDE: u64 = 1 << 32;
 /// The message in the sp's RX buffer, read and released.
 fn read_and_release(ctx: &SpCtx) -> (Received, Regs) {
     let got = Received::read(&PAGES.rx, ctx.session.negotiated);
-    let release = ctx.ffa.call(Regs::call(FuncId::RX_RELEASE));
-    (got, release)
+    (got, release_rx(ctx))
+}
+
+/// FFA_RX_RELEASE, after taking the RX buffer full framework notification a message to a
+/// partition with `notification-support` leaves pending (DEN0077A v1.1 17, the framework
+/// notifications; Hafnium `api_ffa_msg_send2` sets it, and `api_release_mailbox` refuses the
+/// release with DENIED while it is pending): an FFA_NOTIFICATION_GET of both framework
+/// bitmaps, whose answer does not matter (a partition without notifications is refused it).
+fn release_rx(ctx: &SpCtx) -> Regs {
+    let w1 = (ctx.core as u64) << 16 | u64::from(ctx.session.own_id);
+    let framework = u64::from(GET_FROM_SPM | GET_FROM_HYP);
+    ctx.ffa.call(Regs::call(FuncId::NOTIFICATION_GET).with(1, w1).with(2, framework));
+    ctx.ffa.call(Regs::call(FuncId::RX_RELEASE))
 }
 
 command!(INDIRECT_READ, "indirect-read", |ctx, _| {
@@ -72,7 +83,7 @@ command!(INDIRECT_ECHO, "indirect-echo", |ctx, _| {
     let got = Received::read(&PAGES.rx, v);
     let n = got.payload_len();
     PAGES.rx.read(got.header.offset as usize, &mut payload[..n]);
-    let release = ctx.ffa.call(Regs::call(FuncId::RX_RELEASE));
+    let release = release_rx(ctx);
     if !release.is_success() {
         return Reply::call_failed(&release);
     }

@@ -134,6 +134,15 @@ pub fn with_sp_drained(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx, u16) -> CaseRe
 fn drained(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx, u16) -> CaseResult) -> CaseResult {
     let sp = crate::sp::sp_id(ctx)?;
     let result = body(ctx, sp);
+    // The RX buffer full notification first: Hafnium refuses the release while it is pending
+    // (`api_release_mailbox`); refused where the partition has no notifications, which is fine.
+    let framework = u64::from(ffa_harness::notifications::GET_FROM_SPM | ffa_harness::notifications::GET_FROM_HYP);
+    command(
+        ctx,
+        crate::sp::Width::W64,
+        crate::sp::FFA_CALL,
+        [FuncId::NOTIFICATION_GET.0.into(), sp.into(), framework, 0],
+    )?;
     command(ctx, crate::sp::Width::W64, crate::sp::FFA_CALL, [FuncId::RX_RELEASE.0.into(), 0, 0, 0])?;
     result
 }
