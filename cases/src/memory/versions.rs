@@ -304,21 +304,37 @@ case! {
     run: |ctx| read_only(ctx, &SECOND)
 }
 
+/// The rule of the `*_fragmented_response` cases: 256 constituents shared with `p` make a
+/// response larger than its RX page, which it reads with FFA_MEM_FRAG_RX (16.9: the offset is
+/// the bytes of the response it has), and every constituent arrives in its layout.
+fn fragmented(ctx: &mut Ctx, p: &Partition) -> CaseResult {
+    let sent: [Constituent; 256] = super::pool_constituents(0, true);
+    let shape = share_and_measure(ctx, p, &sent)?;
+    check!(shape.fragments >= 2, "a {}-byte response came in {} fragment(s)", shape.total, shape.fragments);
+    check_eq!(shape.range_count, 256, "constituents in the reassembled response");
+    check_eq!(shape.fold, fold(sent.into_iter()), "checksum of the constituents' addresses and page counts");
+    shape.check_layout(p.ffa_version, borrower(ctx, p)?)
+}
+
 case! {
     /// A response too large for the v1.0 borrower's RX page comes in fragments in the v1.0
     /// layout: 256 constituents (32 + 16 + 16 + 256 * 16 bytes, past 4096) need FFA_MEM_FRAG_RX,
-    /// whose offsets count the v1.0 response's bytes (Hafnium
-    /// `ffa_memory_retrieve_expected_offset_per_ffa_version`), and every constituent arrives.
+    /// whose offsets count the v1.0 response's bytes (Hafnium computes them for a v1.0 caller
+    /// from the v1.0 layout, `ffa_memory_retrieve_expected_offset_per_ffa_version`).
     "memory.retrieve.v1_0_borrower_fragmented_response", MEM_FRAG,
     abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_FRAG_TX, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_FRAG_RX]), needs(NEEDS_UP);
-    fn fragmented(ctx) {
-        let sent: [Constituent; 256] = super::pool_constituents(0, true);
-        let shape = share_and_measure(ctx, &UP, &sent)?;
-        check!(shape.fragments >= 2, "a {}-byte response came in {} fragment(s)", shape.total, shape.fragments);
-        check_eq!(shape.range_count, 256, "constituents in the reassembled response");
-        check_eq!(shape.fold, fold(sent.into_iter()), "checksum of the constituents' addresses and page counts");
-        shape.check_layout(Version::V1_0, borrower(ctx, &UP)?)
-    }
+    run: |ctx| fragmented(ctx, &UP)
+}
+
+case! {
+    /// As `memory.retrieve.v1_0_borrower_fragmented_response`, for the v1.2 borrower, whose
+    /// response has 32-byte access descriptors whatever the sender's: the FFA_MEM_FRAG_RX
+    /// offsets count the bytes of the borrower's response, not of the sender's descriptor
+    /// (for a v1.1 caller and later, Hafnium's `ffa_memory_retrieve_expected_offset_per_ffa_version`
+    /// takes the offset of the constituents in the descriptor it stored, the sender's layout).
+    "memory.retrieve.v1_2_borrower_fragmented_response", MEM_FRAG,
+    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_FRAG_TX, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_FRAG_RX]), needs(NEEDS_SECOND);
+    run: |ctx| fragmented(ctx, &SECOND)
 }
 
 /// One borrower's retrieve of the two-borrower share `h`, listing both.
