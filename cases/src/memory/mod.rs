@@ -18,6 +18,7 @@ mod retrieve;
 mod retrieve_access;
 #[cfg(test)]
 mod tests;
+mod versions;
 
 use crate::common::direct_receiver;
 use ffa_harness::desc::memory::{
@@ -109,7 +110,12 @@ pub fn handle_of(r: &Regs, func: FuncId) -> Result<Handle, Failure> {
 /// Shares (or lends or donates, by `func`) `pages` pool pages from `first` with the receiver in
 /// one constituent, and returns the handle.
 pub fn send_pages(ctx: &Ctx, func: FuncId, first: usize, pages: u32) -> Result<Handle, Failure> {
-    let to = receiver_for(ctx, func)?;
+    send_pages_to(ctx, func, first, pages, direct_receiver(ctx)?)
+}
+
+/// Like [`send_pages`], to the partition `borrower`.
+pub fn send_pages_to(ctx: &Ctx, func: FuncId, first: usize, pages: u32, borrower: u16) -> Result<Handle, Failure> {
+    let to = [Receiver::new(borrower, access_for(func))];
     let constituents = [Constituent::new(pool()[first].addr(), pages)];
     let tx = transaction(ctx, func, &to, &constituents);
     send_ok(ctx, func, &tx.encoded(ctx.session.negotiated))

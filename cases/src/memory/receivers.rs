@@ -3,10 +3,10 @@
 //! The partitions are found by listing every one that receives direct requests; on a stack
 //! with only one the cases skip.
 
-use super::retrieve::{kind_of, sp_relinquish, sp_retrieve, PATTERN};
+use super::retrieve::{sp_ask, sp_relinquish, Ask, PATTERN};
 use super::{reclaim_ok, send_ok, transaction};
 use crate::sp::{sp_id, NEEDS_SP};
-use ffa_harness::desc::memory::{AccessPerms, Constituent, Handle, Receiver};
+use ffa_harness::desc::memory::{AccessPerms, Constituent, Handle, Receiver, TransactionType};
 use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::ffa::FuncId;
 use ffa_harness::pages::pool;
@@ -30,7 +30,7 @@ fn two_partitions(ctx: &Ctx, first: Option<u16>) -> Result<[u16; 2], Failure> {
 }
 
 /// Shares pool page 0, filled with the pattern, read-write with `ids`.
-fn share_with(ctx: &Ctx, ids: [u16; 2]) -> Result<Handle, Failure> {
+pub(super) fn share_with(ctx: &Ctx, ids: [u16; 2]) -> Result<Handle, Failure> {
     pool()[0].fill(PATTERN);
     let to = ids.map(|id| Receiver::new(id, AccessPerms::RW));
     let c = [Constituent::new(pool()[0].addr(), 1)];
@@ -52,7 +52,9 @@ case! {
 case! {
     /// Of a share with two receivers, the suite's sp retrieves and relinquishes its part, the
     /// other never retrieves: the owner reclaims (16.7: the reclaim waits only for borrowers
-    /// that retrieved).
+    /// that retrieved). The sp's request lists both borrowers, as the sender's descriptor does
+    /// (Hafnium `ffa_memory_retrieve_validate_memory_access_list` refuses a request that lists
+    /// fewer, INVALID_PARAMETERS, unless it sets the bypass-borrowers-check flag).
     "memory.retrieve.one_of_two_receivers", MEM_RETRIEVE,
     abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
     fn one_of_two(ctx) {
@@ -60,7 +62,7 @@ case! {
         let ids = two_partitions(ctx, Some(sp))?;
         check!(ids[0] == sp, "the suite's sp {sp:#x} is not among the direct-request receivers {ids:x?}");
         let h = share_with(ctx, ids)?;
-        let got = sp_retrieve(ctx, h, kind_of(FuncId::MEM_SHARE_32))?;
+        let got = sp_ask(ctx, Ask { peer: ids[1], ..Ask::of(ctx, h, TransactionType::Share) })?;
         let relinquished = if got.is_ok() { sp_relinquish(ctx, h)? } else { Ok(()) };
         reclaim_ok(ctx, h)?;
         match (got, relinquished) {

@@ -16,9 +16,10 @@ use ffa_harness::spec::{MEM_LEND, MEM_NS_BIT, MEM_RELINQUISH, MEM_RETRIEVE};
 use ffa_harness::{case, check, check_eq, check_error, check_success, fail, CaseResult, Ctx, Failure};
 
 /// MEM_RETRIEVE(handle, flags | sender << 32 | attributes << 48, tag, pattern | marker << 8 |
-/// data access << 16): retrieves the transaction with a request naming the sp with that data
-/// access (0: read-write), decodes the response in the sp's
-/// layout, checks handle, sender, tag, its own access descriptor and every byte of the
+/// data access << 16 | peer << 24): retrieves the transaction with a request naming the sp
+/// with that data access (0: read-write), and the other borrower `peer` with the same access
+/// when it is not 0, in the layout of the sp's own negotiated version; decodes the response in
+/// that version's layout, checks handle, sender, tag, its own access descriptor and every byte of the
 /// first constituent against `pattern`, writes `marker` at offset 0 when the response grants
 /// it write access, and answers x4 = 0
 /// (else a `Verdict` code << 56 with a detail), x5 = total pages, x6 = the first
@@ -38,13 +39,13 @@ pub(super) mod sp_side {
     use ffa_harness::command::{Request, SpCtx};
     use ffa_harness::desc::memory::Receiver;
     use ffa_harness::desc::memory::{Decoded, DescError};
-    use ffa_harness::memory::{relinquish, retrieve, Borrowed, RetrieveError};
+    use ffa_harness::memory::{relinquish, retrieve, Borrowed, RetrieveError, Retrieved};
     use ffa_harness::pages::PAGES;
 
     /// What the sp found wrong in a retrieve response (x4 >> 56).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     #[repr(u64)]
-    enum Verdict {
+    pub(in crate::memory) enum Verdict {
         /// The decoder refused the response (detail: its offset or value).
         Malformed = 1,
         /// The handle, sender or tag differ from the request.
@@ -59,12 +60,12 @@ pub(super) mod sp_side {
         FragmentRefused = FRAGMENT_REFUSED,
     }
 
-    fn verdict(v: Verdict, detail: u64) -> Reply {
+    pub(in crate::memory) fn verdict(v: Verdict, detail: u64) -> Reply {
         Reply::ok([(v as u64) << 56 | detail, 0, 0, 0])
     }
 
     /// The offset a decoder error names (or the value it refused).
-    fn detail(e: DescError) -> u64 {
+    pub(in crate::memory) fn detail(e: DescError) -> u64 {
         match e {
             DescError::Short { need, .. } => need as u64,
             DescError::Reserved { offset } => offset as u64,
@@ -74,13 +75,21 @@ pub(super) mod sp_side {
         }
     }
 
-    pub fn mem_retrieve(ctx: &mut SpCtx, req: &Request) -> Reply {
+    /// Sends the retrieve request the arguments of `req` describe (see [`MEM_RETRIEVE_CMD`]),
+    /// in the sp's own negotiated version's layout, reassembles the response, decodes it in
+    /// that layout and checks its header against the request; `then` gets the decoded
+    /// response, how it came and its bytes. The sp's own version, never the normal world's:
+    /// the SPMC translates between the sender's layout and each borrower's.
+    pub(in crate::memory) fn with_response(
+        ctx: &mut SpCtx,
+        req: &Request,
+        then: impl FnOnce(&mut SpCtx, &Decoded, Retrieved, &[u8]) -> Reply,
+    ) -> Reply {
         let handle = Handle(req.arg(0));
         let flags = TransactionFlags(req.arg(1) as u32);
         let sender = (req.arg(1) >> 32) as u16;
         let attributes = MemAttributes((req.arg(1) >> 48) as u16);
         let tag = req.arg(2);
-        let (pattern, marker) = (req.arg(3) as u8, (req.arg(3) >> 8) as u8);
         // Instruction access: left unspecified for a share (or a type the borrower leaves
         // unspecified), NX for a lend or donate. Hafnium refuses a share's retrieve that
         // specifies it and a single borrower's lend or donate that does not (src/ffa_memory.c,
@@ -91,8 +100,14 @@ pub(super) mod sp_side {
             asked => asked,
         };
         let perms = AccessPerms(data | if lent { AccessPerms::INSTR_NX } else { 0 });
-        let me = [Receiver::new(ctx.session.own_id, perms)];
-        let request = Transaction { sender, attributes, flags, handle, tag, receivers: &me, constituents: None };
+        // A transaction with several borrowers is retrieved with a request that lists them
+        // all (Hafnium `ffa_memory_retrieve_validate_memory_access_list`: "Retrieve request
+        // should contain same list of borrowers, as specified by the lender", unless the
+        // request sets the bypass flag, bit 10).
+        let peer = (req.arg(3) >> 24) as u16;
+        let both = [Receiver::new(ctx.session.own_id, perms), Receiver::new(peer, perms)];
+        let me = if peer == 0 { &both[..1] } else { &both[..] };
+        let request = Transaction { sender, attributes, flags, handle, tag, receivers: me, constituents: None };
         let encoded = request.encoded(ctx.session.negotiated);
         let mut buf = [0u8; 8192];
         let got = match retrieve(ctx.ffa, &PAGES.tx, &PAGES.rx, handle, &encoded, &mut buf) {
@@ -103,13 +118,32 @@ pub(super) mod sp_side {
             }
             Err(RetrieveError::Broken(_)) => return verdict(Verdict::Malformed, 0),
         };
-        let d = match Decoded::parse(ctx.session.negotiated, &buf[..got.total]) {
+        // A v1.0 response's attribute bits 7:6 are reserved (v1.0 has no NS bit; TF-A's EL3
+        // SPMC sets it for a v1.0 SP only on request, `spmc_ffa_mem_retrieve_set_ns_bit`), and
+        // Hafnium writes its NS bit there (vmlib/ffa_v1_0.c `ffa_memory_attributes_truncate`).
+        // The sp decodes the rest without it and reports the attributes as written, so that
+        // the lifecycle cases check the bit and the others the rest.
+        let ns = if ctx.session.negotiated == Version::V1_0 { buf[2] & MemAttributes::NS as u8 } else { 0 };
+        buf[2] &= !ns;
+        let mut d = match Decoded::parse(ctx.session.negotiated, &buf[..got.total]) {
             Ok(d) => d,
             Err(e) => return verdict(Verdict::Malformed, detail(e)),
         };
+        d.attributes = MemAttributes(d.attributes.0 | u16::from(ns));
         if d.handle != handle || d.sender != sender || d.tag != tag {
             return verdict(Verdict::Header, d.handle.0 & 0xffff_ffff);
         }
+        then(ctx, &d, got, &buf[..got.total])
+    }
+
+    pub fn mem_retrieve(ctx: &mut SpCtx, req: &Request) -> Reply {
+        let (pattern, marker) = (req.arg(3) as u8, (req.arg(3) >> 8) as u8);
+        with_response(ctx, req, |ctx, d, _, _| check_content(ctx, d, pattern, marker))
+    }
+
+    /// Checks the sp's constituent in `d` holds `pattern`, writes `marker` where the sp may,
+    /// and answers what [`MEM_RETRIEVE_CMD`] does.
+    fn check_content(ctx: &SpCtx, d: &Decoded, pattern: u8, marker: u8) -> Reply {
         let Some(mine) = (0..d.receiver_count).find(|&i| d.receiver(i).map(|r| r.id) == Ok(ctx.session.own_id)) else {
             return verdict(Verdict::NotNamed, 0);
         };
@@ -162,6 +196,8 @@ pub(super) struct Ask {
     pub(super) pattern: u8,
     /// The data access the sp asks for (0: read-write).
     pub(super) data: u8,
+    /// The other borrower the request lists beside the sp (0: none).
+    pub(super) peer: u16,
 }
 
 impl Ask {
@@ -176,6 +212,7 @@ impl Ask {
             tag: 0,
             pattern: PATTERN,
             data: 0,
+            peer: 0,
         }
     }
 }
@@ -184,7 +221,8 @@ impl Ask {
     /// The arguments of the sp's `mem-retrieve` command that make this request.
     pub(super) fn args(&self) -> [u64; 4] {
         let flags = u64::from(self.flags.0) | u64::from(self.sender) << 32 | u64::from(self.attributes.0) << 48;
-        [self.handle.0, flags, self.tag, u64::from(self.pattern) | MARKER << 8 | u64::from(self.data) << 16]
+        let expect = u64::from(self.pattern) | MARKER << 8 | u64::from(self.data) << 16 | u64::from(self.peer) << 24;
+        [self.handle.0, flags, self.tag, expect]
     }
 }
 
@@ -200,13 +238,19 @@ pub(super) fn sp_retrieve(
 /// What the sp's retrieve with `ask` answered: the values of a completed one, or the SPMC's
 /// error code.
 pub(super) fn sp_ask(ctx: &Ctx, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
-    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RETRIEVE_CMD, ask.args())?;
+    sp_command(ctx, sp::sp_id(ctx)?, MEM_RETRIEVE_CMD, ask)
+}
+
+/// What the partition `borrower` answered to memory command `id` with `ask`: the values of a
+/// completed retrieve, or the SPMC's error code.
+pub(super) fn sp_command(ctx: &Ctx, borrower: u16, id: u16, ask: Ask) -> Result<Result<[u64; 4], FfaError>, Failure> {
+    let (_, reply) = sp::exchange_with(ctx, borrower, Width::W64, id, ask.args())?;
     match reply.status {
         Status::Ok => Ok(Ok(reply.values)),
         Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
             Ok(Err(FfaError::from_code(reply.values[1] as u32 as i32)))
         }
-        other => fail!("sp command mem-retrieve ended {other:?} with {:x?}", reply.values),
+        other => fail!("sp command {id} ended {other:?} with {:x?}", reply.values),
     }
 }
 
@@ -217,7 +261,17 @@ pub(super) fn sp_relinquish(ctx: &Ctx, handle: Handle) -> Result<Result<(), FfaE
 
 /// The sp's FFA_MEM_RELINQUISH of `handle` with relinquish `flags`.
 fn sp_relinquish_with(ctx: &Ctx, handle: Handle, flags: u32) -> Result<Result<(), FfaError>, Failure> {
-    let (_, reply) = sp::exchange(ctx, Width::W64, MEM_RELINQUISH_CMD, [handle.0, flags.into(), 0, 0])?;
+    sp_relinquish_by(ctx, sp::sp_id(ctx)?, handle, flags)
+}
+
+/// The FFA_MEM_RELINQUISH of `handle` with `flags` by the partition `borrower`.
+pub(super) fn sp_relinquish_by(
+    ctx: &Ctx,
+    borrower: u16,
+    handle: Handle,
+    flags: u32,
+) -> Result<Result<(), FfaError>, Failure> {
+    let (_, reply) = sp::exchange_with(ctx, borrower, Width::W64, MEM_RELINQUISH_CMD, [handle.0, flags.into(), 0, 0])?;
     match reply.status {
         Status::Ok => Ok(Ok(())),
         Status::CallFailed if reply.values[0] == u64::from(FuncId::ERROR.0) => {
@@ -240,21 +294,26 @@ pub(super) fn send_filled(ctx: &Ctx, func: FuncId, pages: u32) -> Result<Handle,
 }
 
 /// Checks the values of the sp's completed retrieve of `pages` pool pages from 0, sent with
-/// `func`. The NS bit of the response's attributes follows the sp's own FF-A version: a v1.1
+/// `func`, at the sp's own FF-A version (the primary's, or tfa-el3-sp1.0's v1.0 one).
+fn check_retrieved(ctx: &Ctx, v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
+    check_retrieved_at(v, func, pages, sp::sp_partition(ctx)?.ffa_version)
+}
+
+/// Checks the values of a completed retrieve of `pages` pool pages from 0, sent with `func`,
+/// by a borrower that negotiated `version`. The NS bit follows the borrower's version: a v1.1
 /// (or later) borrower is told the memory is normal-world memory (DEN0077A v1.1 10.10.4.1.1;
 /// TF-A `spmc_ffa_mem_retrieve_set_ns_bit`), while to a v1.0 one the bit is reserved (DEN0077A
 /// v1.0 Table 5.18: bits[7:6] MBZ), which TF-A sets only for a v1.0 partition that asked for it
 /// with FFA_FEATURES(FFA_MEM_RETRIEVE_REQ) and the sp does not ask.
-fn check_retrieved(ctx: &Ctx, v: [u64; 4], func: FuncId, pages: u32) -> CaseResult {
+pub(super) fn check_retrieved_at(v: [u64; 4], func: FuncId, pages: u32, version: Version) -> CaseResult {
     check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1));
     check_eq!(v[1], u64::from(pages), "total page count in the retrieve response");
     check_eq!(v[2], pool()[0].addr(), "first constituent's address");
     let attributes = MemAttributes(v[3] as u16);
-    let borrower = sp::sp_partition(ctx)?.ffa_version;
     check_eq!(
         attributes.ns(),
-        borrower >= Version::V1_1,
-        "NS bit in the response to the v{borrower} sp (v1.1 on: set; v1.0: reserved): attributes {:#x}",
+        version >= Version::V1_1,
+        "NS bit in the response to the v{version} borrower (v1.1 on: set; v1.0: reserved): attributes {:#x}",
         attributes.0
     );
     check_eq!(attributes.0 & !MemAttributes::NS, super::attributes_for(func).0, "attributes besides NS (the sender's)");
@@ -270,20 +329,37 @@ fn check_retrieved(ctx: &Ctx, v: [u64; 4], func: FuncId, pages: u32) -> CaseResu
 
 /// Share or lend, retrieve, reclaim refused while retrieved, relinquish, reclaim, marker.
 pub(super) fn lifecycle(ctx: &mut Ctx, func: FuncId, kind: TransactionType) -> CaseResult {
-    let h = send_filled(ctx, func, 2)?;
-    let v = match sp_retrieve(ctx, h, kind)? {
+    let sp = sp::sp_id(ctx)?;
+    let version = sp::sp_partition(ctx)?.ffa_version;
+    lifecycle_with(ctx, func, kind, sp, version)
+}
+
+/// [`lifecycle`] with the partition `borrower`, which negotiated `version`.
+pub(super) fn lifecycle_with(
+    ctx: &mut Ctx,
+    func: FuncId,
+    kind: TransactionType,
+    borrower: u16,
+    version: Version,
+) -> CaseResult {
+    for p in &pool()[..2] {
+        p.fill(PATTERN);
+    }
+    let h = super::send_pages_to(ctx, func, 0, 2, borrower)?;
+    let v = match sp_command(ctx, borrower, MEM_RETRIEVE_CMD, Ask::of(ctx, h, kind))? {
         Ok(v) => v,
-        Err(e) => fail!("the sp's FFA_MEM_RETRIEVE_REQ of {:#x} was refused: {e:?}", h.0),
+        Err(e) => fail!("the FFA_MEM_RETRIEVE_REQ of {:#x} by partition {borrower:#x} was refused: {e:?}", h.0),
     };
-    let checked = check_retrieved(ctx, v, func, 2);
+    let checked = check_retrieved_at(v, func, 2, version);
     let denied = ctx.ffa.mem_reclaim(h, 0);
-    let relinquished = sp_relinquish(ctx, h)?;
+    let relinquished = sp_relinquish_by(ctx, borrower, h, 0)?;
+    let reclaimed = if relinquished.is_ok() { reclaim_ok(ctx, h) } else { Ok(()) };
     check_error!(denied, FfaError::Denied, "FFA_MEM_RECLAIM while the sp holds the memory");
     checked?;
     if let Err(e) = relinquished {
         fail!("the sp's FFA_MEM_RELINQUISH was refused: {e:?}");
     }
-    reclaim_ok(ctx, h)?;
+    reclaimed?;
     check_eq!(pool()[0].u32_at(0) as u8, MARKER as u8, "the byte the sp wrote, read by the owner after the reclaim");
     Ok(())
 }
