@@ -105,16 +105,30 @@ pub fn endpoints(sender: u16, receiver: u16) -> u32 {
     u32::from(sender) << 16 | u32::from(receiver)
 }
 
+/// Partition `sp` (an instance of our sp) binds `bitmap` of its own bitmap to `sender` with
+/// `flags`.
+pub fn partition_bind(ctx: &Ctx, sp: u16, sender: u16, flags: u32, bitmap: u64) -> Result<SecureAnswer, Failure> {
+    partition_call(ctx, sp, FuncId::NOTIFICATION_BIND, endpoints(sender, sp), flags, bitmap)
+}
+
+/// Partition `sp` unbinds `bitmap` of its own bitmap from `sender`.
+pub fn partition_unbind(ctx: &Ctx, sp: u16, sender: u16, bitmap: u64) -> Result<SecureAnswer, Failure> {
+    partition_call(ctx, sp, FuncId::NOTIFICATION_UNBIND, endpoints(sender, sp), 0, bitmap)
+}
+
+/// Partition `sp` gets the bitmaps `flags` selects of its own vCPU `vcpu`.
+pub fn partition_get(ctx: &Ctx, sp: u16, vcpu: u16, flags: u32) -> Result<SecureAnswer, Failure> {
+    partition_call(ctx, sp, FuncId::NOTIFICATION_GET, u32::from(vcpu) << 16 | u32::from(sp), flags, 0)
+}
+
 /// The sp binds `bitmap` of its own bitmap to `sender` with `flags`.
 pub fn sp_bind(ctx: &Ctx, sender: u16, flags: u32, bitmap: u64) -> Result<SecureAnswer, Failure> {
-    let sp = sp_id(ctx)?;
-    sp_call(ctx, FuncId::NOTIFICATION_BIND, endpoints(sender, sp), flags, bitmap)
+    partition_bind(ctx, sp_id(ctx)?, sender, flags, bitmap)
 }
 
 /// The sp unbinds `bitmap` of its own bitmap from `sender`.
 pub fn sp_unbind(ctx: &Ctx, sender: u16, bitmap: u64) -> Result<SecureAnswer, Failure> {
-    let sp = sp_id(ctx)?;
-    sp_call(ctx, FuncId::NOTIFICATION_UNBIND, endpoints(sender, sp), 0, bitmap)
+    partition_unbind(ctx, sp_id(ctx)?, sender, bitmap)
 }
 
 /// The sp sets `bitmap` of `receiver` with `flags`, as the sender.
@@ -125,8 +139,7 @@ pub fn sp_set(ctx: &Ctx, receiver: u16, flags: u32, bitmap: u64) -> Result<Secur
 
 /// The sp gets the bitmaps `flags` selects of its own vCPU `vcpu`.
 pub fn sp_get(ctx: &Ctx, vcpu: u16, flags: u32) -> Result<SecureAnswer, Failure> {
-    let sp = sp_id(ctx)?;
-    sp_call(ctx, FuncId::NOTIFICATION_GET, u32::from(vcpu) << 16 | u32::from(sp), flags, 0)
+    partition_get(ctx, sp_id(ctx)?, vcpu, flags)
 }
 
 /// The GET flags [`sp_get_on`]'s job uses: a job is a plain function.

@@ -4,7 +4,9 @@
 //! second instance is the one with `partitions::SECOND`'s UUID; a stack that does not run it
 //! skips the cases.
 
-use super::secure_side::{endpoints, partition_call, refused, succeeded, SecureAnswer};
+use super::secure_side::{
+    endpoints, partition_bind, partition_call, partition_get, partition_unbind, refused, succeeded, SecureAnswer,
+};
 use super::BIT_A;
 use crate::sp::partitions::SECOND;
 use crate::sp::{sp_id, SP_UUID};
@@ -30,7 +32,7 @@ fn second_sp(ctx: &Ctx) -> Result<u16, Failure> {
 /// left and unbinds again.
 fn with_second_bound(ctx: &mut Ctx, bits: u64, body: impl FnOnce(&mut Ctx, u16, u16) -> CaseResult) -> CaseResult {
     let (first, second) = (sp_id(ctx)?, second_sp(ctx)?);
-    let bound = partition_call(ctx, second, FuncId::NOTIFICATION_BIND, endpoints(first, second), 0, bits)?;
+    let bound = partition_bind(ctx, second, first, 0, bits)?;
     if bound.error() == Some(FfaError::NotSupported) {
         not_applicable!(
             "the second sp {second:#x} has no notification bitmap (no notification-support in its manifest)"
@@ -38,15 +40,15 @@ fn with_second_bound(ctx: &mut Ctx, bits: u64, body: impl FnOnce(&mut Ctx, u16, 
     }
     succeeded(bound, format_args!("partition {second:#x}'s BIND of {bits:#x} to {first:#x} (set-up)"))?;
     let result = body(ctx, first, second);
-    partition_call(ctx, second, FuncId::NOTIFICATION_GET, u32::from(second), GET_FROM_SP, 0)?;
-    let unbound = partition_call(ctx, second, FuncId::NOTIFICATION_UNBIND, endpoints(first, second), 0, bits)?;
+    get_of(ctx, second)?;
+    let unbound = partition_unbind(ctx, second, first, bits)?;
     result?;
     succeeded(unbound, format_args!("partition {second:#x}'s UNBIND after the case"))
 }
 
 /// `partition`'s GET of its SP bitmap (vCPU 0).
 fn get_of(ctx: &Ctx, partition: u16) -> Result<SecureAnswer, Failure> {
-    partition_call(ctx, partition, FuncId::NOTIFICATION_GET, u32::from(partition), GET_FROM_SP, 0)
+    partition_get(ctx, partition, 0, GET_FROM_SP)
 }
 
 case! {

@@ -2,7 +2,7 @@
 //! partition the SPMC lists is one the stack was built with, and every instance of the suite's
 //! sp it lists is described as that instance's manifest declares it: ID, execution contexts,
 //! and the properties the caller's version defines. Which instance a listed sp is, the sp says
-//! itself (`IDENTITY`), so the same case checks tfa-el3's one partition and Hafnium's three.
+//! itself (`IDENTITY`), so the same case checks tfa-el3's one partition and Hafnium's five.
 //!
 //! Left to other cases: the send-direct-request bits (1 and 10), which Hafnium advertises per
 //! caller (`setup.sp_view.ns_descriptor_matches_manifest` compares every bit), and bits the

@@ -134,6 +134,49 @@ fn hafnium_partitions_are_what_their_manifests_declare() {
     }
 }
 
+/// The partition size the sp image is linked to fit (hafnium-partition.lds's ASSERT,
+/// `PACKAGE_BASE + size`) and maps as its own memory (qemu_virt_hafnium.rs `PARTITION_SIZE`).
+fn linked_partition_size() -> (u32, u32) {
+    let lds = read(&format!("{LD_DIR}/platform/hafnium-partition.lds"));
+    let assert = lds.lines().find_map(|l| l.strip_prefix("ASSERT(__stack_top <= PACKAGE_BASE + "));
+    let assert = assert.expect("hafnium-partition.lds asserts the image fits");
+    let linked = number(assert.split(',').next().unwrap().trim());
+    let platform = read(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/src/platform/qemu_virt_hafnium.rs"));
+    let line = platform.lines().find_map(|l| l.strip_prefix("const PARTITION_SIZE: u64 = ")).expect("PARTITION_SIZE");
+    (linked, number(&line.trim_end_matches(';').replace('_', "")))
+}
+
+/// Each `vmN` node's `mem_size` is the size the images are linked and mapped for, and the
+/// partitions lie side by side in secure DRAM (`memory@0`) above Hafnium's own image
+/// (`attribute`), none overlapping another.
+#[test]
+fn hafnium_partitions_fit_secure_dram() {
+    let spmc = read(&format!("{HAFNIUM_DIR}/spmc-manifest.dts"));
+    let (linked, mapped) = linked_partition_size();
+    assert_eq!(linked, mapped, "hafnium-partition.lds and PARTITION_SIZE agree");
+    let attribute = spmc.find("attribute {").unwrap();
+    let hafnium_end = cells_from(&spmc, attribute, "load_address").unwrap()[1]
+        + cells_from(&spmc, attribute, "binary_size").unwrap()[0];
+    let dram = cells_from(&spmc, spmc.find("memory@0 {").unwrap(), "reg").unwrap();
+    let (dram_base, dram_end) = (dram[1], dram[1] + dram[3]);
+    let mut ranges = Vec::new();
+    for i in 1..=partitions::HAFNIUM.len() {
+        let vm = spmc.find(&format!("vm{i} {{")).unwrap();
+        let base = cells_from(&spmc, vm, "load_address").unwrap()[0];
+        let size = cells_from(&spmc, vm, "mem_size").unwrap()[0];
+        assert_eq!(size, linked, "vm{i}: mem_size is what the image is linked for");
+        assert!(
+            base >= hafnium_end.max(dram_base) && base + size <= dram_end,
+            "vm{i}: {base:#x}+{size:#x} in secure DRAM"
+        );
+        ranges.push((base, base + size));
+    }
+    ranges.sort();
+    for w in ranges.windows(2) {
+        assert!(w[0].1 <= w[1].0, "partitions {:#x?} and {:#x?} overlap", w[0], w[1]);
+    }
+}
+
 /// The primary instance is the same partition on both SPMCs: cases find it by its UUID, and its
 /// ID and FF-A version are the ones the baselines were recorded with.
 #[test]

@@ -16,7 +16,7 @@ pub static MACHINE: BareMetal = BareMetal::new(&QEMU_VIRT);
 /// Where sptool puts the image in the package (the manifests' `entrypoint-offset`).
 const IMAGE_OFFSET: u64 = 0x4000;
 /// Each partition's `mem_size` in the SPMC manifest.
-const PARTITION_SIZE: u64 = 0x0030_0000;
+const PARTITION_SIZE: u64 = 0x0020_0000;
 
 /// What the sp maps: its own memory (`mem_size` from the package's load address, which the
 /// image, its .bss and stacks and its RX/TX pair lie in), and normal-world DRAM as non-secure

@@ -45,7 +45,7 @@ HAFNIUM_SP_LIST=$STACK_SHARED_DIR/tb-fw-config.dts
 # The partitions, in the order of the SPMC manifest's `hypervisor` nodes: each one's manifest
 # is $HAFNIUM_PARTITIONS_DIR/<name>.dts, its image the sp built as <name>
 # (cases/src/sp/partitions.rs).
-SP_PARTITIONS="sp sp-second sp-up sp-third"
+SP_PARTITIONS="sp sp-second sp-up sp-third sp-fourth"
 
 # Hafnium builds inside its tree: a copy under $OUT, with the stand-ins put in.
 hafnium_tree() {
