@@ -7,8 +7,8 @@
 //! the normal world ("unsupported retrieve req direction", `spmc_ffa_mem_retrieve_req`:
 //! INVALID_PARAMETERS) and OP-TEE reports FFA_MEM_RETRIEVE_REQ not supported to it. No
 //! DEN0077A sentence read here obliges an SPMC to offer it, so FFA_FEATURES saying
-//! NOT_SUPPORTED, or a refusal of the valid request, makes a case a skip; what is answered
-//! must be the transaction.
+//! NOT_SUPPORTED makes a case `not-supported`, a refusal of the valid request a skip; what
+//! is answered must be the transaction.
 
 use super::{reclaim_ok, send_pages};
 use ffa_harness::desc::memory::{Decoded, Handle, HypervisorRetrieve, MemAttributes};
@@ -17,7 +17,8 @@ use ffa_harness::memory::{retrieve, RetrieveError};
 use ffa_harness::pages::pool;
 use ffa_harness::spec::MEM_RETRIEVE;
 use ffa_harness::{
-    case, check, check_eq, check_error, check_success, fail, not_applicable, CaseResult, Ctx, Failure, Need,
+    case, check, check_eq, check_error, check_success, fail, not_applicable, not_supported, CaseResult, Ctx, Failure,
+    Need,
 };
 
 /// Bits [1:0] of the access permissions: data access.
@@ -28,13 +29,13 @@ const DATA_ACCESS: u8 = 3;
 /// v1.1+ caller that does not say so). The image does; at v1.0 the field is MBZ.
 const RETRIEVE_NS_SUPPORT: u32 = 1 << 1;
 
-/// Ends the case as `skip` unless FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32), asked with the input
+/// Ends the case as `not-supported` unless FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32), asked with the input
 /// properties the caller's version has, says the normal world may call it.
 fn require_retrieve(ctx: &Ctx) -> CaseResult {
     let properties = if ctx.session.negotiated == Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT };
     let f = ctx.ffa.features(FuncId::MEM_RETRIEVE_REQ_32, properties);
     if !f.is_success() {
-        not_applicable!("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) = {}", f.summary());
+        not_supported!("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) = {}", f.summary());
     }
     Ok(())
 }
@@ -47,7 +48,6 @@ fn hypervisor_retrieve(
     tag: u64,
     out: &mut [u8],
 ) -> Result<Result<usize, FfaError>, Failure> {
-    require_retrieve(ctx)?;
     let request = HypervisorRetrieve { tag, ..HypervisorRetrieve::new(handle, ctx.session.negotiated) };
     match retrieve(ctx.ffa, &ctx.pages.tx, &ctx.pages.rx, handle, &request, out) {
         Ok(got) => Ok(Ok(got.total)),
@@ -160,7 +160,10 @@ case! {
     /// (Hafnium `ffa_memory_retrieve`: "Invalid handle"; TF-A refuses any from the normal world).
     "memory.retrieve.hypervisor_unknown_handle_invalid", MEM_RETRIEVE,
     abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(&[]);
-    run: |ctx| refused(ctx, Handle(0x0bad_c0de_0000_0777), 0, "a made-up handle")
+    fn hypervisor_unknown_handle(ctx) {
+        require_retrieve(ctx)?;
+        refused(ctx, Handle(0x0bad_c0de_0000_0777), 0, "a made-up handle")
+    }
 }
 
 case! {
