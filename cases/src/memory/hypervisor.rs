@@ -7,8 +7,9 @@
 //! the normal world ("unsupported retrieve req direction", `spmc_ffa_mem_retrieve_req`:
 //! INVALID_PARAMETERS) and OP-TEE reports FFA_MEM_RETRIEVE_REQ not supported to it. No
 //! DEN0077A sentence read here obliges an SPMC to offer it, so FFA_FEATURES saying
-//! NOT_SUPPORTED makes a case `not-supported`, a refusal of the valid request a skip; what
-//! is answered must be the transaction.
+//! NOT_SUPPORTED makes a case `not-supported`; once FFA_FEATURES said SUCCESS, a refusal of
+//! the valid request fails (DEN0077A v1.1 13.3: FFA_FEATURES reports the interface
+//! implemented), and what is answered must be the transaction.
 
 use super::{reclaim_ok, send_pages};
 use ffa_harness::desc::memory::{Decoded, Handle, HypervisorRetrieve, MemAttributes};
@@ -17,8 +18,7 @@ use ffa_harness::memory::{retrieve, RetrieveError};
 use ffa_harness::pages::pool;
 use ffa_harness::spec::MEM_RETRIEVE;
 use ffa_harness::{
-    case, check, check_eq, check_error, check_success, fail, not_applicable, not_supported, CaseResult, Ctx, Failure,
-    Need,
+    case, check, check_eq, check_error, check_success, fail, not_supported, CaseResult, Ctx, Failure, Need,
 };
 
 /// Bits [1:0] of the access permissions: data access.
@@ -76,14 +76,13 @@ fn describes(ctx: &mut Ctx, func: FuncId) -> CaseResult {
     let mut buf = [0u8; 512];
     let got = hypervisor_retrieve(ctx, h, 0, &mut buf)?;
     let reclaimed = ctx.ffa.mem_reclaim(h, 0);
+    check_success!(reclaimed, "FFA_MEM_RECLAIM after the hypervisor's retrieve");
     let total = match got {
         Ok(total) => total,
-        Err(code) => {
-            reclaim_ok(ctx, h).ok();
-            not_applicable!("the SPMC refuses the hypervisor's retrieve request ({code:?}): it offers none")
-        }
+        Err(code) => fail!(
+            "FFA_FEATURES offers FFA_MEM_RETRIEVE_REQ, but the hypervisor's valid retrieve was refused ({code:?})"
+        ),
     };
-    check_success!(reclaimed, "FFA_MEM_RECLAIM after the hypervisor's retrieve");
     let d = match Decoded::parse(ctx.session.negotiated, &buf[..total]) {
         Ok(d) => d,
         Err(e) => fail!("the response to the hypervisor's retrieve does not decode: {e:?}"),
@@ -181,7 +180,7 @@ case! {
         let relinquished = if got.is_ok() { super::retrieve::sp_relinquish(ctx, h)? } else { Ok(()) };
         reclaim_ok(ctx, h)?;
         if let Err(code) = hyp {
-            not_applicable!("the SPMC refuses the hypervisor's retrieve request ({code:?}): it offers none");
+            fail!("FFA_FEATURES offers FFA_MEM_RETRIEVE_REQ, but the hypervisor's valid retrieve was refused ({code:?})");
         }
         match (got, relinquished) {
             (Ok(v), Ok(())) => check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1)),
