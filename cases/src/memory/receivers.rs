@@ -30,8 +30,9 @@ pub(super) fn share_with(ctx: &Ctx, ids: [u16; 2]) -> Result<Handle, Failure> {
 }
 
 case! {
-    /// A share may name several receivers: one page shared with two secure partitions is
-    /// accepted, and the owner reclaims it before either retrieved it.
+    /// A share may name several receivers (DEN0077A v1.1 10.11: one endpoint memory access
+    /// descriptor per receiver): one page shared with two secure partitions is accepted, and
+    /// the owner reclaims it before either retrieved it.
     "memory.share.two_receivers_accepted", MEM_SHARE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RECLAIM]), needs(NEEDS_TWO);
     fn two_receivers(ctx) {
         let ids = two_partitions(ctx)?;

@@ -56,7 +56,8 @@ case! {
 }
 
 case! {
-    /// Once released, the buffer can be acquired again.
+    /// Once released, the buffer can be acquired again (13.4: FFA_RX_RELEASE hands ownership
+    /// back to the producer; Hafnium `api_ffa_rx_acquire`: "Mailbox busy" only while the mailbox is not empty).
     "messaging.indirect.rx_acquire.again_after_release", RX_ACQUIRE, abis(ABIS), since(Version::V1_1), needs(NEEDS_ACQUIRE);
     fn again(ctx) {
         with_acquired(ctx, |_| Ok(()))?;
