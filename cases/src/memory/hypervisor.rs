@@ -29,14 +29,16 @@ const DATA_ACCESS: u8 = 3;
 /// v1.1+ caller that does not say so). The image does; at v1.0 the field is MBZ.
 const RETRIEVE_NS_SUPPORT: u32 = 1 << 1;
 
-/// Ends the case as `not-supported` unless FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32), asked with the input
-/// properties the caller's version has, says the normal world may call it.
+/// Ends the case as `not-supported` when FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32), asked with the
+/// input properties the caller's version has, says NOT_SUPPORTED, and fails on an answer that
+/// is neither that nor SUCCESS (as an unmet `Need::Abi` does).
 fn require_retrieve(ctx: &Ctx) -> CaseResult {
     let properties = if ctx.session.negotiated == Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT };
     let f = ctx.ffa.features(FuncId::MEM_RETRIEVE_REQ_32, properties);
-    if !f.is_success() {
+    if f.error() == Some(FfaError::NotSupported) {
         not_supported!("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) = {}", f.summary());
     }
+    check_success!(f, "FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) (or NOT_SUPPORTED)");
     Ok(())
 }
 
