@@ -12,9 +12,7 @@ case! {
 }
 
 fn undefined_instruction(_: &mut Ctx) -> CaseResult {
-    // SAFETY: `udf` only raises an undefined-instruction exception, which the harness's
-    // vectors turn into this case's `crash` outcome; no state is touched.
-    unsafe { core::arch::asm!("udf #0", options(nomem, nostack)) };
+    ffa_harness::arch::raise_undefined_instruction();
     Ok(())
 }
 
@@ -59,9 +57,7 @@ const SP_FAULT: u16 = 0xF001;
 const SP_HANG: u16 = 0xF002;
 
 command!(SP_FAULT, "fault", |_, _| {
-    // SAFETY: `udf` only raises an undefined-instruction exception, which the sp's vectors
-    // turn into a `Faulted` reply to this request.
-    unsafe { core::arch::asm!("udf #0", options(nomem, nostack)) };
+    ffa_harness::arch::raise_undefined_instruction();
     Reply::status(Status::Ok)
 });
 
@@ -103,9 +99,7 @@ case! {
     "selftest.h_secondary_core_faults", "-";
     fn secondary_faults(ctx) {
         ctx.on_core(1, |_| {
-            // SAFETY: `udf` only raises an undefined-instruction exception, which core 1's vectors
-            // turn into this case's `crash` outcome; no state is touched.
-            unsafe { core::arch::asm!("udf #0", options(nomem, nostack)) };
+            ffa_harness::arch::raise_undefined_instruction();
             Ok([0; 4])
         })?;
         Ok(())

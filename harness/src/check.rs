@@ -12,20 +12,38 @@ pub struct Failure {
     pub line: u32,
     /// What was expected and what came back.
     pub message: FixedText<240>,
-    /// Not a failure: the body found that the case does not apply to this stack (its
-    /// `message` says why), which ends it as `skip` (see [`not_applicable!`]).
-    pub not_applicable: bool,
+    /// Whether this is a failure, or an end the body chose that is none.
+    pub kind: FailureKind,
+}
+
+/// How a [`Failure`] ends its case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// A check did not hold: `fail`.
+    Failed,
+    /// The body found that the case does not apply to this stack (its `message` says why):
+    /// `skip` (see [`not_applicable!`]).
+    NotApplicable,
+    /// The body found that the SPMC says it does not offer what the case checks (FFA_FEATURES
+    /// answered NOT_SUPPORTED, asked with inputs `needs` cannot give): `not-supported`, as an
+    /// unmet `Need::Abi` ends (see [`not_supported!`]).
+    NotSupported,
 }
 
 impl Failure {
     /// A failure at `file:line` with a formatted message.
     pub fn new(file: &'static str, line: u32, args: core::fmt::Arguments<'_>) -> Self {
-        Self { file, line, message: FixedText::format(args), not_applicable: false }
+        Self { file, line, message: FixedText::format(args), kind: FailureKind::Failed }
     }
 
     /// The case does not apply, for the reason `args` gives: it ends as `skip`.
     pub fn not_applicable(file: &'static str, line: u32, args: core::fmt::Arguments<'_>) -> Self {
-        Self { not_applicable: true, ..Self::new(file, line, args) }
+        Self { kind: FailureKind::NotApplicable, ..Self::new(file, line, args) }
+    }
+
+    /// The SPMC does not offer what the case checks, as `args` says: it ends as `not-supported`.
+    pub fn not_supported(file: &'static str, line: u32, args: core::fmt::Arguments<'_>) -> Self {
+        Self { kind: FailureKind::NotSupported, ..Self::new(file, line, args) }
     }
 }
 
@@ -46,6 +64,15 @@ macro_rules! fail {
 macro_rules! not_applicable {
     ($($arg:tt)*) => {
         return Err($crate::Failure::not_applicable(file!(), line!(), format_args!($($arg)*)))
+    };
+}
+
+/// Ends the case as `not-supported`: FFA_FEATURES, asked with input properties `needs` cannot
+/// express, answered NOT_SUPPORTED for what the case checks.
+#[macro_export]
+macro_rules! not_supported {
+    ($($arg:tt)*) => {
+        return Err($crate::Failure::not_supported(file!(), line!(), format_args!($($arg)*)))
     };
 }
 

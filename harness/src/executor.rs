@@ -7,6 +7,7 @@
 
 use crate::args::Args;
 use crate::case::{sorted, Case, Need, CASES};
+use crate::check::FailureKind;
 use crate::ctx::{Ctx, Session};
 use crate::event::{Event, LavaLine, SCHEMA};
 use crate::ffa::{Ffa, FfaError, Version};
@@ -206,7 +207,12 @@ fn run_one(env: &Env, index: usize, case: &'static Case) {
                 finish(env, case, Outcome::Fail, "", msg.as_str(), true)
             }
         },
-        Err(f) if f.not_applicable => finish(env, case, Outcome::Skip, "", f.message.as_str(), true),
+        Err(f) if f.kind == FailureKind::NotApplicable => {
+            finish(env, case, Outcome::Skip, "", f.message.as_str(), true)
+        }
+        Err(f) if f.kind == FailureKind::NotSupported => {
+            finish(env, case, Outcome::NotSupported, "", f.message.as_str(), true)
+        }
         Err(f) => {
             let at = FixedText::<120>::format(format_args!("{}:{}", f.file, f.line));
             finish(env, case, Outcome::Fail, at.as_str(), f.message.as_str(), true);

@@ -31,9 +31,7 @@ const MEM_RETRIEVE_THEN_HANG: u16 = 101;
 
 fn retrieve_then_fault(ctx: &mut SpCtx, req: &Request) -> Reply {
     let reply = sp_side::mem_retrieve(ctx, req);
-    // SAFETY: `udf` only raises an undefined-instruction exception, which the sp's vectors
-    // turn into a `Faulted` reply after relinquishing what the sp holds.
-    unsafe { core::arch::asm!("udf #0", options(nomem, nostack)) };
+    ffa_harness::arch::raise_undefined_instruction();
     reply
 }
 

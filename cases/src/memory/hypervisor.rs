@@ -7,8 +7,9 @@
 //! the normal world ("unsupported retrieve req direction", `spmc_ffa_mem_retrieve_req`:
 //! INVALID_PARAMETERS) and OP-TEE reports FFA_MEM_RETRIEVE_REQ not supported to it. No
 //! DEN0077A sentence read here obliges an SPMC to offer it, so FFA_FEATURES saying
-//! NOT_SUPPORTED, or a refusal of the valid request, makes a case a skip; what is answered
-//! must be the transaction.
+//! NOT_SUPPORTED makes a case `not-supported`; once FFA_FEATURES said SUCCESS, a refusal of
+//! the valid request fails (DEN0077A v1.1 13.3: FFA_FEATURES reports the interface
+//! implemented), and what is answered must be the transaction.
 
 use super::{reclaim_ok, send_pages};
 use ffa_harness::desc::memory::{Decoded, Handle, HypervisorRetrieve, MemAttributes};
@@ -17,7 +18,7 @@ use ffa_harness::memory::{retrieve, RetrieveError};
 use ffa_harness::pages::pool;
 use ffa_harness::spec::MEM_RETRIEVE;
 use ffa_harness::{
-    case, check, check_eq, check_error, check_success, fail, not_applicable, CaseResult, Ctx, Failure, Need,
+    case, check, check_eq, check_error, check_success, fail, not_supported, CaseResult, Ctx, Failure, Need,
 };
 
 /// Bits [1:0] of the access permissions: data access.
@@ -28,14 +29,16 @@ const DATA_ACCESS: u8 = 3;
 /// v1.1+ caller that does not say so). The image does; at v1.0 the field is MBZ.
 const RETRIEVE_NS_SUPPORT: u32 = 1 << 1;
 
-/// Ends the case as `skip` unless FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32), asked with the input
-/// properties the caller's version has, says the normal world may call it.
+/// Ends the case as `not-supported` when FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32), asked with the
+/// input properties the caller's version has, says NOT_SUPPORTED, and fails on an answer that
+/// is neither that nor SUCCESS (as an unmet `Need::Abi` does).
 fn require_retrieve(ctx: &Ctx) -> CaseResult {
     let properties = if ctx.session.negotiated == Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT };
     let f = ctx.ffa.features(FuncId::MEM_RETRIEVE_REQ_32, properties);
-    if !f.is_success() {
-        not_applicable!("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) = {}", f.summary());
+    if f.error() == Some(FfaError::NotSupported) {
+        not_supported!("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) = {}", f.summary());
     }
+    check_success!(f, "FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) (or NOT_SUPPORTED)");
     Ok(())
 }
 
@@ -47,7 +50,6 @@ fn hypervisor_retrieve(
     tag: u64,
     out: &mut [u8],
 ) -> Result<Result<usize, FfaError>, Failure> {
-    require_retrieve(ctx)?;
     let request = HypervisorRetrieve { tag, ..HypervisorRetrieve::new(handle, ctx.session.negotiated) };
     match retrieve(ctx.ffa, &ctx.pages.tx, &ctx.pages.rx, handle, &request, out) {
         Ok(got) => Ok(Ok(got.total)),
@@ -76,14 +78,13 @@ fn describes(ctx: &mut Ctx, func: FuncId) -> CaseResult {
     let mut buf = [0u8; 512];
     let got = hypervisor_retrieve(ctx, h, 0, &mut buf)?;
     let reclaimed = ctx.ffa.mem_reclaim(h, 0);
+    check_success!(reclaimed, "FFA_MEM_RECLAIM after the hypervisor's retrieve");
     let total = match got {
         Ok(total) => total,
-        Err(code) => {
-            reclaim_ok(ctx, h).ok();
-            not_applicable!("the SPMC refuses the hypervisor's retrieve request ({code:?}): it offers none")
-        }
+        Err(code) => fail!(
+            "FFA_FEATURES offers FFA_MEM_RETRIEVE_REQ, but the hypervisor's valid retrieve was refused ({code:?})"
+        ),
     };
-    check_success!(reclaimed, "FFA_MEM_RECLAIM after the hypervisor's retrieve");
     let d = match Decoded::parse(ctx.session.negotiated, &buf[..total]) {
         Ok(d) => d,
         Err(e) => fail!("the response to the hypervisor's retrieve does not decode: {e:?}"),
@@ -160,7 +161,10 @@ case! {
     /// (Hafnium `ffa_memory_retrieve`: "Invalid handle"; TF-A refuses any from the normal world).
     "memory.retrieve.hypervisor_unknown_handle_invalid", MEM_RETRIEVE,
     abis(&[FuncId::MEM_RETRIEVE_REQ_32]), needs(&[]);
-    run: |ctx| refused(ctx, Handle(0x0bad_c0de_0000_0777), 0, "a made-up handle")
+    fn hypervisor_unknown_handle(ctx) {
+        require_retrieve(ctx)?;
+        refused(ctx, Handle(0x0bad_c0de_0000_0777), 0, "a made-up handle")
+    }
 }
 
 case! {
@@ -178,7 +182,7 @@ case! {
         let relinquished = if got.is_ok() { super::retrieve::sp_relinquish(ctx, h)? } else { Ok(()) };
         reclaim_ok(ctx, h)?;
         if let Err(code) = hyp {
-            not_applicable!("the SPMC refuses the hypervisor's retrieve request ({code:?}): it offers none");
+            fail!("FFA_FEATURES offers FFA_MEM_RETRIEVE_REQ, but the hypervisor's valid retrieve was refused ({code:?})");
         }
         match (got, relinquished) {
             (Ok(v), Ok(())) => check!(v[0] == 0, "the sp refused the response: verdict {} detail {:#x}", v[0] >> 56, v[0] & ((1 << 56) - 1)),

@@ -1,32 +1,23 @@
 //! Transactions with several receivers (DEN0077A v1.1 10.11: one endpoint memory access
-//! descriptor per receiver): the normal world shares one page with two secure partitions.
-//! The partitions are found by listing every one that receives direct requests; on a stack
-//! with only one the cases skip.
+//! descriptor per receiver): the normal world shares one page with two secure partitions, the
+//! suite's sp and its second instance (Hafnium's `sp-second`); a stack without both skips.
 
 use super::retrieve::{sp_ask, sp_relinquish, Ask, PATTERN};
 use super::{reclaim_ok, send_ok, transaction};
-use crate::sp::{sp_id, NEEDS_SP};
+use crate::sp::partitions::SECOND;
+use crate::sp::{peer_id, sp_id, SP_UUID};
 use ffa_harness::desc::memory::{AccessPerms, Constituent, Handle, Receiver, TransactionType};
-use ffa_harness::desc::{PartitionProps, Uuid};
 use ffa_harness::ffa::FuncId;
 use ffa_harness::pages::pool;
 use ffa_harness::spec::{MEM_RETRIEVE, MEM_SHARE};
-use ffa_harness::{case, check, fail, not_applicable, Ctx, Failure};
+use ffa_harness::{case, fail, Ctx, Failure, Need};
 
-/// Two secure partitions that receive direct requests, `first` first when it is one of them.
-fn two_partitions(ctx: &Ctx, first: Option<u16>) -> Result<[u16; 2], Failure> {
-    let listing = ctx.partitions(Uuid::NIL)?;
-    let mut ids = listing
-        .iter()
-        .filter(|p| p.id & 0x8000 != 0 && p.properties.has(PartitionProps::DIRECT_REQ_RECV))
-        .map(|p| p.id);
-    let (Some(a), Some(b)) = (ids.next(), ids.next()) else {
-        not_applicable!("fewer than two secure partitions receive direct requests on this stack");
-    };
-    Ok(match first {
-        Some(f) if f == b => [b, a],
-        _ => [a, b],
-    })
+/// The cases share with the sp and its second instance.
+const NEEDS_TWO: &[Need] = &[Need::Partition(SP_UUID), Need::Partition(SECOND.uuid)];
+
+/// The two receivers: the suite's sp first, its second instance next.
+fn two_partitions(ctx: &Ctx) -> Result<[u16; 2], Failure> {
+    Ok([sp_id(ctx)?, peer_id(ctx, &SECOND)?])
 }
 
 /// Shares pool page 0, filled with the pattern, read-write with `ids`.
@@ -39,11 +30,12 @@ pub(super) fn share_with(ctx: &Ctx, ids: [u16; 2]) -> Result<Handle, Failure> {
 }
 
 case! {
-    /// A share may name several receivers: one page shared with two secure partitions is
-    /// accepted, and the owner reclaims it before either retrieved it.
-    "memory.share.two_receivers_accepted", MEM_SHARE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RECLAIM]), needs(&[]);
+    /// A share may name several receivers (DEN0077A v1.1 10.11: one endpoint memory access
+    /// descriptor per receiver): one page shared with two secure partitions is accepted, and
+    /// the owner reclaims it before either retrieved it.
+    "memory.share.two_receivers_accepted", MEM_SHARE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RECLAIM]), needs(NEEDS_TWO);
     fn two_receivers(ctx) {
-        let ids = two_partitions(ctx, None)?;
+        let ids = two_partitions(ctx)?;
         let h = share_with(ctx, ids)?;
         reclaim_ok(ctx, h)
     }
@@ -56,11 +48,9 @@ case! {
     /// (Hafnium `ffa_memory_retrieve_validate_memory_access_list` refuses a request that lists
     /// fewer, INVALID_PARAMETERS, unless it sets the bypass-borrowers-check flag).
     "memory.retrieve.one_of_two_receivers", MEM_RETRIEVE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_TWO);
     fn one_of_two(ctx) {
-        let sp = sp_id(ctx)?;
-        let ids = two_partitions(ctx, Some(sp))?;
-        check!(ids[0] == sp, "the suite's sp {sp:#x} is not among the direct-request receivers {ids:x?}");
+        let ids = two_partitions(ctx)?;
         let h = share_with(ctx, ids)?;
         let got = sp_ask(ctx, Ask { peer: ids[1], ..Ask::of(ctx, h, TransactionType::Share) })?;
         let relinquished = if got.is_ok() { sp_relinquish(ctx, h)? } else { Ok(()) };

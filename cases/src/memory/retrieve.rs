@@ -680,8 +680,10 @@ case! {
     /// Only a receiver the owner named may retrieve: a share to the normal-world VM 1 alone
     /// (which TF-A's EL3 SPMC accepts, leaving normal-world IDs to the hypervisor) retrieved
     /// by the sp is refused, INVALID_PARAMETERS (TF-A `spmc_ffa_mem_retrieve_req`: "invalid
-    /// receiver id") or DENIED (both accepted). Where the SPMC refuses the share itself the
-    /// case does not apply.
+    /// receiver id") or DENIED (both accepted). Where the SPMC refuses the share itself with
+    /// INVALID_PARAMETERS or DENIED, FFA_MEM_SHARE's codes for a transaction it does not take
+    /// (DEN0077A v1.1 chapter 16, TF-A's EL3 SPMC at v1.2), the case does not apply; any other
+    /// answer fails.
     "memory.retrieve.non_receiver_refused", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
     fn non_receiver(ctx) {
         pool()[0].fill(PATTERN);
@@ -689,7 +691,8 @@ case! {
         let c = [Constituent::new(pool()[0].addr(), 1)];
         let tx = transaction(ctx, FuncId::MEM_SHARE_32, &to, &c);
         let r = ffa_harness::memory::send(ctx.ffa, &ctx.pages.tx, FuncId::MEM_SHARE_32, &tx.encoded(ctx.session.negotiated), ctx.session.own_id, 4096)?;
-        if !r.is_success() {
+        if let Some(code @ (FfaError::InvalidParameters | FfaError::Denied)) = r.error() {
+            ffa_harness::check_error!(r, code, "FFA_MEM_SHARE to VM 1 alone");
             ffa_harness::not_applicable!("the SPMC refuses a share to VM 1 alone: {}", r.summary());
         }
         let h = super::handle_of(&r, FuncId::MEM_SHARE_32)?;

@@ -43,7 +43,8 @@ fn more_than_granted(ctx: &mut Ctx, func: FuncId) -> CaseResult {
 }
 
 case! {
-    /// A share granted read-only, retrieved asking read-write: refused.
+    /// A share granted read-only, retrieved asking read-write: refused (Hafnium
+    /// `ffa_memory_retrieve_is_memory_access_valid`; see `more_than_granted`).
     "memory.retrieve.more_access_than_granted_refused", MEM_RETRIEVE,
     abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32]), needs(NEEDS_SP);
     run: |ctx| more_than_granted(ctx, FuncId::MEM_SHARE_32)

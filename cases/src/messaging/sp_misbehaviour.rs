@@ -111,19 +111,20 @@ fn width_mismatch(ctx: &mut Ctx, width: Width, variant: Variant) -> CaseResult {
 }
 
 case! {
+    /// The sp answers a 32-bit request with FFA_MSG_SEND_DIRECT_RESP_64: the SPMC refuses it
+    /// or delivers it intact (both accepted: TF-A's EL3 SPMC passes it on, Hafnium's response
+    /// checks do not look at the width; see `width_mismatch`).
     "messaging.sp.response_64_to_request_32_handled", DIRECT_RESP,
     abis(&[FuncId::MSG_SEND_DIRECT_REQ_32, FuncId::MSG_SEND_DIRECT_RESP_64]), needs(NEEDS_SP);
-    run: |ctx| {
-    width_mismatch(ctx, Width::W32, Variant::WideResponse)
-}
+    run: |ctx| width_mismatch(ctx, Width::W32, Variant::WideResponse)
 }
 
 case! {
+    /// As `messaging.sp.response_64_to_request_32_handled`, for a 64-bit request answered with
+    /// FFA_MSG_SEND_DIRECT_RESP_32.
     "messaging.sp.response_32_to_request_64_handled", DIRECT_RESP,
     abis(&[FuncId::MSG_SEND_DIRECT_REQ_64, FuncId::MSG_SEND_DIRECT_RESP_32]), needs(NEEDS_SP);
-    run: |ctx| {
-    width_mismatch(ctx, Width::W64, Variant::NarrowResponse)
-}
+    run: |ctx| width_mismatch(ctx, Width::W64, Variant::NarrowResponse)
 }
 
 misbehaviour_case!(

@@ -31,6 +31,10 @@ fn other_vcpu(ctx: &Ctx) -> Result<u16, ffa_harness::Failure> {
     }
 }
 
+/// Why a per-vCPU case skips where the SPMC refuses per-vCPU bindings.
+const PER_VCPU_REFUSED: &str = "the SPMC refuses per-vCPU bindings with INVALID_PARAMETERS (Hafnium 2.14 and later: \
+    api_ffa_notification_update_bindings, \"per-vCPU flag not supported\")";
+
 /// Whether the sp's per-vCPU bind of `bits` to the caller's VM is refused as unsupported; it
 /// is undone at once when it succeeded.
 fn per_vcpu_refused(ctx: &Ctx) -> Result<bool, ffa_harness::Failure> {
@@ -49,7 +53,7 @@ fn per_vcpu_refused(ctx: &Ctx) -> Result<bool, ffa_harness::Failure> {
 /// Ends the case as not applicable when the SPMC refuses per-vCPU bindings.
 fn need_per_vcpu(ctx: &Ctx) -> CaseResult {
     if per_vcpu_refused(ctx)? {
-        not_applicable!("the SPMC refuses per-vCPU bindings with INVALID_PARAMETERS (Hafnium 2.14 and later)");
+        not_applicable!("{PER_VCPU_REFUSED}");
     }
     Ok(())
 }
@@ -75,7 +79,9 @@ case! {
 case! {
     /// Global and per-vCPU bits of one receiver stay apart: with bit A bound globally and bit
     /// C per vCPU, both set (C for vCPU n), the GET on core 0 returns A only and the GET on
-    /// core n returns C only, A having been taken already.
+    /// core n returns C only, A having been taken already (DEN0077A v1.1 17: a receiver has
+    /// a global bitmap and one per vCPU; Hafnium `vm_notifications_partition_get_pending`
+    /// takes both for the calling vCPU).
     "notifications.per_vcpu.global_and_per_vcpu_bits_apart", NOTIFICATION_GET, abis(ABIS), since(Version::V1_1), needs(NEEDS);
     fn mixed(ctx) {
         let n = other_vcpu(ctx)?;
@@ -138,7 +144,9 @@ case! {
 case! {
     /// SP to VM per vCPU: the sp's SET of a bit the VM bound per vCPU, for vCPU n, is named by
     /// INFO_GET as the VM with vCPU n (one list: the VM's ID, then n), and the hypervisor's GET
-    /// returns it for vCPU n only (a GET for vCPU 0 returns nothing).
+    /// returns it for vCPU n only (a GET for vCPU 0 returns nothing): DEN0077A v1.1 17,
+    /// FFA_NOTIFICATION_INFO_GET's lists name the vCPUs with per-vCPU bits pending (Hafnium
+    /// `vm_notifications_info_get`).
     "notifications.per_vcpu.sp_to_vm_info_get_names_the_vcpu", NOTIFICATION_INFO_GET,
     abis(&[FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_SET, FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_GET, BITMAP_ABIS[0]]),
     since(Version::V1_1),
@@ -149,7 +157,7 @@ case! {
         super::with_own_bitmap(ctx, |ctx, vm| {
             let probe = ctx.ffa.notification_bind(sp, vm, BIND_PER_VCPU, BIT_A);
             if probe.error() == Some(FfaError::InvalidParameters) {
-                not_applicable!("the SPMC refuses per-vCPU bindings with INVALID_PARAMETERS (Hafnium 2.14 and later)");
+                not_applicable!("{PER_VCPU_REFUSED}");
             }
             check_success!(probe, "a per-vCPU FFA_NOTIFICATION_BIND");
             check_success!(ctx.ffa.notification_unbind(sp, vm, BIT_A), "FFA_NOTIFICATION_UNBIND of the probe");

@@ -88,7 +88,8 @@ pub fn partition_call(ctx: &Ctx, sp: u16, fid: FuncId, w1: u32, w2: u32, bitmap:
         if r.func() != FuncId::INTERRUPT {
             break;
         }
-        r = ctx.ffa.call(Regs::call(FuncId::RUN).with(1, r.w(1).into()));
+        // FFA_INTERRUPT's w1 names the preempted endpoint in [31:16] and its vCPU in [15:0].
+        r = ctx.ffa.run((r.w(1) >> 16) as u16, r.w(1) as u16);
     }
     check_direct_response(&r, Width::W64.request(), sp, ctx.session.own_id)?;
     let Some(reply) = Reply::from_response(&r) else { fail!("w3 {:#x} of the sp's response is no status", r.w(3)) };

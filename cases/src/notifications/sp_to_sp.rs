@@ -9,7 +9,7 @@ use super::secure_side::{
 };
 use super::BIT_A;
 use crate::sp::partitions::SECOND;
-use crate::sp::{sp_id, SP_UUID};
+use crate::sp::{peer_id, sp_id, SP_UUID};
 use ffa_harness::ffa::{FfaError, FuncId, Version};
 use ffa_harness::notifications::{GET_FROM_SP, SET_DELAY_SRI};
 use ffa_harness::spec::NOTIFICATION_SET;
@@ -23,15 +23,10 @@ const NEEDS: &[Need] = &[
     Need::Partition(SECOND.uuid),
 ];
 
-/// The second MP instance of our sp.
-fn second_sp(ctx: &Ctx) -> Result<u16, Failure> {
-    ctx.partition_id(SECOND.uuid)
-}
-
 /// The second sp binds `bits` to the first, runs `body` with (first, second), takes what is
 /// left and unbinds again.
 fn with_second_bound(ctx: &mut Ctx, bits: u64, body: impl FnOnce(&mut Ctx, u16, u16) -> CaseResult) -> CaseResult {
-    let (first, second) = (sp_id(ctx)?, second_sp(ctx)?);
+    let (first, second) = (sp_id(ctx)?, peer_id(ctx, &SECOND)?);
     let bound = partition_bind(ctx, second, first, 0, bits)?;
     if bound.error() == Some(FfaError::NotSupported) {
         not_applicable!(

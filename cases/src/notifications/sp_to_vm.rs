@@ -70,7 +70,9 @@ pub fn got_from_sp(r: &Regs, want: u64, what: &str) -> CaseResult {
 case! {
     /// The sp's SET of a bit the VM bound to it is delivered: INFO_GET names the VM in one
     /// global list (no vCPU IDs, nothing more pending), the hypervisor's GET of the SP bitmap
-    /// returns exactly that bit and clears it, and INFO_GET is NO_DATA afterwards.
+    /// returns exactly that bit and clears it, and INFO_GET is NO_DATA afterwards (DEN0077A
+    /// v1.1 17, FFA_NOTIFICATION_INFO_GET and FFA_NOTIFICATION_GET; Hafnium
+    /// `api_ffa_notification_info_get`, `api_ffa_notification_get`).
     "notifications.sp_to_vm.set_info_get_get", NOTIFICATION_INFO_GET,
     abis(&[FuncId::NOTIFICATION_SET, FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_GET]), since(Version::V1_1),
     needs(&[Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Abi(FuncId::NOTIFICATION_SET), Need::Partition(SP_UUID)]);

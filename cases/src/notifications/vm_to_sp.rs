@@ -9,7 +9,7 @@
 use super::secure_side::{refused, sp_bind, sp_call, sp_get, sp_unbind, succeeded, SecureAnswer};
 use super::{own_vm, BIT_A};
 use crate::sp::{sp_id, SP_UUID};
-use ffa_harness::ffa::{FeatureId, FfaError, FuncId, Regs, Version};
+use ffa_harness::ffa::{FeatureId, FfaError, FuncId, Version};
 use ffa_harness::notifications::{decode_info, GET_FROM_SP, GET_FROM_VM};
 use ffa_harness::spec::{
     self, NOTIFICATION_BIND, NOTIFICATION_GET, NOTIFICATION_INFO_GET, SCHEDULE_RECEIVER_INTERRUPT,
@@ -186,7 +186,7 @@ case! {
             }
             check!(interrupts::taken(core, intid) > before, "no SRI (INTID {intid}) on core {core} within 100 ms of the SET");
             check!(names(ctx, sp)?, "INFO_GET after the SRI does not name the sp {sp:#x}");
-            let run = ctx.ffa.call(Regs::call(FuncId::RUN).with(1, u64::from(sp) << 16));
+            let run = ctx.ffa.run(sp, 0);
             check_eq!(run.func(), FuncId::MSG_WAIT, "FFA_RUN of the sp's vCPU 0: {}", run.summary());
             got_from_vm(sp_get(ctx, 0, GET_FROM_VM)?, BIT_A, "the sp's GET after FFA_RUN")
         });

@@ -5,16 +5,12 @@
 
 use crate::common::direct_receiver;
 use crate::sp::{command, sp_id, Width, ECHO};
-use ffa_harness::ffa::{FfaError, FuncId, Regs};
+use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::spec::RUN;
 use ffa_harness::{case, check, check_eq, check_error, CaseResult, Ctx, Need};
 
 const ABIS: &[FuncId] = &[FuncId::RUN];
 const NEEDS_RUN: &[Need] = &[Need::Abi(FuncId::RUN)];
-
-fn run(ctx: &Ctx, partition: u16, vcpu: u16) -> Regs {
-    ctx.ffa.call(Regs::call(FuncId::RUN).with(1, u64::from(partition) << 16 | u64::from(vcpu)))
-}
 
 case! {
     "run.ffa_run.unknown_partition_invalid", RUN, abis(ABIS), needs(NEEDS_RUN);
@@ -23,7 +19,7 @@ case! {
 
 /// No partition has ID 0x8123: INVALID_PARAMETERS.
 fn unknown(ctx: &mut Ctx) -> CaseResult {
-    check_error!(run(ctx, 0x8123, 0), FfaError::InvalidParameters, "FFA_RUN(0x8123, vCPU 0)");
+    check_error!(ctx.ffa.run(0x8123, 0), FfaError::InvalidParameters, "FFA_RUN(0x8123, vCPU 0)");
     Ok(())
 }
 
@@ -32,7 +28,7 @@ case! {
     "run.ffa_run.vcpu_out_of_range_invalid", RUN, abis(ABIS), needs(NEEDS_RUN);
     fn bad_vcpu(ctx) {
         let target = direct_receiver(ctx)?;
-        check_error!(run(ctx, target, 0xfffe), FfaError::InvalidParameters, "FFA_RUN({target:#x}, vCPU 0xfffe)");
+        check_error!(ctx.ffa.run(target, 0xfffe), FfaError::InvalidParameters, "FFA_RUN({target:#x}, vCPU 0xfffe)");
         Ok(())
     }
 }
@@ -47,7 +43,7 @@ case! {
 /// FFA_MSG_WAIT again, and FFA_RUN returns with FFA_MSG_WAIT. The sp still answers afterwards.
 fn waiting(ctx: &mut Ctx) -> CaseResult {
     let sp = sp_id(ctx)?;
-    let r = run(ctx, sp, 0);
+    let r = ctx.ffa.run(sp, 0);
     check!(r.error().is_none(), "FFA_RUN of the waiting sp: {}", r.summary());
     check_eq!(r.func(), FuncId::MSG_WAIT, "what FFA_RUN returned");
     command(ctx, Width::W32, ECHO, [1, 2, 3, 4])?;
@@ -64,7 +60,7 @@ case! {
 fn spmc(ctx: &mut Ctx) -> CaseResult {
     let id = ctx.session.spmc_id;
     check!(id != 0xffff, "FFA_SPM_ID_GET failed at boot: the SPMC's ID is unknown");
-    check_error!(run(ctx, id, 0), FfaError::InvalidParameters, "FFA_RUN(SPMC {id:#x})");
+    check_error!(ctx.ffa.run(id, 0), FfaError::InvalidParameters, "FFA_RUN(SPMC {id:#x})");
     Ok(())
 }
 

@@ -42,7 +42,9 @@ fn check_against_manifest(ctx: &Ctx, e: &mut Expectations, d: &PartitionInfo) ->
 
 case! {
     /// Each instance of the suite's sp the stack runs, looked up by its UUID, is described as
-    /// its manifest declares it (ID, execution-context count, properties but the send bits).
+    /// its manifest declares it (ID, execution-context count, properties but the send bits):
+    /// DEN0077A v1.1 13.8, Table 13.37's fields come from the partition's manifest (Hafnium
+    /// `api_ffa_partition_info_get`, TF-A `partition_info_get_handler_v1_1`).
     "setup.partition_info_get.suite_partitions_match_manifests", PARTITION_INFO_GET,
     abis(&[FuncId::PARTITION_INFO_GET, FuncId::RX_RELEASE]), needs(NEEDS_SP);
     fn by_uuid(ctx) {

@@ -1,7 +1,7 @@
 //! Bare-metal AArch64 support shared by the images: the SMC conduit, exception vectors that
 //! turn faults into case outcomes, the generic-timer watchdog behind the GIC, the console,
-//! the MMU, the secondary cores, the [`Board`] facts and the [`BareMetal`] platform the
-//! executor runs on.
+//! the MMU, the secondary cores, the [`Board`] facts, the [`BareMetal`] platform the
+//! executor runs on, and a deliberate undefined instruction for the fault self-tests.
 
 mod board;
 mod conduit;
@@ -11,6 +11,7 @@ mod fault;
 mod gic;
 pub mod mmu;
 mod platform;
+mod undefined;
 mod watchdog;
 
 pub use board::{ArgSource, Board};
@@ -20,3 +21,4 @@ pub use cores::spmc_secondary_entry;
 pub use fault::install_vectors;
 pub use gic::GicKind;
 pub use platform::{set_restart_entry, BareMetal};
+pub use undefined::raise_undefined_instruction;

@@ -122,6 +122,24 @@ impl Ffa {
         self.call(Regs::call(FuncId::RX_RELEASE))
     }
 
+    /// FFA_RX_ACQUIRE of VM `vm`'s RX buffer (w1[15:0]; DEN0077A v1.1 13.4: the hypervisor
+    /// takes ownership of a VM's buffer from the SPMC).
+    pub fn rx_acquire(&self, vm: u16) -> Regs {
+        self.call(Regs::call(FuncId::RX_ACQUIRE).with(1, vm.into()))
+    }
+
+    /// FFA_MSG_SEND2 of the message in the caller's TX buffer, with `w1` as given (cases put
+    /// reserved bits there) and the flags in w2 (DEN0077A v1.1 15.1).
+    pub fn msg_send2(&self, w1: u64, flags: u32) -> Regs {
+        self.call(Regs::call(FuncId::MSG_SEND2).with(1, w1).with(2, flags.into()))
+    }
+
+    /// FFA_RUN of endpoint `target`'s vCPU `vcpu` (w1: target in [31:16], vCPU in [15:0];
+    /// DEN0077A v1.1 14.4).
+    pub fn run(&self, target: u16, vcpu: u16) -> Regs {
+        self.call(Regs::call(FuncId::RUN).with(1, u64::from(target) << 16 | u64::from(vcpu)))
+    }
+
     /// FFA_PARTITION_INFO_GET for `uuid` (nil for all), with the flags in w5.
     pub fn partition_info_get(&self, uuid: Uuid, flags: u32) -> Regs {
         let w = uuid.to_regs();

@@ -6,7 +6,7 @@ use super::{write_payload, Received};
 use ffa_harness::command;
 use ffa_harness::command::{Reply, Request, SpCtx};
 use ffa_harness::desc::MessageHeader;
-use ffa_harness::ffa::{FuncId, Regs};
+use ffa_harness::ffa::Regs;
 use ffa_harness::notifications::{GET_FROM_HYP, GET_FROM_SPM, SET_DELAY_SRI};
 use ffa_harness::pages::{PAGES, PAGE_SIZE};
 
@@ -43,10 +43,8 @@ fn read_and_release(ctx: &SpCtx) -> (Received, Regs) {
 /// release with DENIED while it is pending): an FFA_NOTIFICATION_GET of both framework
 /// bitmaps, whose answer does not matter (a partition without notifications is refused it).
 fn release_rx(ctx: &SpCtx) -> Regs {
-    let w1 = (ctx.core as u64) << 16 | u64::from(ctx.session.own_id);
-    let framework = u64::from(GET_FROM_SPM | GET_FROM_HYP);
-    ctx.ffa.call(Regs::call(FuncId::NOTIFICATION_GET).with(1, w1).with(2, framework));
-    ctx.ffa.call(Regs::call(FuncId::RX_RELEASE))
+    ctx.ffa.notification_get(ctx.session.own_id, ctx.core as u16, GET_FROM_SPM | GET_FROM_HYP);
+    ctx.ffa.rx_release()
 }
 
 command!(INDIRECT_READ, "indirect-read", |ctx, _| {
@@ -73,7 +71,7 @@ fn indirect_send(ctx: &mut SpCtx, req: &Request) -> Reply {
     PAGES.tx.write(0, h.encoded(v));
     write_payload(&PAGES.tx, &h, SP_SEED);
     let w = req.arg(3);
-    let r = ctx.ffa.call(Regs::call(FuncId::MSG_SEND2).with(1, w >> 32).with(2, w & 0xffff_ffff));
+    let r = ctx.ffa.msg_send2(w >> 32, w as u32);
     Reply::ok([r.w(0).into(), r.w(2).into(), 0, 0])
 }
 
@@ -90,6 +88,6 @@ command!(INDIRECT_ECHO, "indirect-echo", |ctx, _| {
     let h = MessageHeader::new(v, ctx.session.own_id, got.header.sender, n as u32);
     PAGES.tx.write(0, h.encoded(v));
     PAGES.tx.write(h.offset as usize, &payload[..n]);
-    let r = ctx.ffa.call(Regs::call(FuncId::MSG_SEND2).with(2, SET_DELAY_SRI.into()));
+    let r = ctx.ffa.msg_send2(0, SET_DELAY_SRI);
     Reply::ok([got.ids(), got.header.size.into(), r.w(0).into(), r.w(2).into()])
 });

@@ -69,7 +69,8 @@ case! {
 }
 
 case! {
-    /// A message that fills the image's RX buffer to its last byte is delivered whole.
+    /// A message that fills the image's RX buffer to its last byte is delivered whole (15.1:
+    /// header and payload fit the receiver's buffer; Hafnium `api_ffa_msg_send2_copy_data`).
     "messaging.indirect.from_sp.fills_the_buffer", MSG_SEND2, abis(ABIS), since(Version::V1_1), needs(NEEDS_RX);
     run: |ctx| delivered(ctx, (PAGE_SIZE - MessageHeader::size_for(Version::V1_1)) as u32)
 }
@@ -143,7 +144,8 @@ case! {
 }
 
 case! {
-    /// The sp's message must fit the buffer too: one byte past it is INVALID_PARAMETERS.
+    /// The sp's message must fit the buffer too: one byte past it is INVALID_PARAMETERS
+    /// (Hafnium `api_ffa_msg_send2_copy_data`: "Message is too big").
     "messaging.indirect.from_sp.past_the_buffer_invalid", MSG_SEND2, abis(ABIS), since(Version::V1_1), needs(NEEDS_RX);
     fn past(ctx) {
         with_ns_receiving(ctx, |ctx, vm, _| {
@@ -182,7 +184,8 @@ case! {
 
 case! {
     /// Round trip: the image's message reaches the sp, which reads it, releases its RX buffer
-    /// and sends the same payload back; the image receives it from the sp unchanged.
+    /// and sends the same payload back; the image receives it from the sp unchanged (15.1;
+    /// Hafnium `api_ffa_msg_send2_copy_data` copies header and payload as written).
     "messaging.indirect.from_sp.echo_round_trip", MSG_SEND2, abis(ABIS), since(Version::V1_1), needs(NEEDS_RX);
     fn echo(ctx) {
         with_ns_receiving(ctx, |ctx, vm, sp| {

@@ -118,7 +118,7 @@ pub fn ns_send(ctx: &Ctx, header: &MessageHeader, w1: u64, flags: u32) -> Regs {
     tx.fill(0);
     tx.write(0, header.encoded(ctx.version()));
     write_payload(tx, header, NS_SEED);
-    ctx.ffa.call(Regs::call(FuncId::MSG_SEND2).with(1, w1).with(2, flags.into()))
+    ctx.ffa.msg_send2(w1, flags)
 }
 
 /// Runs `body` with the sp as receiver of the image's messages, once the SPMC is known to

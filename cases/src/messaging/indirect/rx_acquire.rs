@@ -7,7 +7,7 @@
 use super::{sp_error, sp_send, NEEDS};
 use crate::common::with_rxtx_unmapped;
 use crate::notifications::check_error_one_of;
-use ffa_harness::ffa::{FfaError, FuncId, Regs, Version};
+use ffa_harness::ffa::{FfaError, FuncId, Version};
 use ffa_harness::spec::RX_ACQUIRE;
 use ffa_harness::{case, check_eq, check_error, check_mbz, check_success, CaseResult, Ctx, Need};
 
@@ -16,16 +16,11 @@ const NEEDS_ACQUIRE: &[Need] = &[Need::Abi(FuncId::RX_ACQUIRE)];
 /// Cases where the sp sends to the acquired buffer need it, and FFA_MSG_SEND2, too.
 const NEEDS_ACQUIRE_AND_SP: &[Need] = &[Need::Abi(FuncId::RX_ACQUIRE), NEEDS[0], NEEDS[1]];
 
-/// FFA_RX_ACQUIRE of VM `vm`'s RX buffer (w1[15:0]).
-fn acquire(ctx: &Ctx, vm: u16) -> Regs {
-    ctx.ffa.call(Regs::call(FuncId::RX_ACQUIRE).with(1, vm.into()))
-}
-
 /// Acquires the image's own RX buffer (which must succeed), runs `body`, and releases it
 /// whatever `body` returned.
 fn with_acquired(ctx: &mut Ctx, body: impl FnOnce(&mut Ctx) -> CaseResult) -> CaseResult {
     let vm = ctx.session.own_id;
-    check_success!(acquire(ctx, vm), "FFA_RX_ACQUIRE(VM {vm:#x}) (set-up)");
+    check_success!(ctx.ffa.rx_acquire(vm), "FFA_RX_ACQUIRE(VM {vm:#x}) (set-up)");
     let result = body(ctx);
     let release = ctx.ffa.rx_release();
     result?;
@@ -39,7 +34,7 @@ case! {
     "messaging.indirect.rx_acquire.then_release", RX_ACQUIRE, abis(ABIS), since(Version::V1_1), needs(NEEDS_ACQUIRE);
     fn then_release(ctx) {
         let vm = ctx.session.own_id;
-        let r = acquire(ctx, vm);
+        let r = ctx.ffa.rx_acquire(vm);
         check_eq!(r.func(), FuncId::SUCCESS_32, "FFA_RX_ACQUIRE(VM {vm:#x})");
         check_mbz!(r, 1, 7, "FFA_RX_ACQUIRE result");
         check_success!(ctx.ffa.rx_release(), "FFA_RX_RELEASE of the acquired buffer");
@@ -54,14 +49,15 @@ case! {
     fn twice(ctx) {
         with_acquired(ctx, |ctx| {
             let vm = ctx.session.own_id;
-            check_error!(acquire(ctx, vm), FfaError::Denied, "a second FFA_RX_ACQUIRE(VM {vm:#x})");
+            check_error!(ctx.ffa.rx_acquire(vm), FfaError::Denied, "a second FFA_RX_ACQUIRE(VM {vm:#x})");
             Ok(())
         })
     }
 }
 
 case! {
-    /// Once released, the buffer can be acquired again.
+    /// Once released, the buffer can be acquired again (13.4: FFA_RX_RELEASE hands ownership
+    /// back to the producer; Hafnium `api_ffa_rx_acquire`: "Mailbox busy" only while the mailbox is not empty).
     "messaging.indirect.rx_acquire.again_after_release", RX_ACQUIRE, abis(ABIS), since(Version::V1_1), needs(NEEDS_ACQUIRE);
     fn again(ctx) {
         with_acquired(ctx, |_| Ok(()))?;
@@ -88,7 +84,7 @@ case! {
     "messaging.indirect.rx_acquire.sp_id_refused", RX_ACQUIRE, abis(ABIS), since(Version::V1_1), needs(NEEDS_ACQUIRE_AND_SP);
     fn sp_id(ctx) {
         let sp = crate::sp::sp_id(ctx)?;
-        let r = acquire(ctx, sp);
+        let r = ctx.ffa.rx_acquire(sp);
         check_error_one_of(&r, &[FfaError::NotSupported, FfaError::InvalidParameters], format_args!("FFA_RX_ACQUIRE(SP {sp:#x})"))
     }
 }
@@ -101,7 +97,7 @@ case! {
     fn unmapped(ctx) {
         with_rxtx_unmapped(ctx, |ctx| {
             let vm = ctx.session.own_id;
-            let r = acquire(ctx, vm);
+            let r = ctx.ffa.rx_acquire(vm);
             // A wrong success leaves the ledger thinking RX is owned; the remap resets it.
             check_error!(r, FfaError::InvalidParameters, "FFA_RX_ACQUIRE(VM {vm:#x}) with no buffers mapped");
             Ok(())

@@ -56,7 +56,8 @@ case! {
 }
 
 case! {
-    /// An empty payload is a message too: delivered with size 0.
+    /// An empty payload is a message too: delivered with size 0 (Hafnium
+    /// `api_ffa_msg_send2_copy_data` bounds offset + size from above only).
     "messaging.indirect.to_sp.empty_payload_delivered", MSG_SEND2, abis(ABIS), since(Version::V1_1), needs(NEEDS);
     run: |ctx| delivered(ctx, 0)
 }
