@@ -226,7 +226,7 @@ const NEEDS_BITMAP: &[ffa_harness::Need] = &[
 
 case! {
     /// Creates the notification bitmap of the image's own VM and hangs with it created.
-    "selftest.q_hangs_with_bitmap_created", "-", needs(NEEDS_BITMAP), timeout_ms(300);
+    "selftest.u_hangs_with_bitmap_created", "-", needs(NEEDS_BITMAP), timeout_ms(300);
     fn hangs_with_bitmap(ctx) {
         let vm = crate::notifications::own_vm(ctx);
         check_success!(ctx.ffa.notification_bitmap_create(vm, ctx.core_count() as u32), "FFA_NOTIFICATION_BITMAP_CREATE");
@@ -236,7 +236,7 @@ case! {
 
 case! {
     /// After the hang above the executor destroyed the bitmap it left: a create of it succeeds.
-    "selftest.r_bitmap_destroyed_after_hang", "-", needs(NEEDS_BITMAP);
+    "selftest.v_bitmap_destroyed_after_hang", "-", needs(NEEDS_BITMAP);
     fn bitmap_destroyed(ctx) {
         crate::notifications::with_own_bitmap(ctx, |_, _| Ok(()))
     }

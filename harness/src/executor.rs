@@ -309,7 +309,6 @@ fn check_left_state(env: &Env) -> Option<Message> {
         let _ = write!(why, "it left the RX buffer owned by the caller (a release after it succeeded); ");
     }
     reclaim_open(env, &mut why);
-    destroy_created(env, &mut why);
     (!why.as_str().is_empty()).then_some(why)
 }
 
@@ -343,10 +342,13 @@ fn reclaim_open(env: &Env, why: &mut Message) {
     }
 }
 
-/// Destroys every notification bitmap the case left created (the call layer tracks each from
-/// the FFA_SUCCESS of its create to its destroy) and says what it did in `why`: the next
-/// case's create of it would be DENIED. One the SPMC will not destroy is reported and no
-/// longer tracked.
+/// Destroys every notification bitmap a case that did not pass left created (the call layer
+/// tracks each from the FFA_SUCCESS of its create to its destroy) and says what it did in
+/// `why`: the next case's create of it would be DENIED. One the SPMC will not destroy (bits
+/// still bound) is reported and no longer tracked. A case that passes may leave one on
+/// purpose (`notifications.via_sri.optee_async_notif_taken_info_get_get` leaves OP-TEE's
+/// asynchronous notifications running on it until the next boot), so the state check after a
+/// pass leaves bitmaps alone.
 fn destroy_created(env: &Env, why: &mut Message) {
     for vm in env.ffa.created_bitmaps().into_iter().flatten() {
         let r = env.ffa.notification_bitmap_destroy(vm);
