@@ -211,3 +211,27 @@ case! {
         Ok(())
     }
 }
+
+/// What the two cases below need: a VM bitmap the image can create and destroy.
+const NEEDS_BITMAP: &[ffa_harness::Need] = &[
+    ffa_harness::Need::Abi(crate::notifications::BITMAP_ABIS[0]),
+    ffa_harness::Need::Abi(crate::notifications::BITMAP_ABIS[1]),
+];
+
+case! {
+    /// Creates the notification bitmap of the image's own VM and hangs with it created.
+    "selftest.u_hangs_with_bitmap_created", "-", needs(NEEDS_BITMAP), timeout_ms(300);
+    fn hangs_with_bitmap(ctx) {
+        let vm = crate::notifications::own_vm(ctx);
+        check_success!(ctx.ffa.notification_bitmap_create(vm, ctx.core_count() as u32), "FFA_NOTIFICATION_BITMAP_CREATE");
+        hang(ctx)
+    }
+}
+
+case! {
+    /// After the hang above the executor destroyed the bitmap it left: a create of it succeeds.
+    "selftest.v_bitmap_destroyed_after_hang", "-", needs(NEEDS_BITMAP);
+    fn bitmap_destroyed(ctx) {
+        crate::notifications::with_own_bitmap(ctx, |_, _| Ok(()))
+    }
+}

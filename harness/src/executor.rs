@@ -348,6 +348,29 @@ fn reclaim_open(env: &Env, why: &mut Message) {
     }
 }
 
+/// Destroys every notification bitmap a case that did not pass left created (the call layer
+/// tracks each from the FFA_SUCCESS of its create to its destroy) and says what it did in
+/// `why`: the next case's create of it would be DENIED. One the SPMC will not destroy (bits
+/// still bound) is reported and no longer tracked. A case that passes may leave one on
+/// purpose (`notifications.via_sri.optee_async_notif_taken_info_get_get` leaves OP-TEE's
+/// asynchronous notifications running on it until the next boot), so the state check after a
+/// pass leaves bitmaps alone.
+fn destroy_created(env: &Env, why: &mut Message) {
+    for vm in env.ffa.created_bitmaps().into_iter().flatten() {
+        let r = env.ffa.notification_bitmap_destroy(vm);
+        if r.is_success() {
+            let _ = write!(why, "it left the notification bitmap of VM {vm:#x} created (destroyed now); ");
+        } else {
+            let _ = write!(
+                why,
+                "it left the notification bitmap of VM {vm:#x} created and FFA_NOTIFICATION_BITMAP_DESTROY gave {}; ",
+                r.summary()
+            );
+            env.ffa.forget_bitmap(vm);
+        }
+    }
+}
+
 /// Puts the FF-A state back to what every case starts from: the negotiated version, RX owned
 /// by the producer, and the harness's RX/TX pair mapped. Run after a case that did not pass,
 /// since it may have stopped half-way through changing that state.
@@ -355,10 +378,11 @@ fn restore_baseline(env: &Env) {
     // Re-requesting the version in force: a callee that locks the version after the first
     // other call (v1.2, Hafnium) accepts it, one that lets callers renegotiate goes back to it.
     env.ffa.version(env.session.negotiated);
-    let mut reclaimed = Message::new();
-    reclaim_open(env, &mut reclaimed);
-    if !reclaimed.as_str().is_empty() {
-        emit(env.platform, Event::Note { msg: reclaimed.as_str().into() });
+    let mut undone = Message::new();
+    reclaim_open(env, &mut undone);
+    destroy_created(env, &mut undone);
+    if !undone.as_str().is_empty() {
+        emit(env.platform, Event::Note { msg: undone.as_str().into() });
     }
     env.ffa.rx_release();
     env.ffa.rxtx_unmap();

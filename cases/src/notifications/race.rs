@@ -90,7 +90,7 @@ case! {
     /// Every core binds the same free bit at once: exactly one bind succeeds, every other is
     /// DENIED, and the winner's binding is the one that stands (the boot core's unbind for
     /// the sender releases it), 1000 rounds over all 64 bits.
-    "notifications.bind.race_one_bind_wins", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(10000);
+    "notifications.bind.race_one_bind_wins", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(30000);
     fn race_one_wins(ctx) {
         racing(ctx, |ctx, sp, vm| {
             for round in 0..ROUNDS {
@@ -114,7 +114,7 @@ case! {
     /// its bit at once: all succeed and all are free (a bind of all of them together
     /// succeeds). 1000 rounds; a lost update of the bitmap shows as a bit bound or free when
     /// it must not be.
-    "notifications.bind.race_distinct_bits_all_kept", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(10000);
+    "notifications.bind.race_distinct_bits_all_kept", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(30000);
     fn race_distinct(ctx) {
         racing(ctx, |ctx, sp, vm| {
             for round in 0..ROUNDS {
@@ -166,7 +166,7 @@ case! {
     /// and pending bits apart). 1000 rounds; every bind and unbind succeeds.
     "notifications.info_get.race_no_data_while_binding", NOTIFICATION_INFO_GET,
     abis(&[FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_GET, FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_UNBIND]),
-    since(Version::V1_1), timeout_ms(10000),
+    since(Version::V1_1), timeout_ms(30000),
     needs(&[Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Abi(FuncId::NOTIFICATION_GET), Need::Abi(FuncId::NOTIFICATION_BIND), Need::Abi(BITMAP_ABIS[0])]);
     fn race_info_get(ctx) {
         racing(ctx, |ctx, sp, vm| {

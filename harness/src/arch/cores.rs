@@ -3,7 +3,9 @@
 //! the SPMC enters each further execution context at the entry the sp registered with
 //! FFA_SECONDARY_EP_REGISTER. Either way the core turns its MMU on over the boot core's tables,
 //! installs the vectors and runs the image's secondary main: the ns image's routes its own
-//! watchdog interrupt and parks in a WFE loop until a job is posted; the sp's serves requests.
+//! watchdog interrupt and parks until a job is posted, spinning a little and then napping in
+//! WFI on a short timer ([`pause`]); the sp's serves requests. The boot core waits for a core
+//! likewise; only the barrier that releases a call's jobs together spins.
 //! A job runs with the watchdog armed at the case's deadline; when it faults or its watchdog
 //! fires, [`job_ended`] records the outcome and parks the core again on a fresh stack, and the
 //! boot core ends the case as `crash` or `timeout` with the core named. Cores are known by
@@ -179,7 +181,6 @@ extern "C" fn ffa_secondary_main(index: usize) -> ! {
 fn serve_jobs(index: usize) -> ! {
     watchdog::init_core(index);
     CORES[index].state.store(IDLE, Ordering::Release);
-    aarch64_cpu::asm::sev();
     serve(index)
 }
 
@@ -189,12 +190,19 @@ fn park_forever() -> ! {
     }
 }
 
+/// How often a parked core looks for a job: the longest it adds to the start of a job.
+const PARK_POLL_US: u32 = 100;
+
+/// How often the boot core looks whether a core it waits for is up or done.
+const WAIT_POLL_US: u32 = 50;
+
 /// The park loop: waits for a job, runs it, reports, waits again.
 fn serve(index: usize) -> ! {
     let core = &CORES[index];
     loop {
+        let mut waited = 0;
         while core.state.load(Ordering::Acquire) != POSTED {
-            aarch64_cpu::asm::wfe();
+            pause(&mut waited, PARK_POLL_US);
         }
         let Some(job) = core.job.lock().take() else {
             core.state.store(IDLE, Ordering::Release);
@@ -213,7 +221,6 @@ fn serve(index: usize) -> ! {
 fn finish(index: usize, end: JobEnd) {
     *CORES[index].end.lock() = Some(end);
     CORES[index].state.store(DONE, Ordering::Release);
-    aarch64_cpu::asm::sev();
 }
 
 /// A busy-wait step. `yield` and not `core::hint::spin_loop` (an `isb` on AArch64): under
@@ -222,6 +229,23 @@ fn finish(index: usize, end: JobEnd) {
 fn relax() {
     // SAFETY: a hint instruction; no state changes.
     unsafe { core::arch::asm!("yield", options(nomem, nostack, preserves_flags)) };
+}
+
+/// How many busy-wait steps a waiting core takes before it naps.
+const SPINS_BEFORE_NAP: u32 = 200;
+
+/// One step of a wait for another core, `waited` the steps taken so far: a [`relax`] for the
+/// first [`SPINS_BEFORE_NAP`], then naps of `poll_us` ([`watchdog::nap`]). Under QEMU's
+/// single-threaded TCG the awaited core runs during the `yield`s, so the wait ends at once;
+/// under multi-threaded TCG a wait that lasts naps, and its host thread leaves the host's
+/// CPUs to the cores at work.
+fn pause(waited: &mut u32, poll_us: u32) {
+    if *waited < SPINS_BEFORE_NAP {
+        *waited += 1;
+        relax();
+    } else {
+        watchdog::nap(poll_us);
+    }
 }
 
 /// The barrier: every core of the call waits here until all have arrived.
@@ -270,16 +294,17 @@ fn ensure_started(index: usize, mpidr: u64, deadline: u64) -> Result<(), Failure
     Ok(())
 }
 
-/// Spins on the boot core while `busy(state)` holds; at the deadline ends the case as
+/// Waits on the boot core while `busy(state)` holds, napping between looks; at the deadline ends the case as
 /// `timeout`, naming the core.
 fn wait_while(index: usize, deadline: u64, busy: impl Fn(u8) -> bool, what: &str) {
     use aarch64_cpu::registers::CNTVCT_EL0;
     arm_gic::irq_disable();
+    let mut waited = 0;
     while busy(CORES[index].state.load(Ordering::Acquire)) {
         if watchdog::expired() || CNTVCT_EL0.get() >= deadline {
             fault::dispatch(Outcome::Timeout, format_args!("core {index} {what} before the case's timeout"));
         }
-        relax();
+        pause(&mut waited, WAIT_POLL_US);
     }
     if deadline != u64::MAX {
         arm_gic::irq_enable();
@@ -322,7 +347,6 @@ pub fn run(ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
         *CORES[i].job.lock() = Some(Job { run: job, session: *ctx.session, deadline: job_deadline });
         CORES[i].state.store(POSTED, Ordering::Release);
     }
-    aarch64_cpu::asm::sev();
     if asked(0) {
         arrive_and_wait();
         out[0] = Some(job(&mut Ctx::new(ctx.ffa, ctx.session, ctx.platform)));

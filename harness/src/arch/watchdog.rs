@@ -52,6 +52,26 @@ pub fn expired() -> bool {
     CNTV_CTL_EL0.get() & 0b101 == 0b101
 }
 
+/// Sleeps this core in WFI for up to `us` microseconds (until its timer fires then, at its
+/// armed deadline if that is sooner, or when any other interrupt is pending), with IRQs masked
+/// so that the wake-up is not taken, and leaves the watchdog as it was (masking IRQs). For a
+/// core that waits for another: under QEMU's multi-threaded TCG, WFE and YIELD are no-ops
+/// (target/arm/tcg/translate-a64.c, trans_WFE and trans_YIELD) and only WFI lets an idle
+/// core's host thread sleep, which leaves the host's CPUs to the cores at work.
+pub fn nap(us: u32) {
+    arm_gic::irq_disable();
+    let deadline = deadline();
+    let wake = CNTVCT_EL0.get().saturating_add(CNTFRQ_EL0.get() * u64::from(us) / 1_000_000);
+    CNTV_CVAL_EL0.set(wake.min(deadline));
+    CNTV_CTL_EL0.set(1);
+    aarch64_cpu::asm::wfi();
+    if deadline == u64::MAX {
+        CNTV_CTL_EL0.set(0);
+    } else {
+        CNTV_CVAL_EL0.set(deadline);
+    }
+}
+
 /// Masks IRQs and stops the timer.
 pub fn disarm() {
     arm_gic::irq_disable();

@@ -2,6 +2,7 @@
 //! checks every field of the answer, so nothing is decoded away here. Negative cases build
 //! their own [`Regs`] and use [`Ffa::call`].
 
+use super::created_bitmaps::{CreatedBitmaps, MAX_CREATED};
 use super::ledger::{EndpointState, Ledger};
 use super::open_handles::{OpenHandles, MAX_OPEN};
 use super::{FeatureId, FuncId, Regs, Version};
@@ -34,10 +35,14 @@ static LEDGER: Ledger = Ledger::new();
 /// The memory transactions this image sent and has not reclaimed, likewise one per image.
 static OPEN: OpenHandles = OpenHandles::new();
 
+/// The notification bitmaps this image created and has not destroyed, likewise one per image.
+static BITMAPS: CreatedBitmaps = CreatedBitmaps::new();
+
 /// Every call's answer, as the endpoint's state trackers see it.
 fn observe(call: &Regs, answer: &Regs) {
     LEDGER.observe(call, answer);
     OPEN.observe(call, answer);
+    BITMAPS.observe(call, answer);
 }
 
 impl Ffa {
@@ -80,6 +85,16 @@ impl Ffa {
     /// Stops tracking `handle` as open (the executor gave up on reclaiming it).
     pub fn forget_handle(&self, handle: Handle) {
         OPEN.forget(handle)
+    }
+
+    /// The VM IDs whose notification bitmap this endpoint created and has not destroyed.
+    pub fn created_bitmaps(&self) -> [Option<u16>; MAX_CREATED] {
+        BITMAPS.list()
+    }
+
+    /// Stops tracking `vm`'s bitmap as created (the executor gave up on destroying it).
+    pub fn forget_bitmap(&self, vm: u16) {
+        BITMAPS.forget(vm)
     }
 
     /// FFA_VERSION requesting `version`.

@@ -2,6 +2,7 @@
 //! conduit every call goes through ([`Ffa::call`]), with typed calls on top of it.
 
 mod call;
+mod created_bitmaps;
 mod error;
 mod func;
 mod ledger;
