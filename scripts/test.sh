@@ -52,6 +52,8 @@ rm -f "$log"
 passed=$((passed + ${host_pass:-0})); failed=$((failed + ${host_fail:-0}))
 [ "$rc" = 0 ] || { problems+=("host tests (exit $rc)"); [ "${host_fail:-0}" != 0 ] || failed=$((failed + 1)); }
 
+# The cases whose rule is about cores racing each other (cases/src/notifications/race.rs).
+RACE_CASES='notifications.bind.race_;notifications.info_get.race_'
 run_suite() { # label, ffa-cts run arguments: a run into results/runs, which `latest` then names
 	local label=$1; shift
 	rm -f results/runs/latest
@@ -129,6 +131,12 @@ for stack in "${STACKS[@]}"; do
 			&& tally "$stack $ver gate" "${GATE[@]}" --stack "$stack" --baseline "$base" \
 			&& { [ "$ver" != 1.1 ] || runs_11+=("$stack:$(readlink -f results/runs/latest)"); }
 	done
+	# The race cases again with the cores really in parallel (multi-threaded TCG: a host
+	# thread per core), gated against their own baseline; the runs above interleave the cores.
+	echo "== $stack, the race cases on multi-threaded TCG"
+	run_suite "$stack mttcg" --stack "$stack" --firmware "target/firmware/$stack.bin" --platform "$plat" --describe "$desc" --stack-key "$key" --machine "$machine" \
+		--mttcg --only "$RACE_CASES" "${GATED[@]/%/results/baselines/$stack-mttcg.json}" \
+		&& tally "$stack mttcg gate" "${GATE[@]}" --stack "$stack" --baseline "results/baselines/$stack-mttcg.json"
 	echo "== $stack, self-test build (crash, panic and hang on purpose)"
 	run_suite "$stack self-test" --stack "$stack" --firmware "target/firmware/$stack-selftest.bin" --platform "$plat" --describe "$desc" --stack-key "$key" --machine "$machine" \
 		--only 'selftest.;setup.id_get' --case-timeout-s 3 "${GATED[@]/%/results/baselines/$stack-selftest.json}" \

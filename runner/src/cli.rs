@@ -12,7 +12,7 @@ usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 3] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
-              [--machine OPTIONS] [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
+              [--machine OPTIONS] [--mttcg] [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
@@ -20,6 +20,9 @@ usage:
       cache key (the folder name under <cache>/stacks/<stack>/), recorded in results.json.
       OPTIONS: QEMU's -machine value, when the stack needs more than its platform's (a
       stack's build names it in its qemu-machine file: Hafnium needs mte=on).
+      --mttcg boots QEMU with multi-threaded TCG (`-accel tcg,thread=multi`), one host thread
+      per core, so that the cores really run at the same time (the race cases' boot; the
+      default, single-threaded TCG, runs the cores one after the other and is faster).
       Platforms: qemu-virt, qemu-virt-gicv2 (QEMU gic-version=2); fvp boots the FVP model
       MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
       board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE
@@ -80,6 +83,8 @@ pub struct RunOptions {
     pub qemu: PathBuf,
     /// QEMU's `-machine` value, when the stack names one.
     pub machine: Option<String>,
+    /// Multi-threaded TCG: the cores run in parallel.
+    pub mttcg: bool,
     /// The baseline the run's views are gated by.
     pub baseline: Option<PathBuf>,
     /// The FVP model that boots a `fvp` platform run.
@@ -235,7 +240,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--fvp",
         "--console",
     ];
-    let given = Given::read("run", words, &valued, &[])?;
+    let given = Given::read("run", words, &valued, &["--mttcg"])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
     let ffa_version = Version::parse(version_text)
         .filter(|v| v.major > 0)
@@ -263,6 +268,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         },
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
         machine: given.text("--machine").map(str::to_owned),
+        mttcg: given.values.contains_key("--mttcg"),
         baseline: given.text("--baseline").map(PathBuf::from),
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
@@ -328,7 +334,7 @@ mod tests {
             (o.platform.as_str(), o.describe, o.stack_key, o.qemu.to_str()),
             ("qemu-virt", None, None, Some("qemu-system-aarch64"))
         );
-        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 7 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on")
+        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 7 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on --mttcg")
         else {
             panic!()
         };
@@ -340,6 +346,7 @@ mod tests {
             (o.describe.as_deref(), o.stack_key.as_deref(), o.qemu.to_str(), o.machine.as_deref()),
             (Some("x"), Some("a7f3"), Some("/q"), Some("virt,mte=on"))
         );
+        assert!(o.mttcg, "--mttcg is a switch");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct QemuBooter {
     pub extra_args: Vec<String>,
     /// The `-machine` value: the platform's ([`machine`]), or the one the stack names.
     pub machine: String,
+    /// Multi-threaded TCG (`thread=multi`): a host thread per core, the cores in parallel.
+    pub mttcg: bool,
 }
 
 impl QemuBooter {
@@ -51,7 +53,7 @@ impl QemuBooter {
             "-smp",
             "4",
             "-accel",
-            "tcg,thread=single",
+            if self.mttcg { "tcg,thread=multi" } else { "tcg,thread=single" },
             "-m",
             "1057",
             "-display",
@@ -138,6 +140,7 @@ mod tests {
             run_dir: "/r/run".into(),
             extra_args: vec!["-d".into(), "guest_errors".into()],
             machine: machine("qemu-virt").unwrap().to_owned(),
+            mttcg: false,
         }
     }
 
@@ -172,5 +175,8 @@ mod tests {
             .join(" ")
             .starts_with("-machine virt,secure=on,gic-version=2,"));
         assert_eq!(machine("fvp"), None);
+        let parallel =
+            QemuBooter { mttcg: true, ..booter("/fw/flash.bin") }.arguments(&args, 1, socket).unwrap().join(" ");
+        assert!(parallel.contains(" -smp 4 -accel tcg,thread=multi -m "), "{parallel}");
     }
 }

@@ -108,7 +108,15 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
             let extra_args = std::env::var("FFA_CTS_QEMU_ARGS")
                 .map(|a| a.split_whitespace().map(str::to_owned).collect())
                 .unwrap_or_default();
-            Box::new(QemuBooter { qemu: options.qemu.clone(), firmware, run_dir: dir.clone(), extra_args, machine })
+            let mttcg = options.mttcg;
+            Box::new(QemuBooter {
+                qemu: options.qemu.clone(),
+                firmware,
+                run_dir: dir.clone(),
+                extra_args,
+                machine,
+                mttcg,
+            })
         }
         Boot::Fvp { model, bl1, fip } => {
             let spmc = SpmcLevel::of_stack(&options.stack);

@@ -4,8 +4,12 @@
 //! 17, FFA_NOTIFICATION_BIND; Hafnium and OP-TEE take one lock per bitmap, `vm_lock` and
 //! `spmc_notif_lock`); binds of distinct bits at once are all kept (none lost to another
 //! core's update of the same bitmap), and unbinds likewise; binding makes nothing pending for
-//! INFO_GET or GET. QEMU runs the cores one at a time (single-threaded TCG), so the calls
-//! interleave at the emulator's scheduling points rather than truly in parallel.
+//! INFO_GET or GET. In a run of the whole suite QEMU runs the cores one at a time
+//! (single-threaded TCG), so the calls interleave at the emulator's scheduling points; `make
+//! test` runs these cases again on multi-threaded TCG (`ffa-cts run --mttcg`: a host thread per
+//! core), where they really run at the same time, gated by `results/baselines/<stack>-mttcg.json`.
+//! A round takes far longer there (a waiting core's WFE is a no-op under multi-threaded TCG),
+//! hence the long timeouts.
 
 use super::{sender_sp, unbind, with_own_bitmap, BITMAP_ABIS};
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -90,7 +94,7 @@ case! {
     /// Every core binds the same free bit at once: exactly one bind succeeds, every other is
     /// DENIED, and the winner's binding is the one that stands (the boot core's unbind for
     /// the sender releases it), 1000 rounds over all 64 bits.
-    "notifications.bind.race_one_bind_wins", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(30000);
+    "notifications.bind.race_one_bind_wins", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(60000);
     fn race_one_wins(ctx) {
         racing(ctx, |ctx, sp, vm| {
             for round in 0..ROUNDS {
@@ -114,7 +118,7 @@ case! {
     /// its bit at once: all succeed and all are free (a bind of all of them together
     /// succeeds). 1000 rounds; a lost update of the bitmap shows as a bit bound or free when
     /// it must not be.
-    "notifications.bind.race_distinct_bits_all_kept", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(30000);
+    "notifications.bind.race_distinct_bits_all_kept", NOTIFICATION_BIND, abis(ABIS), since(Version::V1_1), needs(NEEDS), timeout_ms(60000);
     fn race_distinct(ctx) {
         racing(ctx, |ctx, sp, vm| {
             for round in 0..ROUNDS {
@@ -166,7 +170,7 @@ case! {
     /// and pending bits apart). 1000 rounds; every bind and unbind succeeds.
     "notifications.info_get.race_no_data_while_binding", NOTIFICATION_INFO_GET,
     abis(&[FuncId::NOTIFICATION_INFO_GET_64, FuncId::NOTIFICATION_GET, FuncId::NOTIFICATION_BIND, FuncId::NOTIFICATION_UNBIND]),
-    since(Version::V1_1), timeout_ms(30000),
+    since(Version::V1_1), timeout_ms(60000),
     needs(&[Need::Abi(FuncId::NOTIFICATION_INFO_GET_64), Need::Abi(FuncId::NOTIFICATION_GET), Need::Abi(FuncId::NOTIFICATION_BIND), Need::Abi(BITMAP_ABIS[0])]);
     fn race_info_get(ctx) {
         racing(ctx, |ctx, sp, vm| {
