@@ -52,8 +52,20 @@ case! {
     run: |ctx| buffer_address(ctx, FuncId::MEM_LEND_32)
 }
 
-/// FFA_FEATURES(FFA_MEM_RETRIEVE_REQ) input property bit 1: the caller handles the NS bit.
+/// FFA_FEATURES input property of FFA_MEM_RETRIEVE_REQ from v1.1, bit 1: the caller handles
+/// the NS bit (DEN0077A v1.1 13.3; Hafnium `api_ffa_features` answers NOT_SUPPORTED to a
+/// v1.1+ caller that does not say so). The image does; at v1.0 the field is MBZ.
 const RETRIEVE_NS_SUPPORT: u32 = 1 << 1;
+
+/// The input properties the image asks FFA_FEATURES(FFA_MEM_RETRIEVE_REQ) with at its
+/// negotiated version: [`RETRIEVE_NS_SUPPORT`] from v1.1, none at v1.0.
+pub(super) fn retrieve_properties(ctx: &Ctx) -> u32 {
+    if ctx.session.negotiated == ffa_harness::ffa::Version::V1_0 {
+        0
+    } else {
+        RETRIEVE_NS_SUPPORT
+    }
+}
 
 /// A handle no transaction has.
 const MADE_UP: Handle = Handle(0x0bad_c0de_0000_0777);
@@ -153,7 +165,7 @@ case! {
     /// caller says in the input properties (w2 bit 1) that it handles the NS bit (13.3;
     /// Hafnium `api_ffa_features` answers NOT_SUPPORTED to a caller that does not).
     "memory.features.retrieve_req_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_RETRIEVE_REQ_32]), needs(&[]);
-    run: |ctx| supported_iff_implemented_with(ctx, FuncId::MEM_RETRIEVE_REQ_32, if ctx.session.negotiated == ffa_harness::ffa::Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT }, |ctx| {
+    run: |ctx| supported_iff_implemented_with(ctx, FuncId::MEM_RETRIEVE_REQ_32, retrieve_properties(ctx), |ctx| {
         let me = [ffa_harness::desc::memory::Receiver::new(ctx.session.own_id, ffa_harness::desc::memory::AccessPerms::RW)];
         let request = ffa_harness::desc::memory::Transaction {
             sender: ctx.session.own_id,
@@ -187,7 +199,7 @@ case! {
     /// FFA_MEM_RETRIEVE_REQ_64 of a 16-byte descriptor does (with the NS-bit input property
     /// from v1.1, as for the 32-bit one).
     "memory.features.retrieve_req_64_consistent", FEATURES, abis(&[FuncId::FEATURES, FuncId::MEM_RETRIEVE_REQ_64]), needs(&[]);
-    run: |ctx| supported_iff_implemented_with(ctx, FuncId::MEM_RETRIEVE_REQ_64, if ctx.session.negotiated == ffa_harness::ffa::Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT }, |ctx| {
+    run: |ctx| supported_iff_implemented_with(ctx, FuncId::MEM_RETRIEVE_REQ_64, retrieve_properties(ctx), |ctx| {
         ctx.ffa.call(Regs::call(FuncId::MEM_RETRIEVE_REQ_64).with(1, 16).with(2, 16))
     })
 }

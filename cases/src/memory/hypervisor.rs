@@ -13,7 +13,7 @@
 
 use super::{reclaim_ok, send_pages};
 use ffa_harness::desc::memory::{Decoded, Handle, HypervisorRetrieve, MemAttributes};
-use ffa_harness::ffa::{FfaError, FuncId, Version};
+use ffa_harness::ffa::{FfaError, FuncId};
 use ffa_harness::memory::{retrieve, RetrieveError};
 use ffa_harness::pages::pool;
 use ffa_harness::spec::MEM_RETRIEVE;
@@ -24,16 +24,11 @@ use ffa_harness::{
 /// Bits [1:0] of the access permissions: data access.
 const DATA_ACCESS: u8 = 3;
 
-/// FFA_FEATURES input property of FFA_MEM_RETRIEVE_REQ from v1.1, bit 1: the caller handles
-/// the NS bit (DEN0077A v1.1 13.3; Hafnium `api_ffa_features` answers NOT_SUPPORTED to a
-/// v1.1+ caller that does not say so). The image does; at v1.0 the field is MBZ.
-const RETRIEVE_NS_SUPPORT: u32 = 1 << 1;
-
 /// Ends the case as `not-supported` when FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32), asked with the
 /// input properties the caller's version has, says NOT_SUPPORTED, and fails on an answer that
 /// is neither that nor SUCCESS (as an unmet `Need::Abi` does).
 fn require_retrieve(ctx: &Ctx) -> CaseResult {
-    let properties = if ctx.session.negotiated == Version::V1_0 { 0 } else { RETRIEVE_NS_SUPPORT };
+    let properties = super::features::retrieve_properties(ctx);
     let f = ctx.ffa.features(FuncId::MEM_RETRIEVE_REQ_32, properties);
     if f.error() == Some(FfaError::NotSupported) {
         not_supported!("FFA_FEATURES(FFA_MEM_RETRIEVE_REQ_32, properties {properties:#x}) = {}", f.summary());
