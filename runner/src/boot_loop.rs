@@ -381,6 +381,8 @@ impl BootLoop<'_> {
             Event::Done { .. } => return Ok(true),
             // Answered by the boot loop, which holds the session.
             Event::SecureUartInput => {}
+            // Seen only by a booter making a snapshot, which never passes the boot on.
+            Event::Held => {}
         }
         Ok(false)
     }
