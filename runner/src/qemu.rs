@@ -331,6 +331,9 @@ impl BootSession for QemuSession {
 }
 
 #[cfg(test)]
+mod snapshot_boots;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use ffa_harness::ffa::Version;
@@ -344,6 +347,23 @@ mod tests {
             machine: machine("qemu-virt").unwrap().to_owned(),
             mttcg: false,
             snapshots: None,
+        }
+    }
+
+    #[test]
+    fn the_machine_line_leaves_out_what_differs_per_boot() {
+        let line = booter("/fw/flash.bin").machine_line();
+        let moved = QemuBooter { run_dir: "/other/run".into(), ..booter("/elsewhere/flash.bin") };
+        assert_eq!(moved.machine_line(), line, "the run folder and the firmware's path (not its bytes) are not in it");
+        let shown = line.join(" ");
+        assert!(shown.contains("-accel tcg,thread=single -m 1057 ") && shown.ends_with(" -d guest_errors"), "{shown}");
+        assert!(shown.contains("chardev=con -bios FIRMWARE"), "no image words: {shown}");
+        for other in [
+            QemuBooter { mttcg: true, ..booter("/fw/flash.bin") },
+            QemuBooter { machine: "virt,secure=on,gic-version=3,virtualization=on,mte=on".into(), ..booter("/f") },
+            QemuBooter { extra_args: vec!["-d".into(), "int".into()], ..booter("/fw/flash.bin") },
+        ] {
+            assert_ne!(other.machine_line(), line);
         }
     }
 
