@@ -65,6 +65,9 @@ impl Snapshots {
     }
 }
 
+/// How many snapshots the store keeps (a few MB each): those of every QEMU stack, `--mttcg`
+/// and self-test build of a few worktrees.
+const KEPT_SNAPSHOTS: usize = 64;
 /// How long the boot that makes a snapshot may take to reach the hold point.
 const HOLD_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a started QEMU may take to open its QMP socket.
@@ -150,8 +153,11 @@ impl QemuBooter {
         args: &ImageArgs,
         boot: u32,
     ) -> Result<Spawned, String> {
-        if !snapshots.store.has(key) {
+        if snapshots.store.has(key) {
+            snapshots.store.touch(key);
+        } else {
             self.make_snapshot(&snapshots.store, key)?;
+            snapshots.store.prune(KEPT_SNAPSHOTS);
         }
         if !snapshots.logs_copied {
             let copy = |from: PathBuf, name: &str| {

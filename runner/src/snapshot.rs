@@ -89,6 +89,37 @@ impl SnapshotStore {
         rename(ram, self.ram(key))
     }
 
+    /// Marks snapshot `key` as just used, so that [`SnapshotStore::prune`] keeps it.
+    pub fn touch(&self, key: &str) {
+        if let Ok(file) = std::fs::File::options().append(true).open(self.ram(key)) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+    }
+
+    /// Keeps the `keep` snapshots used last (a firmware build makes a new one, the old ones
+    /// are never asked for again) and removes the others, and temporary files older than an
+    /// hour (of a runner that was killed while it saved). A snapshot removed while another run
+    /// uses it is made again by that run's next boot.
+    pub fn prune(&self, keep: usize) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        let mut snapshots = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(modified) = entry.metadata().and_then(|m| m.modified()) else { continue };
+            if name.starts_with('.') {
+                if modified.elapsed().unwrap_or_default() > Duration::from_secs(3600) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            } else if let Some(key) = name.strip_suffix(".ram") {
+                snapshots.push((modified, key.to_owned()));
+            }
+        }
+        snapshots.sort_by_key(|&(modified, _)| std::cmp::Reverse(modified));
+        for (_, key) in snapshots.iter().skip(keep) {
+            self.discard(key);
+        }
+    }
+
     /// Removes snapshot `key` (one that did not restore); what is not there is no error.
     pub fn discard(&self, key: &str) {
         for file in [self.ram(key), self.console_log(key), self.uart1_log(key)] {
@@ -195,6 +226,30 @@ mod tests {
         store.discard("k");
         assert!(!store.has("k"));
         assert_eq!(std::fs::read_dir(dir.path().join("snapshots")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn pruning_keeps_the_snapshots_used_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SnapshotStore::at(dir.path().to_owned());
+        let old = std::time::SystemTime::now() - Duration::from_secs(7200);
+        for (i, key) in ["a", "b", "c"].iter().enumerate() {
+            for file in [store.ram(key), store.console_log(key), store.uart1_log(key)] {
+                std::fs::write(&file, key).unwrap();
+                let age = old + Duration::from_secs(i as u64 * 60);
+                std::fs::File::options().append(true).open(&file).unwrap().set_modified(age).unwrap();
+            }
+        }
+        let stale = store.temporary("d", "ram").unwrap();
+        std::fs::write(&stale, "half").unwrap();
+        std::fs::File::options().append(true).open(&stale).unwrap().set_modified(old).unwrap();
+        let fresh = store.temporary("e", "ram").unwrap();
+        std::fs::write(&fresh, "being written").unwrap();
+        store.touch("a");
+        store.prune(2);
+        assert!(store.has("a") && store.has("c") && !store.has("b"), "a was used last, then c");
+        assert!(!store.console_log("b").exists() && !store.uart1_log("b").exists());
+        assert!(!stale.exists() && fresh.exists(), "only a killed runner's temporaries go");
     }
 
     #[test]
