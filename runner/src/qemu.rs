@@ -229,9 +229,11 @@ impl QemuBooter {
                     }
                 }
                 Output::Exited(code) => {
+                    let lines: Vec<&str> = console.lines().collect();
+                    let last = lines[lines.len().saturating_sub(5)..].join("\n  ");
                     return Err(format!(
-                        "the boot that makes snapshot {key} ended ({code:?}) before `held`:\n{console}"
-                    ))
+                        "the boot that makes snapshot {key} ended ({code:?}) before `held`; its last lines:\n  {last}"
+                    ));
                 }
                 Output::Silent => {
                     return Err(format!(
