@@ -310,7 +310,10 @@ impl Booter for QemuBooter {
                 }
                 Err(e) => {
                     snapshots.store.discard(&key);
-                    eprintln!("runner: warning: {e}\nrunner: dropped snapshot {key}; every boot of this run boots the firmware");
+                    eprintln!(
+                        "runner: warning: {e}\nrunner: dropped snapshot {key}; every boot of this run boots the firmware \
+                         (--no-snapshot does so without trying)"
+                    );
                 }
             }
         }
