@@ -52,9 +52,13 @@ time.sleep(30)
 
 /// A booter whose QEMU is the fake in `mode`, with its store and run folder in `dir`.
 fn fake_booter(dir: &Path, mode: &str) -> QemuBooter {
+    // Written here, made executable by a child: a file this process held open for writing could
+    // leak into a child another test forks meanwhile and make executing it fail (ETXTBSY).
+    let script = dir.join("qemu.py");
+    std::fs::write(&script, FAKE_QEMU.replace("@MODE@", mode)).unwrap();
     let qemu = dir.join("qemu");
-    std::fs::write(&qemu, FAKE_QEMU.replace("@MODE@", mode)).unwrap();
-    std::fs::set_permissions(&qemu, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let installed = std::process::Command::new("install").arg("-m755").arg(&script).arg(&qemu).status().unwrap();
+    assert!(installed.success());
     let run_dir = dir.join("run");
     std::fs::create_dir_all(&run_dir).unwrap();
     let store = SnapshotStore::at(dir.join("snapshots"));
