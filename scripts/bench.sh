@@ -28,6 +28,8 @@ print(f"stack {stack}, {len(vals)} cases, FF-A {r['negotiated_version']}")
 print(f"warm make run (wall):      median {statistics.median(times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
 print(f"runner wall (QEMU spawn to exit): {r['wall_s']:.3f} s over {r['boots']} boot(s)")
 print(f"boot (spawn to first event):      {', '.join(str(b) for b in r['boot_ms'])} ms")
+restored = [k for k in r.get("boot_snapshot", []) if k]
+print(f"boots restored from a snapshot:   {len(restored)} of {r['boots']}" + (f" ({restored[0]})" if restored else ""))
 print(f"in-image time per case:    total {sum(vals)/1000:.1f} ms, median {statistics.median(vals)} us, "
       f"p95 {vals[int(len(vals)*0.95)-1]} us, max {vals[-1]} us")
 mem = [c for c in r["cases"] if c["id"].startswith("memory.")]

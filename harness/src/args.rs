@@ -2,7 +2,9 @@
 //! space-separated `key=value` words.
 //! - `version=1.1`: the FF-A version to request (default 1.1);
 //! - `only=a.b;c`: run only cases whose id equals or starts with one of these prefixes;
-//! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it).
+//! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it);
+//! - `hold`: the runner's snapshot boot: the image stops before it parses the line, at its
+//!   hold point (`arch::hold`), until the line no longer says `hold` (a restored machine).
 //!
 //! Unknown words are reported, not ignored silently.
 
@@ -19,6 +21,11 @@ pub struct Args<'a> {
     pub after: Option<&'a str>,
     /// The first word that was not understood, if any.
     pub unknown: Option<&'a str>,
+}
+
+/// True when the command line asks the image to wait at its hold point.
+pub fn holds(line: &str) -> bool {
+    line.split_ascii_whitespace().any(|word| word == "hold")
 }
 
 impl<'a> Args<'a> {
@@ -68,5 +75,7 @@ mod tests {
         assert!(all.selects("anything"));
         assert_eq!(Args::parse("ns bogus=1").unknown, Some("bogus=1"));
         assert_eq!(Args::parse("ns version=x").unknown, Some("version=x"));
+        assert!(holds("ns hold"));
+        assert!(!holds("ns version=1.1 only=hold;setup after=hold"));
     }
 }

@@ -200,6 +200,9 @@ pub enum Event<'a> {
     /// The image asks the runner to write a byte to the secure UART's receiver (QEMU's UART1),
     /// whose receive interrupt makes OP-TEE raise its asynchronous notification.
     SecureUartInput,
+    /// The image stopped at its hold point (`hold` on its command line), before it reads its
+    /// arguments: the runner saves the machine here and restores it for later boots.
+    Held,
     /// Every selected case of this boot has ended.
     Done { counts: Counts },
 }
@@ -235,6 +238,7 @@ impl fmt::Display for Event<'_> {
             }
             Event::Note { msg } => write!(f, "note msg={}", msg.escaped()),
             Event::SecureUartInput => f.write_str("secure-uart-input"),
+            Event::Held => f.write_str("held"),
             Event::Done { counts } => {
                 f.write_str("done")?;
                 for o in Outcome::ALL {
@@ -338,6 +342,7 @@ impl<'a> Event<'a> {
             },
             "note" => Event::Note { msg: f.optional("msg")? },
             "secure-uart-input" => Event::SecureUartInput,
+            "held" => Event::Held,
             "done" => {
                 let mut counts = Counts::default();
                 for o in Outcome::ALL {

@@ -3,7 +3,7 @@
 //! for real runs; tests replay scripted streams.
 
 use crate::image_args::ImageArgs;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What a running boot produced next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +35,17 @@ pub struct Spawned {
     pub command: String,
     /// The running boot.
     pub session: Box<dyn BootSession>,
+    /// The snapshot of the firmware's boot it was restored from (`None`: the firmware booted).
+    pub snapshot: Option<String>,
+    /// When the process that runs it was started (its boot time counts from here).
+    pub spawned: Instant,
+}
+
+impl Spawned {
+    /// A boot of the firmware that started just now.
+    pub fn booted(command: String, session: Box<dyn BootSession>) -> Self {
+        Self { command, session, snapshot: None, spawned: Instant::now() }
+    }
 }
 
 /// A way of booting the image.

@@ -244,13 +244,14 @@ impl BootLoop<'_> {
     }
 
     fn boot_once(&mut self, boot: u32, args: &ImageArgs) -> Result<BootReport, String> {
-        let Spawned { command, mut session } = self.booter.boot(args, boot)?;
+        let Spawned { command, mut session, snapshot, spawned } = self.booter.boot(args, boot)?;
         self.observer.boot_started(boot, &command)?;
         self.results.boots = boot;
         self.results.boot_ms.push(None);
         self.results.boot_after.push(args.after.clone());
-        let spawned = Instant::now();
-        let mut state = BootState { boot, spawned, last_event: spawned, hello: false, current: None, progress: false };
+        self.results.boot_snapshot.push(snapshot);
+        let now = Instant::now();
+        let mut state = BootState { boot, spawned, last_event: now, hello: false, current: None, progress: false };
         let end = loop {
             let limit = self.watchdog(&state);
             let remaining = limit.saturating_sub(state.last_event.elapsed());
@@ -381,6 +382,8 @@ impl BootLoop<'_> {
             Event::Done { .. } => return Ok(true),
             // Answered by the boot loop, which holds the session.
             Event::SecureUartInput => {}
+            // Seen only by a booter making a snapshot, which never passes the boot on.
+            Event::Held => {}
         }
         Ok(false)
     }

@@ -12,7 +12,8 @@ usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 3] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
-              [--machine OPTIONS] [--mttcg] [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
+              [--machine OPTIONS] [--mttcg] [--no-snapshot] [--baseline FILE] [--fvp MODEL]
+              [--console FILE|DEVICE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
@@ -23,6 +24,10 @@ usage:
       --mttcg boots QEMU with multi-threaded TCG (`-accel tcg,thread=multi`), one host thread
       per core, so that the cores really run at the same time (the race cases' boot; the
       default, single-threaded TCG, runs the cores one after the other and is faster).
+      A QEMU boot restores a snapshot of the firmware's finished boot (made by the first
+      boot that finds none, kept in <cache>/snapshots: $FFA_CTS_CACHE, default
+      ~/.cache/ffa-cts) instead of booting TF-A and the SPMC again; --no-snapshot boots
+      the firmware every time.
       Platforms: qemu-virt, qemu-virt-gicv2 (QEMU gic-version=2); fvp boots the FVP model
       MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
       board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE
@@ -85,6 +90,8 @@ pub struct RunOptions {
     pub machine: Option<String>,
     /// Multi-threaded TCG: the cores run in parallel.
     pub mttcg: bool,
+    /// Every QEMU boot runs the firmware instead of restoring a snapshot of its boot.
+    pub no_snapshot: bool,
     /// The baseline the run's views are gated by.
     pub baseline: Option<PathBuf>,
     /// The FVP model that boots a `fvp` platform run.
@@ -240,7 +247,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--fvp",
         "--console",
     ];
-    let given = Given::read("run", words, &valued, &["--mttcg"])?;
+    let given = Given::read("run", words, &valued, &["--mttcg", "--no-snapshot"])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
     let ffa_version = Version::parse(version_text)
         .filter(|v| v.major > 0)
@@ -269,6 +276,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
         machine: given.text("--machine").map(str::to_owned),
         mttcg: given.values.contains_key("--mttcg"),
+        no_snapshot: given.values.contains_key("--no-snapshot"),
         baseline: given.text("--baseline").map(PathBuf::from),
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
@@ -334,7 +342,8 @@ mod tests {
             (o.platform.as_str(), o.describe, o.stack_key, o.qemu.to_str()),
             ("qemu-virt", None, None, Some("qemu-system-aarch64"))
         );
-        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 7 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on --mttcg")
+        assert!(!o.no_snapshot, "boots restore a snapshot unless told not to");
+        let Ok(Command::Run(o)) = parse_words("run --stack=hafnium --firmware f --ffa-version 1.2 --only a.b;c --case-timeout-s 7 --max-boots=2 --describe x --stack-key a7f3 --qemu /q --machine virt,mte=on --mttcg --no-snapshot")
         else {
             panic!()
         };
@@ -347,6 +356,7 @@ mod tests {
             (Some("x"), Some("a7f3"), Some("/q"), Some("virt,mte=on"))
         );
         assert!(o.mttcg, "--mttcg is a switch");
+        assert!(o.no_snapshot, "--no-snapshot is a switch");
     }
 
     #[test]

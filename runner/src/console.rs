@@ -48,7 +48,7 @@ impl Booter for ConsoleBooter {
         let arguments = reader_command(&self.path, kind.is_char_device());
         let session = ProcessSession::spawn(Path::new("sh"), &arguments)
             .map_err(|e| format!("cannot read --console {}: {e}", self.path.display()))?;
-        Ok(Spawned { command: format!("console {}", self.path.display()), session: Box::new(Lines(session)) })
+        Ok(Spawned::booted(format!("console {}", self.path.display()), Box::new(Lines(session))))
     }
 }
 

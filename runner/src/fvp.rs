@@ -121,7 +121,7 @@ impl Booter for FvpBooter {
         let command = shown(&self.model, &arguments);
         let session = ProcessSession::spawn(&self.model, &arguments)
             .map_err(|e| format!("cannot start the FVP {}: {e}; pass --fvp PATH to the model", self.model.display()))?;
-        Ok(Spawned { command, session: Box::new(session) })
+        Ok(Spawned::booted(command, Box::new(session)))
     }
 }
 

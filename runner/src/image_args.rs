@@ -21,6 +21,11 @@ impl ImageArgs {
         Self { after: Some(id.to_owned()), ..self.clone() }
     }
 
+    /// The words of the boot that makes a snapshot: the image waits at its hold point.
+    pub fn hold_words() -> Vec<String> {
+        vec!["ns".to_owned(), "hold".to_owned()]
+    }
+
     /// The command-line words, image name first.
     pub fn words(&self) -> Vec<String> {
         let mut words = vec!["ns".to_owned(), format!("version={}", self.version)];

@@ -25,12 +25,14 @@ mod outcome_serde;
 mod process;
 mod provenance;
 mod qemu;
+mod qmp;
 mod recorder;
 mod results;
 mod run;
 mod run_dir;
 mod run_set;
 mod secure_uart;
+mod snapshot;
 mod summary;
 mod time;
 

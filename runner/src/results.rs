@@ -39,6 +39,10 @@ pub struct RunResults {
     pub boot_ms: Vec<Option<u64>>,
     /// The case id each boot resumed after (`None`: it started from the first case).
     pub boot_after: Vec<Option<String>>,
+    /// The snapshot of the firmware's boot each boot was restored from (`None`: it booted the
+    /// firmware); its boot log is the run folder's `firmware-boot.log`.
+    #[serde(default)]
+    pub boot_snapshot: Vec<Option<String>>,
     pub summary: Summary,
     pub notes: Vec<String>,
     /// Why the run ended before every selected case ran (those cases are `not-run`), or why
@@ -209,6 +213,7 @@ impl RunResults {
             boots: 0,
             boot_ms: Vec::new(),
             boot_after: Vec::new(),
+            boot_snapshot: Vec::new(),
             summary: Summary::default(),
             notes: Vec::new(),
             stopped: None,

@@ -11,9 +11,10 @@ use crate::console::ConsoleBooter;
 use crate::fvp::{self, FvpBooter, SpmcLevel};
 use crate::gate::{self, Gating};
 use crate::image_args::ImageArgs;
-use crate::qemu::{self, QemuBooter};
+use crate::qemu::{self, QemuBooter, Snapshots};
 use crate::recorder::Recorder;
 use crate::results::{Build, RunIdentity, RunResults};
+use crate::snapshot::SnapshotStore;
 use crate::time::UtcTime;
 use crate::{provenance, run_dir, summary};
 use std::path::{Path, PathBuf};
@@ -71,6 +72,22 @@ fn choose(options: &RunOptions) -> Result<Boot, String> {
     Ok(Boot::Qemu { firmware: resolve(&options.firmware)?, machine })
 }
 
+/// Whether QEMU boots restore a snapshot of the firmware's boot: unless `--no-snapshot`, or
+/// the QEMU version (part of the snapshot's key) is unknown.
+fn snapshots(options: &RunOptions, build: &Build) -> Result<Option<Snapshots>, String> {
+    if options.no_snapshot {
+        return Ok(None);
+    }
+    let Some(qemu_version) = build.qemu_version.clone() else {
+        eprintln!(
+            "runner: warning: {} --version said nothing; booting the firmware every boot",
+            options.qemu.display()
+        );
+        return Ok(None);
+    };
+    Ok(Some(Snapshots::new(SnapshotStore::in_cache()?, build.firmware_sha256.clone(), qemu_version)))
+}
+
 /// Runs `ffa-cts run`; returns the exit code, or the error that kept the run from starting.
 pub fn run(options: &RunOptions) -> Result<u8, String> {
     let boot = choose(options)?;
@@ -109,6 +126,7 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
                 .map(|a| a.split_whitespace().map(str::to_owned).collect())
                 .unwrap_or_default();
             let mttcg = options.mttcg;
+            let snapshots = snapshots(options, &build)?;
             Box::new(QemuBooter {
                 qemu: options.qemu.clone(),
                 firmware,
@@ -116,6 +134,7 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
                 extra_args,
                 machine,
                 mttcg,
+                snapshots,
             })
         }
         Boot::Fvp { model, bl1, fip } => {

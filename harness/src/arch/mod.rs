@@ -1,7 +1,8 @@
 //! Bare-metal AArch64 support shared by the images: the SMC conduit, exception vectors that
 //! turn faults into case outcomes, the generic-timer watchdog behind the GIC, the console,
 //! the MMU, the secondary cores, the [`Board`] facts, the [`BareMetal`] platform the
-//! executor runs on, and a deliberate undefined instruction for the fault self-tests.
+//! executor runs on, the ns image's hold point for snapshots, and a deliberate undefined
+//! instruction for the fault self-tests.
 
 mod board;
 mod conduit;
@@ -9,6 +10,7 @@ mod console;
 mod cores;
 mod fault;
 mod gic;
+mod hold;
 pub mod mmu;
 mod platform;
 mod undefined;

@@ -79,6 +79,7 @@ fn every_event_round_trips() {
     });
     round_trip(Event::Note { msg: t("RXTX mapped\nsecond line") });
     round_trip(Event::SecureUartInput);
+    round_trip(Event::Held);
     let mut counts = Counts::default();
     counts.add(Outcome::Pass);
     counts.add(Outcome::Crash);

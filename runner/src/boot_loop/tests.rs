@@ -27,7 +27,7 @@ impl Booter for FakeBooter {
     fn boot(&mut self, args: &ImageArgs, boot: u32) -> Result<Spawned, String> {
         self.args.push(args.clone());
         let outputs = self.boots.pop_front().ok_or_else(|| format!("boot {boot} was not scripted"))?;
-        Ok(Spawned { command: format!("fake {}", args.words().join(" ")), session: Box::new(Script(outputs.into())) })
+        Ok(Spawned::booted(format!("fake {}", args.words().join(" ")), Box::new(Script(outputs.into()))))
     }
 }
 

@@ -35,8 +35,9 @@ mod image {
         }
         MACHINE.init();
         provide_pools(&POOLS);
+        // The hold point: what is above is in a runner's snapshot, what is below is not.
         let mut raw = [MaybeUninit::uninit(); 512];
-        let line = MACHINE.command_line(&mut raw);
+        let line = MACHINE.command_line_after_hold(&mut raw);
         let mut copy = [0u8; 512];
         copy[..line.len()].copy_from_slice(line.as_bytes());
         CMDLINE.set((line.len(), copy));
