@@ -2,7 +2,9 @@
 //! space-separated `key=value` words.
 //! - `version=1.1`: the FF-A version to request (default 1.1);
 //! - `only=a.b;c`: run only cases whose id equals or starts with one of these prefixes;
-//! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it).
+//! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it);
+//! - `until=ID`: run only cases whose id sorts at or before ID (the end of a part of a run the
+//!   runner splits over several QEMUs: `after` and `until` bound a contiguous range of ids).
 //!
 //! Unknown words are reported, not ignored silently.
 
@@ -17,6 +19,8 @@ pub struct Args<'a> {
     pub only: &'a str,
     /// Resume point: cases up to and including this id are not run.
     pub after: Option<&'a str>,
+    /// End of the range: cases sorting after this id are not run.
+    pub until: Option<&'a str>,
     /// The first word that was not understood, if any.
     pub unknown: Option<&'a str>,
 }
@@ -24,7 +28,7 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// Parses a command line. The first word may be the image name, as QEMU passes argv[0].
     pub fn parse(line: &'a str) -> Self {
-        let mut args = Args { version: Version::V1_1, only: "", after: None, unknown: None };
+        let mut args = Args { version: Version::V1_1, only: "", after: None, until: None, unknown: None };
         for (i, word) in line.split_ascii_whitespace().enumerate() {
             match word.split_once('=') {
                 Some(("version", v)) => match Version::parse(v) {
@@ -33,6 +37,7 @@ impl<'a> Args<'a> {
                 },
                 Some(("only", v)) => args.only = v,
                 Some(("after", v)) => args.after = Some(v),
+                Some(("until", v)) => args.until = Some(v),
                 None if i == 0 => {}
                 _ => args.unknown = args.unknown.or(Some(word)),
             }
@@ -43,7 +48,7 @@ impl<'a> Args<'a> {
     /// True when the case `id` is selected.
     pub fn selects(&self, id: &str) -> bool {
         let chosen = self.only.is_empty() || self.only.split(';').any(|p| !p.is_empty() && id.starts_with(p));
-        chosen && self.after.is_none_or(|a| id > a)
+        chosen && self.after.is_none_or(|a| id > a) && self.until.is_none_or(|u| id <= u)
     }
 }
 
@@ -68,5 +73,20 @@ mod tests {
         assert!(all.selects("anything"));
         assert_eq!(Args::parse("ns bogus=1").unknown, Some("bogus=1"));
         assert_eq!(Args::parse("ns version=x").unknown, Some("version=x"));
+    }
+
+    #[test]
+    fn after_and_until_bound_a_range() {
+        let part = Args::parse("ns only=setup.;messaging. after=messaging.b until=setup.b");
+        assert_eq!((part.after, part.until, part.unknown), (Some("messaging.b"), Some("setup.b"), None));
+        let chosen: Vec<&str> = ["messaging.a", "messaging.b", "messaging.c", "run.x", "setup.a", "setup.b", "setup.c"]
+            .into_iter()
+            .filter(|id| part.selects(id))
+            .collect();
+        // `until` is inclusive, `after` exclusive: two neighbouring parts share no case and
+        // leave none out. `only` still applies inside the range.
+        assert_eq!(chosen, ["messaging.c", "setup.a", "setup.b"]);
+        let first = Args::parse("until=messaging.b");
+        assert!(first.selects("interop.a") && first.selects("messaging.b") && !first.selects("messaging.b.x"));
     }
 }
