@@ -12,7 +12,8 @@ usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 3] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
-              [--machine OPTIONS] [--mttcg] [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
+              [--machine OPTIONS] [--mttcg] [--jobs N] [--baseline FILE] [--fvp MODEL]
+              [--console FILE|DEVICE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
@@ -23,6 +24,10 @@ usage:
       --mttcg boots QEMU with multi-threaded TCG (`-accel tcg,thread=multi`), one host thread
       per core, so that the cores really run at the same time (the race cases' boot; the
       default, single-threaded TCG, runs the cores one after the other and is faster).
+      --jobs N runs N QEMUs at once, each on a contiguous part of the selected cases (cut so
+      that the parts take about as long, by the newest complete run of the stack and
+      version under <out>), merged into one run; each part's logs go to part-<k>/. Default:
+      one per host core, at most 2; 1 with --mttcg and on a board.
       Platforms: qemu-virt, qemu-virt-gicv2 (QEMU gic-version=2); fvp boots the FVP model
       MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
       board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE
@@ -85,6 +90,8 @@ pub struct RunOptions {
     pub machine: Option<String>,
     /// Multi-threaded TCG: the cores run in parallel.
     pub mttcg: bool,
+    /// How many QEMUs run parts of the case list at once; `None`: the platform's default.
+    pub jobs: Option<u32>,
     /// The baseline the run's views are gated by.
     pub baseline: Option<PathBuf>,
     /// The FVP model that boots a `fvp` platform run.
@@ -239,6 +246,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--baseline",
         "--fvp",
         "--console",
+        "--jobs",
     ];
     let given = Given::read("run", words, &valued, &["--mttcg"])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -269,6 +277,10 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         qemu: given.text("--qemu").unwrap_or("qemu-system-aarch64").into(),
         machine: given.text("--machine").map(str::to_owned),
         mttcg: given.values.contains_key("--mttcg"),
+        jobs: match given.text("--jobs") {
+            Some(_) => Some(given.number("--jobs", 1)?),
+            None => None,
+        },
         baseline: given.text("--baseline").map(PathBuf::from),
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
@@ -347,6 +359,13 @@ mod tests {
             (Some("x"), Some("a7f3"), Some("/q"), Some("virt,mte=on"))
         );
         assert!(o.mttcg, "--mttcg is a switch");
+        assert_eq!(o.jobs, None, "the platform's default");
+        let Ok(Command::Run(o)) = parse_words("run --stack s --firmware f --jobs 3") else { panic!() };
+        assert_eq!(o.jobs, Some(3));
+        assert_eq!(
+            error("run --stack s --firmware f --jobs 0"),
+            "`ffa-cts run`: `--jobs` takes a whole number above 0, not `0`"
+        );
     }
 
     #[test]

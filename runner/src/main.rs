@@ -21,7 +21,9 @@ mod markdown;
 mod matrix;
 mod matrix_diff;
 mod matrix_html;
+mod merge;
 mod outcome_serde;
+mod parts;
 mod process;
 mod provenance;
 mod qemu;
@@ -31,6 +33,7 @@ mod run;
 mod run_dir;
 mod run_set;
 mod secure_uart;
+mod split;
 mod summary;
 mod time;
 
