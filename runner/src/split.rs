@@ -1,8 +1,9 @@
 //! Where `run --jobs N` cuts the case list: into at most N contiguous parts of about equal
 //! time, each a range of ids the image takes as `after=` and `until=`. A case's time is
-//! estimated from the newest complete run of the same stack and FF-A version (its duration,
-//! and a boot for each case that ended its boot: a crash or a timeout makes the runner boot
-//! again); without such a run every case counts the same. The ranges cover every id, so a
+//! estimated from the newest complete run of the same stack and FF-A version: its duration,
+//! the run's time per case outside any case (events over semihosting, the executor's checks:
+//! on the EL3 SPMC most of a run), and a boot for each case that ended its boot (a crash or a
+//! timeout makes the runner boot again); without such a run every case counts the same. The ranges cover every id, so a
 //! case the runner's registry lacks (the self-test build's) still runs, in the part its id
 //! sorts into. A cut is a reboot between two neighbours, which the suite already does after
 //! every crash.
@@ -21,21 +22,26 @@ pub struct Costs {
 }
 
 /// The cost of each of `ids` (sorted) by the run `previous` (its folder name and results):
-/// the case's duration, plus the run's mean boot time for a case after which the runner
-/// booted again; a case that run lacks costs the mean of those it has. Without a run every
-/// case costs 1.
+/// the case's duration, plus the run's wall time that neither a case nor a boot took, shared
+/// out over its cases, plus the run's mean boot time for a case after which the runner booted
+/// again; a case that run lacks costs the mean of those it has. Without a run every case
+/// costs 1.
 pub fn costs(ids: &[&str], previous: Option<(&str, &RunResults)>) -> Costs {
     let Some((folder, run)) = previous else {
         return Costs { us: vec![1; ids.len()], source: None };
     };
     let hellos: Vec<u64> = run.boot_ms.iter().flatten().copied().collect();
     let boot_us = 1000 * hellos.iter().sum::<u64>() / (hellos.len().max(1) as u64);
+    // The parts of a split run ran at the same time: the time spent is the sum of theirs.
+    let wall_s = if run.parts.is_empty() { run.wall_s } else { run.parts.iter().map(|p| p.wall_s).sum() };
+    let in_cases_and_boots = run.cases.iter().map(|c| c.duration_us).sum::<u64>() + 1000 * hellos.iter().sum::<u64>();
+    let between_us = ((wall_s * 1e6) as u64).saturating_sub(in_cases_and_boots) / (run.cases.len().max(1) as u64);
     let known: BTreeMap<&str, u64> = run
         .cases
         .iter()
         .map(|c| {
             let reboot = matches!(c.outcome, Some(Outcome::Crash | Outcome::Timeout));
-            (c.id.as_str(), c.duration_us + if reboot { boot_us } else { 0 })
+            (c.id.as_str(), c.duration_us + between_us + if reboot { boot_us } else { 0 })
         })
         .collect();
     let mean = known.values().sum::<u64>() / (known.len().max(1) as u64);
@@ -158,9 +164,12 @@ mod tests {
         run.record(1, ending(Outcome::Crash, 200, "", "", 1));
         run.record(2, ending(Outcome::Timeout, 5_000_000, "", "", 2));
         run.boot_ms = vec![Some(150), Some(250), None];
+        // 300 ms outside cases and boots: 100 ms per case.
+        run.wall_s = 5.7003;
         let c = costs(&["a", "b", "c", "d"], Some(("folder", &run)));
         // A boot is 200 ms on average; `d` is new and costs the mean of the others.
-        assert_eq!(c.us, [100, 200_200, 5_200_000, (100 + 200_200 + 5_200_000) / 3]);
+        let known = [100_100, 300_200, 5_300_000];
+        assert_eq!(c.us, [known[0], known[1], known[2], known.iter().sum::<u64>() / 3]);
         assert_eq!(c.source.as_deref(), Some("folder"));
         let equal = costs(&["a", "b"], None);
         assert_eq!((equal.us, equal.source), (vec![1, 1], None));
