@@ -28,6 +28,9 @@ print(f"stack {stack}, {len(vals)} cases, FF-A {r['negotiated_version']}")
 print(f"warm make run (wall):      median {statistics.median(times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
 print(f"runner wall (QEMU spawn to exit): {r['wall_s']:.3f} s over {r['boots']} boot(s)")
 print(f"boot (spawn to first event):      {', '.join(str(b) for b in r['boot_ms'])} ms")
+for p in r.get("parts", []):
+    print(f"  part {p['part']} (after {p['after'] or '-'}, up to {p['until'] or 'the last'}): {p['wall_s']:.3f} s over "
+          f"{p['boots']} boot(s), estimated {p['estimated_s']:.1f} s")
 print(f"in-image time per case:    total {sum(vals)/1000:.1f} ms, median {statistics.median(vals)} us, "
       f"p95 {vals[int(len(vals)*0.95)-1]} us, max {vals[-1]} us")
 mem = [c for c in r["cases"] if c["id"].startswith("memory.")]
