@@ -218,10 +218,12 @@ mod tests {
                 booter: Box::new(FakeImage { crash: "b.1" }),
             })
             .collect();
+        // Generous: the scripted boots never wait, and two threads on a loaded host must not
+        // see a watchdog expire between two lines.
         let limits = Limits {
-            case_margin: Duration::from_millis(5),
-            boot: Duration::from_millis(5),
-            exit_grace: Duration::from_millis(5),
+            case_margin: Duration::from_secs(10),
+            boot: Duration::from_secs(10),
+            exit_grace: Duration::from_secs(10),
             max_boots: 5,
         };
         let base = RunResults::new(identity("s", "1.1", "t"));

@@ -114,7 +114,8 @@ pub fn describe(parts: &[PartRecord], source: Option<&str>) -> String {
             let from = p.after.as_deref().map_or("from the first case".to_owned(), |a| format!("after {a}"));
             let to = p.until.as_deref().map_or("to the last".to_owned(), |u| format!("up to {u}"));
             let estimate = if source.is_some() { format!(", about {:.1} s", p.estimated_s) } else { String::new() };
-            format!("part {}: {from} {to} ({} cases{estimate})", p.part, p.estimated_cases)
+            let cases = if p.estimated_cases == 1 { "case" } else { "cases" };
+            format!("part {}: {from} {to} ({} {cases}{estimate})", p.part, p.estimated_cases)
         })
         .collect();
     format!("the run is split into {} parts, one QEMU each, {by}; {}", parts.len(), each.join("; "))
