@@ -1,6 +1,7 @@
 //! The results of one run, as written to `results.json` (schema 2): what ran (suite commit,
 //! firmware and its hash, stack cache key, QEMU version, the selection), the FF-A session,
-//! the boots, the image's notes, and one record per planned case in id order. `junit.xml`,
+//! the boots (and the parts the run was split into), the notes (the image's, and the runner's
+//! on its split), and one record per planned case in id order. `junit.xml`,
 //! the terminal summary, the gate and the matrix are all derived from this.
 
 use crate::outcome_serde;

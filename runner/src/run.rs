@@ -203,7 +203,7 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     if let Some(error) = &error {
         eprintln!("error: {error}");
         if !results.notes.is_empty() {
-            eprintln!("notes from the image:");
+            eprintln!("notes (the image's, and how the runner split the run):");
             for note in &results.notes {
                 eprintln!("  {note}");
             }
