@@ -94,11 +94,8 @@ fn split_run(options: &RunOptions, version: &str, jobs: usize) -> Result<(Vec<Pa
     let (cases, _) = list::selected(&ffa_harness::CASES, options.only.as_deref())?;
     let ids: Vec<&str> = cases.iter().map(|c| c.id).collect();
     let costs = if jobs > 1 && ids.len() > 1 {
-        // No runs folder yet is no estimate, not an error.
-        let runs = run_set::collect(&options.out).unwrap_or_default();
-        let previous =
-            runs.runs.iter().find(|r| r.results.stack == options.stack && r.results.requested_version == version);
-        split::costs(&ids, previous.map(|r| (r.folder.as_str(), &r.results)))
+        let previous = run_set::newest_of(&options.out, &options.stack, version);
+        split::costs(&ids, previous.as_ref().map(|r| (r.folder.as_str(), &r.results)))
     } else {
         split::costs(&ids, None)
     };
