@@ -47,6 +47,15 @@ impl Shared {
         let latest: Vec<Option<&RunResults>> = self.latest.iter().map(Option::as_ref).collect();
         merge(&self.base, &self.split, &latest)
     }
+
+    /// The cases the run expects so far: each part's plans, or before they arrived, the
+    /// runner's own count for its range.
+    fn planned(&self) -> usize {
+        let part = |(record, latest): (&PartRecord, &Option<RunResults>)| {
+            latest.as_ref().map_or(record.estimated_cases as usize, |r| r.cases.len())
+        };
+        self.split.iter().zip(&self.latest).map(part).sum()
+    }
 }
 
 /// The observer of one part's boot loop: its console into its own `events.log`, its messages
@@ -81,7 +90,7 @@ impl RunObserver for PartObserver<'_> {
         shared.latest[self.index] = Some(results.clone());
         let merged = shared.merged();
         match merged.index_of(&results.cases[index].id) {
-            Some(at) => shared.recorder.case_ended(&merged, at),
+            Some(at) => shared.recorder.case_ended(&merged, at, shared.planned()),
             None => Ok(()),
         }
     }

@@ -40,9 +40,10 @@ impl Recorder {
         self.gating.as_ref()
     }
 
-    /// `results.cases[index]` just got its outcome: says so, and rewrites the results.
-    pub fn case_ended(&self, results: &RunResults, index: usize) -> Result<(), String> {
-        eprintln!("{}", progress_line(results, index));
+    /// `results.cases[index]` just got its outcome, of `planned` cases the run expects so far:
+    /// says so, and rewrites the results.
+    pub fn case_ended(&self, results: &RunResults, index: usize, planned: usize) -> Result<(), String> {
+        eprintln!("{}", progress_line(results, index, planned));
         // A gated run's stdout read by a machine (a LAVA test shell running the runner sees no
         // image console) gets every case; a terminal only the runner's own outcomes.
         let every = self.gating.is_some() && !std::io::stdout().is_terminal();
@@ -62,10 +63,11 @@ impl Recorder {
     }
 }
 
-/// `[ 12/70] setup.version.bit31 ... pass (41 us)`.
-pub fn progress_line(results: &RunResults, index: usize) -> String {
+/// `[ 12/70] setup.version.bit31 ... pass (41 us)`: the cases ended of the `planned` (at
+/// least those the results hold).
+pub fn progress_line(results: &RunResults, index: usize, planned: usize) -> String {
     let case = &results.cases[index];
-    let total = results.cases.len().to_string();
+    let total = planned.max(results.cases.len()).to_string();
     let outcome = case.outcome.map_or("none", |o| o.as_str());
     let mut line = format!(
         "[{:>w$}/{total}] {} ... {outcome} ({})",
@@ -120,9 +122,10 @@ mod tests {
             r.plan(CaseRecord::planned(&format!("c.{i:02}"), "1", "", "1.0"));
         }
         r.record(3, ending(Outcome::Pass, 41, "", "", 1));
-        assert_eq!(progress_line(&r, 3), "[ 1/12] c.03 ... pass (41 us)");
+        assert_eq!(progress_line(&r, 3, 0), "[ 1/12] c.03 ... pass (41 us)");
+        assert_eq!(progress_line(&r, 3, 20), "[ 1/20] c.03 ... pass (41 us)", "a part not planned yet");
         r.record(4, ending(Outcome::Timeout, 10_300_000, "", "no end", 1));
-        assert_eq!(progress_line(&r, 4), "[ 2/12] c.04 ... timeout (10.3 s): no end");
+        assert_eq!(progress_line(&r, 4, 12), "[ 2/12] c.04 ... timeout (10.3 s): no end");
         assert_eq!(duration_text(12_345), "12 ms");
         assert_eq!(runner_lava_line(&r.cases[4], None, false), None, "the image printed its own");
         let mut hung = ending(Outcome::Timeout, 10_300_000, "", "no end", 1);

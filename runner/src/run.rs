@@ -1,9 +1,9 @@
 //! `ffa-cts run`: creates the run folder, records what the run is made with, splits the case
-//! list into parts (`--jobs`: QEMU runs as many at once, crate::split), boots the image (in
+//! list into parts (`--jobs`: that many QEMUs at once, crate::split), boots the image (in
 //! QEMU, in an FVP model, or reads a board's console) through a boot loop per part (which keep
-//! `results.json` and `junit.xml` current, crate::parts), and prints the summary. Exit code 0 when no case failed (with `--baseline`: when every case
-//! ended as the baseline expects, the gate's verdict), 1 when some did, 2 when the run could
-//! not be completed.
+//! `results.json` and `junit.xml` current, crate::parts), and prints the summary. Exit code 0
+//! when no case failed (with `--baseline`: when every case ended as the baseline expects, the
+//! gate's verdict), 1 when some did, 2 when the run could not be completed.
 
 use crate::boot::Booter;
 use crate::boot_loop::Limits;
