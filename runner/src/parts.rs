@@ -215,17 +215,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn parts_run_their_ranges_and_merge_with_their_own_boots() {
-        let dir = tempfile::tempdir().unwrap();
+    /// A booter that cannot start anything.
+    struct Broken;
+
+    impl Booter for Broken {
+        fn boot(&mut self, _args: &ImageArgs, _boot: u32) -> Result<Spawned, String> {
+            Err("no QEMU".into())
+        }
+    }
+
+    /// Runs `IDS` in two parts, booted by what `booter` makes for each part, in `dir`.
+    fn run_two(dir: &Path, booter: impl Fn(u32) -> Box<dyn Booter + Send>) -> PartsEnd {
         let split = crate::split::parts(&IDS, &[1; 6], &crate::split::cut(&[1; 6], 2));
         let parts = split
             .into_iter()
-            .map(|record| PartSetup {
-                dir: part_dir(dir.path(), record.part, 2),
-                record,
-                booter: Box::new(FakeImage { crash: "b.1" }),
-            })
+            .map(|record| PartSetup { dir: part_dir(dir, record.part, 2), booter: booter(record.part), record })
             .collect();
         // Generous: the scripted boots never wait, and two threads on a loaded host must not
         // see a watchdog expire between two lines.
@@ -237,7 +241,26 @@ mod tests {
         };
         let base = RunResults::new(identity("s", "1.1", "t"));
         let args = ImageArgs::new(Version::V1_1, None);
-        let end = run_parts(parts, Recorder::new(dir.path(), None), limits, &args, base).unwrap();
+        run_parts(parts, Recorder::new(dir, None), limits, &args, base).unwrap()
+    }
+
+    #[test]
+    fn a_part_that_cannot_boot_stops_the_run_and_loses_nothing_of_the_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let end =
+            run_two(dir.path(), |part| if part == 1 { Box::new(Broken) } else { Box::new(FakeImage { crash: "" }) });
+        assert_eq!(end.error.as_deref(), Some("part 1: no QEMU"));
+        assert_eq!(end.results.stopped.as_deref(), Some("part 1: no QEMU"));
+        assert_eq!(end.results.cases.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["b.1", "b.2", "b.3"]);
+        let written =
+            RunResults::from_json(&std::fs::read_to_string(dir.path().join("results.json")).unwrap()).unwrap();
+        assert_eq!(written.ended(), 3, "part 2's cases were written as they ended");
+    }
+
+    #[test]
+    fn parts_run_their_ranges_and_merge_with_their_own_boots() {
+        let dir = tempfile::tempdir().unwrap();
+        let end = run_two(dir.path(), |_| Box::new(FakeImage { crash: "b.1" }));
         assert_eq!(end.error, None);
         let r = &end.results;
         let cases: Vec<_> =
