@@ -31,13 +31,14 @@ RUNNER   := target/release/ffa-cts
 CARGO    := cargo
 BASELINE  = $(shell scripts/baseline-path.sh $(STACK) $(FFA_VERSION))
 RUN_ARGS  = --stack $(STACK) --firmware target/firmware/$(STACK).bin --ffa-version $(FFA_VERSION) --platform $(PLATFORM) \
-            --describe "$$desc" --stack-key "$${out\#\#*/}" --machine "$$machine" $(if $(ONLY),--only '$(ONLY)') \
+            --describe "$$desc" --stack-key "$${out\#\#*/}" --machine "$$machine" $(if $(ONLY),--only '$(ONLY)')$(if $(JOBS), --jobs $(JOBS)) \
             $(if $(filter 0,$(SNAPSHOT)),--no-snapshot)
 
 .PHONY: help setup image image-selftest stack firmware board-firmware runner run test bench check list matrix clean FORCE
 
 help:
-	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes)"
+	@echo "make run     build what is missing, boot STACK=$(STACK) under QEMU, run the suite (FFA_VERSION, ONLY=prefixes,"
+	@echo "             JOBS=N QEMUs at once on parts of the case list; default min(2, host cores))"
 	@echo "             SNAPSHOT=0: every boot runs the firmware instead of restoring a snapshot of its boot"
 	@echo "             PLATFORM=fvp FVP=MODEL BOARD_FIRMWARE=DIR: on an FVP model; PLATFORM=juno BOARD_FIRMWARE=DIR SCP_BL2=FILE CONSOLE=DEV: a Juno"
 	@echo "make test    host tests, then the suite against every stack in STACKS, gated by results/baselines"

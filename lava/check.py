@@ -3,7 +3,8 @@
 
 1. Each template, its ${VARIABLES} filled with the example values below, must pass LAVA's own
    job schema (lava_common.schemas.validate, strict, from Debian's lava-common).
-2. Every template's `monitors` must be the same, and replaying a run's console (events.log) the
+2. Every template's `monitors` must be the same, and replaying a run's console (events.log, or
+   part-1/events.log of a run in parts, with that part's cases) the
    way LAVA's monitor action reads it (wait for `start`, then match `end` or `pattern`, case id
    lower-cased with each \\W+ run as '_', result one of pass|fail|skip|unknown) must record
    exactly the run's cases, each with the result its outcome has in LAVA's vocabulary
@@ -94,15 +95,21 @@ def replay(monitor, console):
 
 
 def expected(run_dir, boot=None):
-    """The LAVA test cases a run's image printed (in boot `boot` only, when given): id with '.'
-    as '__', and LAVA result."""
+    """The LAVA test cases a run's image printed (in boot `boot` of the run's first part only,
+    when given): id with '.' as '__', and LAVA result."""
     with open(os.path.join(run_dir, "results.json")) as f:
         results = json.load(f)
     return {
         case["id"].replace(".", "__"): LAVA_RESULT[case["outcome"]]
         for case in results["cases"]
-        if not case["by_runner"] and (boot is None or case.get("boot") == boot)
+        if not case["by_runner"] and (boot is None or (case.get("boot") == boot and case.get("part", 1) == 1))
     }
+
+
+def split(run_dir):
+    """True when the run ran in parts (`ffa-cts run --jobs`), each with its console in part-<k>/."""
+    with open(os.path.join(run_dir, "results.json")) as f:
+        return bool(json.load(f).get("parts"))
 
 
 def difference(got, want):
@@ -136,7 +143,10 @@ def check_lava_log(log, run_dir):
 
 
 def check_run(monitor, run_dir):
-    with open(os.path.join(run_dir, "events.log"), errors="replace") as f:
+    # A run in parts: the first part's console, which holds only that part's cases.
+    parts = split(run_dir)
+    log = os.path.join(run_dir, "part-1", "events.log") if parts else os.path.join(run_dir, "events.log")
+    with open(log, errors="replace") as f:
         console = [line.rstrip("\n") for line in f]
     # One boot, as a LAVA job has: the first boot's lines (a resumed run's later boots start
     # with `# boot N:`), and the cases that ended in it.
@@ -145,8 +155,8 @@ def check_run(monitor, run_dir):
         console = console[: boots[1]]
     recorded = replay(monitor, console)
     if recorded is None:
-        return "no `%s` line in %s/events.log" % (monitor["start"], run_dir)
-    want = expected(run_dir, 1 if len(boots) > 1 else None)
+        return "no `%s` line in %s" % (monitor["start"], log)
+    want = expected(run_dir, 1 if len(boots) > 1 or parts else None)
     got = {case_id: result for case_id, (result, _) in recorded.items()}
     return None if got == want else difference(got, want)
 

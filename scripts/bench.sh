@@ -30,6 +30,9 @@ print(f"runner wall (QEMU spawn to exit): {r['wall_s']:.3f} s over {r['boots']} 
 print(f"boot (spawn to first event):      {', '.join(str(b) for b in r['boot_ms'])} ms")
 restored = [k for k in r.get("boot_snapshot", []) if k]
 print(f"boots restored from a snapshot:   {len(restored)} of {r['boots']}" + (f" ({restored[0]})" if restored else ""))
+for p in r.get("parts", []):
+    print(f"  part {p['part']} (after {p['after'] or '-'}, up to {p['until'] or 'the last'}): {p['wall_s']:.3f} s over "
+          f"{p['boots']} boot(s), estimated {p['estimated_s']:.1f} s")
 print(f"in-image time per case:    total {sum(vals)/1000:.1f} ms, median {statistics.median(vals)} us, "
       f"p95 {vals[int(len(vals)*0.95)-1]} us, max {vals[-1]} us")
 mem = [c for c in r["cases"] if c["id"].startswith("memory.")]

@@ -54,10 +54,11 @@ passed=$((passed + ${host_pass:-0})); failed=$((failed + ${host_fail:-0}))
 
 # The cases whose rule is about cores racing each other (cases/src/notifications/race.rs).
 RACE_CASES='notifications.bind.race_;notifications.info_get.race_'
+# JOBS=N: how many QEMUs each run keeps going at once (ffa-cts run --jobs; default: the runner's).
 run_suite() { # label, ffa-cts run arguments: a run into results/runs, which `latest` then names
 	local label=$1; shift
 	rm -f results/runs/latest
-	target/release/ffa-cts run "$@" >/dev/null 2>&1
+	target/release/ffa-cts run "$@" ${JOBS:+--jobs "$JOBS"} >/dev/null 2>&1
 	local rc=$?
 	if [ "$rc" -ge 2 ]; then
 		problems+=("$label run (exit $rc, see results/runs)")

@@ -5,6 +5,8 @@
 //! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it);
 //! - `hold`: the runner's snapshot boot: the image stops before it parses the line, at its
 //!   hold point (`arch::hold`), until the line no longer says `hold` (a restored machine).
+//! - `until=ID`: run only cases whose id sorts at or before ID (the end of a part of a run the
+//!   runner splits over several QEMUs: `after` and `until` bound a contiguous range of ids).
 //!
 //! Unknown words are reported, not ignored silently.
 
@@ -19,6 +21,8 @@ pub struct Args<'a> {
     pub only: &'a str,
     /// Resume point: cases up to and including this id are not run.
     pub after: Option<&'a str>,
+    /// End of the range: cases sorting after this id are not run.
+    pub until: Option<&'a str>,
     /// The first word that was not understood, if any.
     pub unknown: Option<&'a str>,
 }
@@ -31,7 +35,7 @@ pub fn holds(line: &str) -> bool {
 impl<'a> Args<'a> {
     /// Parses a command line. The first word may be the image name, as QEMU passes argv[0].
     pub fn parse(line: &'a str) -> Self {
-        let mut args = Args { version: Version::V1_1, only: "", after: None, unknown: None };
+        let mut args = Args { version: Version::V1_1, only: "", after: None, until: None, unknown: None };
         for (i, word) in line.split_ascii_whitespace().enumerate() {
             match word.split_once('=') {
                 Some(("version", v)) => match Version::parse(v) {
@@ -40,6 +44,7 @@ impl<'a> Args<'a> {
                 },
                 Some(("only", v)) => args.only = v,
                 Some(("after", v)) => args.after = Some(v),
+                Some(("until", v)) => args.until = Some(v),
                 None if i == 0 => {}
                 _ => args.unknown = args.unknown.or(Some(word)),
             }
@@ -50,7 +55,7 @@ impl<'a> Args<'a> {
     /// True when the case `id` is selected.
     pub fn selects(&self, id: &str) -> bool {
         let chosen = self.only.is_empty() || self.only.split(';').any(|p| !p.is_empty() && id.starts_with(p));
-        chosen && self.after.is_none_or(|a| id > a)
+        chosen && self.after.is_none_or(|a| id > a) && self.until.is_none_or(|u| id <= u)
     }
 }
 
@@ -77,5 +82,20 @@ mod tests {
         assert_eq!(Args::parse("ns version=x").unknown, Some("version=x"));
         assert!(holds("ns hold"));
         assert!(!holds("ns version=1.1 only=hold;setup after=hold"));
+    }
+
+    #[test]
+    fn after_and_until_bound_a_range() {
+        let part = Args::parse("ns only=setup.;messaging. after=messaging.b until=setup.b");
+        assert_eq!((part.after, part.until, part.unknown), (Some("messaging.b"), Some("setup.b"), None));
+        let chosen: Vec<&str> = ["messaging.a", "messaging.b", "messaging.c", "run.x", "setup.a", "setup.b", "setup.c"]
+            .into_iter()
+            .filter(|id| part.selects(id))
+            .collect();
+        // `until` is inclusive, `after` exclusive: two neighbouring parts share no case and
+        // leave none out. `only` still applies inside the range.
+        assert_eq!(chosen, ["messaging.c", "setup.a", "setup.b"]);
+        let first = Args::parse("until=messaging.b");
+        assert!(first.selects("interop.a") && first.selects("messaging.b") && !first.selects("messaging.b.x"));
     }
 }

@@ -75,9 +75,11 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, cmdline: &'stat
         emit(
             platform,
             Event::Note {
-                msg: FixedText::<200>::format(format_args!("unknown argument '{word}' (known: version= only= after=)"))
-                    .as_str()
-                    .into(),
+                msg: FixedText::<200>::format(format_args!(
+                    "unknown argument '{word}' (known: version= only= after= until=)"
+                ))
+                .as_str()
+                .into(),
             },
         );
         platform.exit(2);

@@ -12,7 +12,7 @@ usage:
   ffa-cts run --stack NAME --firmware FILE [--ffa-version 1.1] [--only PREFIXES]
               [--out DIR] [--case-timeout-s 3] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
-              [--machine OPTIONS] [--mttcg] [--no-snapshot] [--baseline FILE] [--fvp MODEL]
+              [--machine OPTIONS] [--mttcg] [--no-snapshot] [--jobs N] [--baseline FILE] [--fvp MODEL]
               [--console FILE|DEVICE]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
@@ -28,6 +28,11 @@ usage:
       boot that finds none, kept in <cache>/snapshots: $FFA_CTS_CACHE, default
       ~/.cache/ffa-cts) instead of booting TF-A and the SPMC again; --no-snapshot boots
       the firmware every time.
+      --jobs N runs N QEMUs at once, each on a contiguous part of the selected cases (cut so
+      that the parts take about as long, by the newest complete run of the stack and
+      version under <out>), merged into one run; each part's logs go to part-<k>/, and
+      --max-boots counts each part's boots. Default: one per host core, at most 2; 1 with
+      --mttcg and on a board.
       Platforms: qemu-virt, qemu-virt-gicv2 (QEMU gic-version=2); fvp boots the FVP model
       MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
       board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE
@@ -92,6 +97,8 @@ pub struct RunOptions {
     pub mttcg: bool,
     /// Every QEMU boot runs the firmware instead of restoring a snapshot of its boot.
     pub no_snapshot: bool,
+    /// How many QEMUs run parts of the case list at once; `None`: the platform's default.
+    pub jobs: Option<u32>,
     /// The baseline the run's views are gated by.
     pub baseline: Option<PathBuf>,
     /// The FVP model that boots a `fvp` platform run.
@@ -246,6 +253,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--baseline",
         "--fvp",
         "--console",
+        "--jobs",
     ];
     let given = Given::read("run", words, &valued, &["--mttcg", "--no-snapshot"])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -277,6 +285,10 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         machine: given.text("--machine").map(str::to_owned),
         mttcg: given.values.contains_key("--mttcg"),
         no_snapshot: given.values.contains_key("--no-snapshot"),
+        jobs: match given.text("--jobs") {
+            Some(_) => Some(given.number("--jobs", 1)?),
+            None => None,
+        },
         baseline: given.text("--baseline").map(PathBuf::from),
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
@@ -357,6 +369,13 @@ mod tests {
         );
         assert!(o.mttcg, "--mttcg is a switch");
         assert!(o.no_snapshot, "--no-snapshot is a switch");
+        assert_eq!(o.jobs, None, "the platform's default");
+        let Ok(Command::Run(o)) = parse_words("run --stack s --firmware f --jobs 3") else { panic!() };
+        assert_eq!(o.jobs, Some(3));
+        assert_eq!(
+            error("run --stack s --firmware f --jobs 0"),
+            "`ffa-cts run`: `--jobs` takes a whole number above 0, not `0`"
+        );
     }
 
     #[test]

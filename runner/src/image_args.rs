@@ -1,5 +1,5 @@
 //! The test image's command line as the runner builds it: the words QEMU passes through
-//! semihosting (`ns version=1.1 only=a;b after=ID`), parsed on the other side by
+//! semihosting (`ns version=1.1 only=a;b after=ID until=ID`), parsed on the other side by
 //! `ffa_harness::args::Args`.
 
 use ffa_harness::ffa::Version;
@@ -13,10 +13,17 @@ pub struct ImageArgs {
     pub only: Option<String>,
     /// Resume point: run only ids sorting after this one.
     pub after: Option<String>,
+    /// End of the run's part: run only ids sorting at or before this one.
+    pub until: Option<String>,
 }
 
 impl ImageArgs {
-    /// The same selection, resumed after `id`.
+    /// Every case `only` selects, from the first.
+    pub fn new(version: Version, only: Option<String>) -> Self {
+        Self { version, only, after: None, until: None }
+    }
+
+    /// The same selection, resumed after `id` (the end of the range stays).
     pub fn resumed_after(&self, id: &str) -> Self {
         Self { after: Some(id.to_owned()), ..self.clone() }
     }
@@ -31,6 +38,7 @@ impl ImageArgs {
         let mut words = vec!["ns".to_owned(), format!("version={}", self.version)];
         words.extend(self.only.iter().map(|only| format!("only={only}")));
         words.extend(self.after.iter().map(|after| format!("after={after}")));
+        words.extend(self.until.iter().map(|until| format!("until={until}")));
         words
     }
 }
@@ -42,14 +50,18 @@ mod tests {
 
     #[test]
     fn the_image_reads_back_what_the_runner_writes() {
-        let args = ImageArgs { version: Version::V1_2, only: Some("setup.version;messaging".into()), after: None }
-            .resumed_after("setup.version.b");
+        let part = ImageArgs {
+            until: Some("setup.version.d".into()),
+            ..ImageArgs::new(Version::V1_2, Some("setup.version;messaging".into()))
+        };
+        let args = part.resumed_after("setup.version.b");
         let line = args.words().join(" ");
-        assert_eq!(line, "ns version=1.2 only=setup.version;messaging after=setup.version.b");
+        assert_eq!(line, "ns version=1.2 only=setup.version;messaging after=setup.version.b until=setup.version.d");
         let parsed = Args::parse(&line);
         assert_eq!(
-            (parsed.version, parsed.only, parsed.after, parsed.unknown),
-            (Version::V1_2, "setup.version;messaging", Some("setup.version.b"), None)
+            (parsed.version, parsed.only, parsed.after, parsed.until, parsed.unknown),
+            (Version::V1_2, "setup.version;messaging", Some("setup.version.b"), Some("setup.version.d"), None)
         );
+        assert_eq!(ImageArgs::new(Version::V1_1, None).words(), ["ns", "version=1.1"]);
     }
 }

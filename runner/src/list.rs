@@ -1,18 +1,25 @@
 //! `ffa-cts list`: the cases registered in this build (the same registry the image links),
-//! in id order, with section, minimum version and ABIs.
+//! in id order, with section, minimum version and ABIs; `run --jobs` splits the same
+//! selection.
 
 use ffa_harness::args::Args;
 use ffa_harness::case::{sorted, Case};
 use ffa_harness::ffa::Version;
 use std::fmt::Write;
 
-/// The listing of the cases `only` selects (every case when `None`), with a count line last.
-pub fn render(cases: &[Case], only: Option<&str>) -> Result<String, String> {
+/// The cases `only` selects (every case when `None`), in the image's order, and how many
+/// the registry has.
+pub fn selected<'a>(cases: &'a [Case], only: Option<&str>) -> Result<(Vec<&'a Case>, usize), String> {
     let mut slots = vec![None; cases.len()];
     let count = sorted(cases, &mut slots)
         .map_err(|e| format!("the case registry is broken: {e:?}; fix the case registrations in cases/"))?;
-    let selection = Args { version: Version::V1_1, only: only.unwrap_or(""), after: None, unknown: None };
-    let chosen: Vec<&Case> = slots[..count].iter().flatten().copied().filter(|c| selection.selects(c.id)).collect();
+    let selection = Args { version: Version::V1_1, only: only.unwrap_or(""), after: None, until: None, unknown: None };
+    Ok((slots[..count].iter().flatten().copied().filter(|c| selection.selects(c.id)).collect(), count))
+}
+
+/// The listing of the cases `only` selects (every case when `None`), with a count line last.
+pub fn render(cases: &[Case], only: Option<&str>) -> Result<String, String> {
+    let (chosen, count) = selected(cases, only)?;
     let id_width = chosen.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let section_width = chosen.iter().map(|c| c.section.len()).max().unwrap_or(0);
     let mut text = String::new();

@@ -21,7 +21,9 @@ mod markdown;
 mod matrix;
 mod matrix_diff;
 mod matrix_html;
+mod merge;
 mod outcome_serde;
+mod parts;
 mod process;
 mod provenance;
 mod qemu;
@@ -33,6 +35,7 @@ mod run_dir;
 mod run_set;
 mod secure_uart;
 mod snapshot;
+mod split;
 mod summary;
 mod time;
 

@@ -1,40 +1,32 @@
-//! What `run` keeps while the boot loop works: `events.log` (every raw console line of the
-//! run, once, with a `# boot N:` line before each boot), `results.json` and `junit.xml`
-//! rewritten after every case, a progress line on stderr per case, and on stdout a LAVA line
-//! for each outcome the runner decided (the image prints its own on the console). A run gated
-//! by a baseline writes the gate's view into `junit.xml` and prints the gate's LAVA lines (an
-//! expected failure as `skip`, an unexpected outcome as `fail`), for every case when stdout is
-//! no terminal, and at the end one `fail` for each expected case the run lacks; `results.json`
-//! keeps the raw outcomes.
+//! What `run` keeps of the run as a whole while its boot loops work: `results.json` and
+//! `junit.xml` rewritten after every case (one recorder for every part of the run, so each
+//! write holds every case that has ended in any part), a progress line on stderr per case,
+//! and on stdout a LAVA line for each outcome the runner decided (the image prints its own on
+//! the console). A run gated by a baseline writes the gate's view into `junit.xml` and prints
+//! the gate's LAVA lines (an expected failure as `skip`, an unexpected outcome as `fail`), for
+//! every case when stdout is no terminal, and at the end one `fail` for each expected case the
+//! run lacks; `results.json` keeps the raw outcomes. Each part's console goes to its own
+//! `events.log` (crate::parts).
 
 use crate::atomic_write::write_atomically;
-use crate::boot_loop::RunObserver;
 use crate::gate::{self, Gating, Verdict};
 use crate::junit;
 use crate::results::{CaseRecord, RunResults};
 use ffa_harness::event::{LavaLine, Text};
 use ffa_harness::Outcome;
-use std::fs::{File, OpenOptions};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// Writes a run's logs and results into its folder.
+/// Writes a run's results into its folder.
 pub struct Recorder {
     dir: PathBuf,
-    events: File,
     gating: Option<Gating>,
 }
 
 impl Recorder {
-    /// Opens `events.log` in the run folder `dir`; `gating` is the baseline the views show.
-    pub fn create(dir: &Path, gating: Option<Gating>) -> Result<Self, String> {
-        let path = dir.join("events.log");
-        let events = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        Ok(Self { dir: dir.to_owned(), events, gating })
+    /// Writes into the run folder `dir`; `gating` is the baseline the views show.
+    pub fn new(dir: &Path, gating: Option<Gating>) -> Self {
+        Self { dir: dir.to_owned(), gating }
     }
 
     /// Rewrites `results.json` and `junit.xml`.
@@ -48,6 +40,19 @@ impl Recorder {
         self.gating.as_ref()
     }
 
+    /// `results.cases[index]` just got its outcome, of `planned` cases the run expects so far:
+    /// says so, and rewrites the results.
+    pub fn case_ended(&self, results: &RunResults, index: usize, planned: usize) -> Result<(), String> {
+        eprintln!("{}", progress_line(results, index, planned));
+        // A gated run's stdout read by a machine (a LAVA test shell running the runner sees no
+        // image console) gets every case; a terminal only the runner's own outcomes.
+        let every = self.gating.is_some() && !std::io::stdout().is_terminal();
+        if let Some(line) = runner_lava_line(&results.cases[index], self.gating.as_ref(), every) {
+            println!("{line}");
+        }
+        self.write_results(results)
+    }
+
     /// The gate's LAVA `fail` line for each case the baseline expects and the run lacks.
     pub fn missing_lava_lines(&self, results: &RunResults) -> Vec<String> {
         let Some(g) = &self.gating else { return Vec::new() };
@@ -58,14 +63,11 @@ impl Recorder {
     }
 }
 
-fn append(file: &mut File, path: &Path, line: &str) -> Result<(), String> {
-    writeln!(file, "{line}").map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// `[ 12/70] setup.version.bit31 ... pass (41 us)`.
-pub fn progress_line(results: &RunResults, index: usize) -> String {
+/// `[ 12/70] setup.version.bit31 ... pass (41 us)`: the cases ended of the `planned` (at
+/// least those the results hold).
+pub fn progress_line(results: &RunResults, index: usize, planned: usize) -> String {
     let case = &results.cases[index];
-    let total = results.cases.len().to_string();
+    let total = planned.max(results.cases.len()).to_string();
     let outcome = case.outcome.map_or("none", |o| o.as_str());
     let mut line = format!(
         "[{:>w$}/{total}] {} ... {outcome} ({})",
@@ -107,36 +109,6 @@ fn duration_text(us: u64) -> String {
     }
 }
 
-impl RunObserver for Recorder {
-    fn boot_started(&mut self, boot: u32, command: &str) -> Result<(), String> {
-        eprintln!("boot {boot}: {command}");
-        append(&mut self.events, &self.dir.join("events.log"), &format!("# boot {boot}: {command}"))
-    }
-
-    fn line(&mut self, line: &str) -> Result<(), String> {
-        append(&mut self.events, &self.dir.join("events.log"), line)
-    }
-
-    fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String> {
-        eprintln!("{}", progress_line(results, index));
-        // A gated run's stdout read by a machine (a LAVA test shell running the runner sees no
-        // image console) gets every case; a terminal only the runner's own outcomes.
-        let every = self.gating.is_some() && !std::io::stdout().is_terminal();
-        if let Some(line) = runner_lava_line(&results.cases[index], self.gating.as_ref(), every) {
-            println!("{line}");
-        }
-        self.write_results(results)
-    }
-
-    fn note(&mut self, message: &str) {
-        eprintln!("note: {message}");
-    }
-
-    fn warn(&mut self, message: &str) {
-        eprintln!("runner: {message}");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,9 +122,10 @@ mod tests {
             r.plan(CaseRecord::planned(&format!("c.{i:02}"), "1", "", "1.0"));
         }
         r.record(3, ending(Outcome::Pass, 41, "", "", 1));
-        assert_eq!(progress_line(&r, 3), "[ 1/12] c.03 ... pass (41 us)");
+        assert_eq!(progress_line(&r, 3, 0), "[ 1/12] c.03 ... pass (41 us)");
+        assert_eq!(progress_line(&r, 3, 20), "[ 1/20] c.03 ... pass (41 us)", "a part not planned yet");
         r.record(4, ending(Outcome::Timeout, 10_300_000, "", "no end", 1));
-        assert_eq!(progress_line(&r, 4), "[ 2/12] c.04 ... timeout (10.3 s): no end");
+        assert_eq!(progress_line(&r, 4, 12), "[ 2/12] c.04 ... timeout (10.3 s): no end");
         assert_eq!(duration_text(12_345), "12 ms");
         assert_eq!(runner_lava_line(&r.cases[4], None, false), None, "the image printed its own");
         let mut hung = ending(Outcome::Timeout, 10_300_000, "", "no end", 1);

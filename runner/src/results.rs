@@ -1,6 +1,7 @@
 //! The results of one run, as written to `results.json` (schema 2): what ran (suite commit,
 //! firmware and its hash, stack cache key, QEMU version, the selection), the FF-A session,
-//! the boots, the image's notes, and one record per planned case in id order. `junit.xml`,
+//! the boots (and the parts the run was split into), the notes (the image's, and the runner's
+//! on its split), and one record per planned case in id order. `junit.xml`,
 //! the terminal summary, the gate and the matrix are all derived from this.
 
 use crate::outcome_serde;
@@ -34,15 +35,21 @@ pub struct RunResults {
     /// The machine the runner ran on.
     pub hostname: String,
     pub wall_s: f64,
+    /// Boots of every part together.
     pub boots: u32,
-    /// Milliseconds from spawn to `hello`, per boot (`None`: no `hello`).
+    /// Milliseconds from spawn to `hello`, per boot (`None`: no `hello`), part after part.
     pub boot_ms: Vec<Option<u64>>,
-    /// The case id each boot resumed after (`None`: it started from the first case).
+    /// The `after=` of each boot: the case it resumed after, or the last case of the part before
+    /// its own (`None`: it started from the first case).
     pub boot_after: Vec<Option<String>>,
     /// The snapshot of the firmware's boot each boot was restored from (`None`: it booted the
     /// firmware); its boot log is the run folder's `firmware-boot.log`.
     #[serde(default)]
     pub boot_snapshot: Vec<Option<String>>,
+    /// The parts the run was split into (`--jobs`), each run by a QEMU of its own at the same
+    /// time; empty for a run of one part.
+    #[serde(default)]
+    pub parts: Vec<PartRecord>,
     pub summary: Summary,
     pub notes: Vec<String>,
     /// Why the run ended before every selected case ran (those cases are `not-run`), or why
@@ -83,6 +90,28 @@ impl From<Counts> for Summary {
     }
 }
 
+/// One part of a run split over several QEMUs: a contiguous range of the case list, booted
+/// and resumed by a boot loop of its own, with its logs in `part-<part>/`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartRecord {
+    pub part: u32,
+    /// The range, as the image's `after=` and `until=`: ids after `after` (from the first when
+    /// `None`) up to and including `until` (to the last when `None`).
+    pub after: Option<String>,
+    pub until: Option<String>,
+    /// The runner's own count of the selected cases in the range (its registry is the
+    /// image's, but for a self-test build's extra cases), and the time the split expected
+    /// them to take.
+    pub estimated_cases: u32,
+    pub estimated_s: f64,
+    /// What the part's boot loop did: wall time, boots, and as the run's fields of that name.
+    pub wall_s: f64,
+    pub boots: u32,
+    pub boot_ms: Vec<Option<u64>>,
+    pub boot_after: Vec<Option<String>>,
+    pub stopped: Option<String>,
+}
+
 /// One planned case and, once it ended, how.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseRecord {
@@ -101,8 +130,12 @@ pub struct CaseRecord {
     pub message: String,
     /// Where a check failed (`file:line`), or empty.
     pub at: String,
-    /// The boot the case ended in (0 while it has not).
+    /// The boot the case ended in (0 while it has not), counted within its part.
     pub boot: u32,
+    /// The part of the run it ran in (`parts`; 1 in a run of one part): its boot's logs are in
+    /// the run folder, or in `part-<part>/` when the run had several.
+    #[serde(default = "first_part")]
+    pub part: u32,
     /// True when the runner gave the outcome (a hang, QEMU exiting, not-run), not the image.
     pub by_runner: bool,
     /// The console lines between the case's `start` and `end` (for junit.xml; events.log
@@ -125,10 +158,15 @@ impl CaseRecord {
             message: String::new(),
             at: String::new(),
             boot: 0,
+            part: 1,
             by_runner: false,
             console: Vec::new(),
         }
     }
+}
+
+fn first_part() -> u32 {
+    1
 }
 
 /// How a case ended.
@@ -214,6 +252,7 @@ impl RunResults {
             boot_ms: Vec::new(),
             boot_after: Vec::new(),
             boot_snapshot: Vec::new(),
+            parts: Vec::new(),
             summary: Summary::default(),
             notes: Vec::new(),
             stopped: None,

@@ -1,29 +1,32 @@
-//! `ffa-cts run`: creates the run folder, records what the run is made with, boots the image
-//! (in QEMU, in an FVP model, or reads a board's console) through the boot loop (which keeps `results.json` and `junit.xml` current), and
-//! prints the summary. Exit code 0 when no case failed (with `--baseline`: when every case
-//! ended as the baseline expects, the gate's verdict), 1 when some did, 2 when the run could
-//! not be completed.
+//! `ffa-cts run`: creates the run folder, records what the run is made with, splits the case
+//! list into parts (`--jobs`: that many QEMUs at once, crate::split), boots the image (in
+//! QEMU, in an FVP model, or reads a board's console) through a boot loop per part (which keep
+//! `results.json` and `junit.xml` current, crate::parts), and prints the summary. Exit code 0
+//! when no case failed (with `--baseline`: when every case ended as the baseline expects, the
+//! gate's verdict), 1 when some did, 2 when the run could not be completed.
 
 use crate::boot::Booter;
-use crate::boot_loop::{run_boots, Limits, LoopEnd};
+use crate::boot_loop::Limits;
 use crate::cli::RunOptions;
 use crate::console::ConsoleBooter;
 use crate::fvp::{self, FvpBooter, SpmcLevel};
 use crate::gate::{self, Gating};
 use crate::image_args::ImageArgs;
+use crate::parts::{part_dir, run_parts, PartSetup, PartsEnd};
 use crate::qemu::{self, QemuBooter, Snapshots};
 use crate::recorder::Recorder;
-use crate::results::{Build, RunIdentity, RunResults};
+use crate::results::{Build, PartRecord, RunIdentity, RunResults};
 use crate::snapshot::SnapshotStore;
 use crate::time::UtcTime;
-use crate::{provenance, run_dir, summary};
+use crate::{list, provenance, run_dir, run_set, split, summary};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long QEMU may take to exit after the image reported `done`.
 const EXIT_GRACE: Duration = Duration::from_secs(10);
 
 /// How the run boots the image, chosen from the options before the run folder exists.
+#[derive(Clone)]
 enum Boot {
     /// QEMU `virt` with this `-machine` value, from the stack's flash image.
     Qemu { firmware: PathBuf, machine: String },
@@ -88,6 +91,36 @@ fn snapshots(options: &RunOptions, build: &Build) -> Result<Option<Snapshots>, S
     Ok(Some(Snapshots::new(SnapshotStore::in_cache()?, build.firmware_sha256.clone(), qemu_version)))
 }
 
+/// How many QEMUs run at once: `--jobs`, by default one per host core up to two, one with
+/// `--mttcg` (each QEMU then takes every core); a board boots once.
+fn jobs(options: &RunOptions, boot: &Boot) -> Result<usize, String> {
+    match (boot, options.jobs) {
+        (Boot::Qemu { .. }, Some(jobs)) => Ok(jobs as usize),
+        (Boot::Qemu { .. }, None) if options.mttcg => Ok(1),
+        (Boot::Qemu { .. }, None) => Ok(std::thread::available_parallelism().map_or(1, usize::from).min(2)),
+        (_, Some(jobs)) if jobs > 1 => {
+            Err(format!("--jobs {jobs}: the {} platform boots one board, one boot at a time", options.platform))
+        }
+        _ => Ok(1),
+    }
+}
+
+/// The parts of the run: the selected cases cut into at most `jobs` ranges of about equal
+/// time by the newest complete run of this stack and version under the runs folder.
+fn split_run(options: &RunOptions, version: &str, jobs: usize) -> Result<(Vec<PartRecord>, Option<String>), String> {
+    let (cases, _) = list::selected(&ffa_harness::CASES, options.only.as_deref())?;
+    let ids: Vec<&str> = cases.iter().map(|c| c.id).collect();
+    let costs = if jobs > 1 && ids.len() > 1 {
+        let previous = run_set::newest_of(&options.out, &options.stack, version);
+        split::costs(&ids, previous.as_ref().map(|r| (r.folder.as_str(), &r.results)))
+    } else {
+        split::costs(&ids, None)
+    };
+    let parts = split::parts(&ids, &costs.us, &split::cut(&costs.us, jobs));
+    let note = (parts.len() > 1).then(|| split::describe(&parts, costs.source.as_deref()));
+    Ok((parts, note))
+}
+
 /// Runs `ffa-cts run`; returns the exit code, or the error that kept the run from starting.
 pub fn run(options: &RunOptions) -> Result<u8, String> {
     let boot = choose(options)?;
@@ -111,6 +144,7 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     };
     let now = UtcTime::now();
     let version = options.ffa_version.to_string();
+    let (split, split_note) = split_run(options, &version, jobs(options, &boot)?)?;
     // Before the run folder exists: a baseline that does not fit leaves no empty run behind.
     let gating = match &options.baseline {
         Some(file) => Some(Gating::load(file, &options.stack, &version)?),
@@ -120,30 +154,35 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     run_dir::point_latest(&options.out, &dir)?;
     eprintln!("run folder: {}", dir.display());
 
-    let mut booter: Box<dyn Booter> = match boot {
-        Boot::Qemu { firmware, machine } => {
-            let extra_args = std::env::var("FFA_CTS_QEMU_ARGS")
-                .map(|a| a.split_whitespace().map(str::to_owned).collect())
-                .unwrap_or_default();
-            let mttcg = options.mttcg;
-            let snapshots = snapshots(options, &build)?;
-            Box::new(QemuBooter {
+    let extra_args: Vec<String> = std::env::var("FFA_CTS_QEMU_ARGS")
+        .map(|a| a.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let booter = |run_dir: PathBuf| -> Result<Box<dyn Booter + Send>, String> {
+        Ok(match boot.clone() {
+            Boot::Qemu { firmware, machine } => Box::new(QemuBooter {
                 qemu: options.qemu.clone(),
                 firmware,
-                run_dir: dir.clone(),
-                extra_args,
+                run_dir,
+                extra_args: extra_args.clone(),
                 machine,
-                mttcg,
-                snapshots,
-            })
-        }
-        Boot::Fvp { model, bl1, fip } => {
-            let spmc = SpmcLevel::of_stack(&options.stack);
-            Box::new(FvpBooter { model, bl1, fip, spmc, run_dir: dir.clone() })
-        }
-        Boot::Console(path) => Box::new(ConsoleBooter { path }),
+                mttcg: options.mttcg,
+                snapshots: snapshots(options, &build)?,
+            }),
+            Boot::Fvp { model, bl1, fip } => {
+                let spmc = SpmcLevel::of_stack(&options.stack);
+                Box::new(FvpBooter { model, bl1, fip, spmc, run_dir })
+            }
+            Boot::Console(path) => Box::new(ConsoleBooter { path }),
+        })
     };
-    let mut recorder = Recorder::create(&dir, gating)?;
+    let count = split.len();
+    let parts: Vec<PartSetup> = split
+        .into_iter()
+        .map(|record| {
+            let dir = part_dir(&dir, record.part, count);
+            Ok(PartSetup { booter: booter(dir.clone())?, dir, record })
+        })
+        .collect::<Result<_, String>>()?;
     let identity = RunIdentity {
         stack: options.stack.clone(),
         stack_description: options.describe.clone(),
@@ -154,15 +193,22 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
         started: now.rfc3339(),
         hostname: provenance::hostname(),
     };
+    let mut base = RunResults::new(identity);
+    if let Some(note) = split_note {
+        eprintln!("runner: {note}");
+        base.notes.push(note);
+    }
     let limits = Limits {
         case_margin: options.case_timeout,
         boot: options.boot_timeout,
         exit_grace: EXIT_GRACE,
         max_boots: options.max_boots,
     };
-    let args = ImageArgs { version: options.ffa_version, only: options.only.clone(), after: None };
-    let LoopEnd { results, mut error } =
-        run_boots(booter.as_mut(), &mut recorder, limits, args, RunResults::new(identity));
+    let args = ImageArgs::new(options.ffa_version, options.only.clone());
+    let started = Instant::now();
+    let PartsEnd { mut results, mut error, recorder } =
+        run_parts(parts, Recorder::new(&dir, gating), limits, &args, base)?;
+    results.wall_s = started.elapsed().as_secs_f64();
 
     recorder.write_results(&results)?;
     if error.is_none() && results.cases.is_empty() {
@@ -172,7 +218,7 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     if let Some(error) = &error {
         eprintln!("error: {error}");
         if !results.notes.is_empty() {
-            eprintln!("notes from the image:");
+            eprintln!("notes (the image's, and how the runner split the run):");
             for note in &results.notes {
                 eprintln!("  {note}");
             }

@@ -3,7 +3,7 @@
 //! starting with `selftest.`), runs cut short or with a lost event (see
 //! `RunResults::is_complete`) and `--only` runs (a selection that did not take every case of
 //! the image, as `results.json` records it) are passed over, and so are folders without a
-//! readable `results.json`.
+//! readable `results.json`. `run --jobs` takes the newest such run of its own stack and version.
 
 use crate::results::RunResults;
 use ffa_harness::ffa::Version;
@@ -161,6 +161,30 @@ pub fn collect(runs: &Path) -> Result<RunSet, String> {
     Ok(set)
 }
 
+/// The newest candidate run of `stack` at `version` under `runs` (what the matrix would
+/// choose), reading only the folders named for them (`<time>-<stack>-ffa<version>[-N]`,
+/// crate::run_dir), newest first: `run --jobs` times its cases by it.
+pub fn newest_of(runs: &Path, stack: &str, version: &str) -> Option<ChosenRun> {
+    let suffix = format!("-{stack}-ffa{version}");
+    let named = |name: &str| {
+        name.ends_with(&suffix)
+            || name.rsplit_once('-').is_some_and(|(head, n)| head.ends_with(&suffix) && n.parse::<u32>().is_ok())
+    };
+    let mut folders: Vec<String> = std::fs::read_dir(runs)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| named(name))
+        .collect();
+    folders.sort();
+    folders.into_iter().rev().find_map(|folder| {
+        let text = std::fs::read_to_string(runs.join(&folder).join("results.json")).ok()?;
+        let results = RunResults::from_json(&text).ok()?;
+        let candidate = pass_over(&results).is_none() && results.stack == stack && results.requested_version == version;
+        candidate.then_some(ChosenRun { folder, results })
+    })
+}
+
 #[cfg(test)]
 pub mod tests {
     use super::*;
@@ -208,6 +232,23 @@ pub mod tests {
         let dir = runs.join(folder);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("results.json"), results.to_json()).unwrap();
+    }
+
+    #[test]
+    fn the_newest_complete_run_of_one_stack_and_version() {
+        let runs = temp_dir("newest-of");
+        let complete = |started| results("tfa-el3", "1.1", started, &[("a.x", "", Some(Outcome::Pass), "")]);
+        write_run(&runs, "20261201-100000-tfa-el3-ffa1.1", &complete("1"));
+        write_run(&runs, "20261201-100000-tfa-el3-ffa1.1-2", &complete("2"));
+        write_run(&runs, "20261201-110000-tfa-el3-ffa1.1", &results("tfa-el3", "1.1", "3", &[("a.x", "", None, "")]));
+        write_run(&runs, "20261201-120000-tfa-el3-gicv2-ffa1.1", &complete("4"));
+        write_run(&runs, "20261201-120000-tfa-el3-ffa1.2", &complete("5"));
+        // The incomplete newer run, the other stack and the other version are passed over.
+        let chosen = newest_of(&runs, "tfa-el3", "1.1").map(|r| r.folder);
+        assert_eq!(chosen.as_deref(), Some("20261201-100000-tfa-el3-ffa1.1-2"));
+        assert!(newest_of(&runs, "optee-sel1", "1.1").is_none());
+        assert!(newest_of(&runs.join("none"), "tfa-el3", "1.1").is_none());
+        std::fs::remove_dir_all(&runs).unwrap();
     }
 
     #[test]

@@ -106,7 +106,7 @@ fn run_with(max_boots: u32, boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Re
         exit_grace: Duration::from_millis(5),
         max_boots,
     };
-    let args = ImageArgs { version: ffa_harness::ffa::Version::V1_1, only: None, after: None };
+    let args = ImageArgs::new(ffa_harness::ffa::Version::V1_1, None);
     let end = run_boots(&mut booter, &mut observer, limits, args, RunResults::new(identity("fake", "1.1", "now")));
     (end, booter, observer)
 }

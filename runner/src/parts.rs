@@ -1,0 +1,293 @@
+//! The parts of a run (`run --jobs`) running at the same time: a thread per part drives a boot
+//! loop of its own over the part's range of ids (`after=`/`until=`), with its own booter,
+//! boot numbering and logs (`events.log`, `uart1-N.log`: in the run folder for a run of one
+//! part, in `part-<k>/` for several). Every case that ends in any part goes through one lock
+//! to the run's recorder, which rewrites the results merged from the newest results of every
+//! part (crate::merge), so that results.json and junit.xml hold every ended case, whichever
+//! part's QEMU stops next.
+
+use crate::boot::Booter;
+use crate::boot_loop::{run_boots, Limits, LoopEnd, RunObserver};
+use crate::image_args::ImageArgs;
+use crate::merge::merge;
+use crate::recorder::Recorder;
+use crate::results::{PartRecord, RunResults};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One part to run: its range, where its logs go, and what boots it.
+pub struct PartSetup {
+    pub record: PartRecord,
+    /// The folder of its `events.log` and boot logs.
+    pub dir: PathBuf,
+    pub booter: Box<dyn Booter + Send>,
+}
+
+/// The folder of part `part`'s logs in the run folder `run_dir`, of a run of `parts` parts.
+pub fn part_dir(run_dir: &Path, part: u32, parts: usize) -> PathBuf {
+    if parts > 1 {
+        run_dir.join(format!("part-{part}"))
+    } else {
+        run_dir.to_owned()
+    }
+}
+
+/// What the parts share: the run's recorder and the newest results of each part.
+struct Shared {
+    recorder: Recorder,
+    base: RunResults,
+    split: Vec<PartRecord>,
+    latest: Vec<Option<RunResults>>,
+}
+
+impl Shared {
+    fn merged(&self) -> RunResults {
+        let latest: Vec<Option<&RunResults>> = self.latest.iter().map(Option::as_ref).collect();
+        merge(&self.base, &self.split, &latest)
+    }
+
+    /// The cases the run expects so far: each part's plans, or before they arrived, the
+    /// runner's own count for its range.
+    fn planned(&self) -> usize {
+        let part = |(record, latest): (&PartRecord, &Option<RunResults>)| {
+            latest.as_ref().map_or(record.estimated_cases as usize, |r| r.cases.len())
+        };
+        self.split.iter().zip(&self.latest).map(part).sum()
+    }
+}
+
+/// The observer of one part's boot loop: its console into its own `events.log`, its messages
+/// labelled with the part when there are several, its case ends to the run's recorder.
+struct PartObserver<'a> {
+    /// 0-based.
+    index: usize,
+    label: String,
+    events: File,
+    events_path: PathBuf,
+    shared: &'a Mutex<Shared>,
+}
+
+impl PartObserver<'_> {
+    fn append(&mut self, line: &str) -> Result<(), String> {
+        writeln!(self.events, "{line}").map_err(|e| format!("cannot write {}: {e}", self.events_path.display()))
+    }
+}
+
+impl RunObserver for PartObserver<'_> {
+    fn boot_started(&mut self, boot: u32, command: &str) -> Result<(), String> {
+        eprintln!("{}boot {boot}: {command}", self.label);
+        self.append(&format!("# boot {boot}: {command}"))
+    }
+
+    fn line(&mut self, line: &str) -> Result<(), String> {
+        self.append(line)
+    }
+
+    fn case_ended(&mut self, results: &RunResults, index: usize) -> Result<(), String> {
+        let mut shared = self.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        shared.latest[self.index] = Some(results.clone());
+        let merged = shared.merged();
+        match merged.index_of(&results.cases[index].id) {
+            Some(at) => shared.recorder.case_ended(&merged, at, shared.planned()),
+            None => Ok(()),
+        }
+    }
+
+    fn note(&mut self, message: &str) {
+        eprintln!("{}note: {message}", self.label);
+    }
+
+    fn warn(&mut self, message: &str) {
+        eprintln!("runner: {}{message}", self.label);
+    }
+}
+
+/// The end of every part: the run's merged results, the first error of any part (naming the
+/// part when there are several), and the recorder back.
+pub struct PartsEnd {
+    pub results: RunResults,
+    pub error: Option<String>,
+    pub recorder: Recorder,
+}
+
+/// Runs `parts` at the same time, each with `args` bounded to its range; `base` holds the
+/// run's identity and the runner's own notes.
+pub fn run_parts(
+    parts: Vec<PartSetup>,
+    recorder: Recorder,
+    limits: Limits,
+    args: &ImageArgs,
+    base: RunResults,
+) -> Result<PartsEnd, String> {
+    let count = parts.len();
+    let split: Vec<PartRecord> = parts.iter().map(|p| p.record.clone()).collect();
+    let shared = Mutex::new(Shared { recorder, base: base.clone(), split, latest: vec![None; count] });
+    let mut observers = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        std::fs::create_dir_all(&part.dir).map_err(|e| format!("cannot create {}: {e}", part.dir.display()))?;
+        let events_path = part.dir.join("events.log");
+        let events = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&events_path)
+            .map_err(|e| format!("cannot open {}: {e}", events_path.display()))?;
+        let label = if count > 1 { format!("part {}: ", part.record.part) } else { String::new() };
+        observers.push(PartObserver { index, label, events, events_path, shared: &shared });
+    }
+    let ends: Vec<LoopEnd> = std::thread::scope(|scope| {
+        let running: Vec<_> = parts
+            .into_iter()
+            .zip(observers)
+            .map(|(mut part, mut observer)| {
+                let args =
+                    ImageArgs { after: part.record.after.clone(), until: part.record.until.clone(), ..args.clone() };
+                let base = base.clone();
+                scope.spawn(move || run_boots(part.booter.as_mut(), &mut observer, limits, args, base))
+            })
+            .collect();
+        running.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut shared = shared.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut errors = Vec::new();
+    for (k, end) in ends.into_iter().enumerate() {
+        if let Some(error) = end.error {
+            errors.push(if count > 1 { format!("part {}: {error}", k + 1) } else { error });
+        }
+        shared.latest[k] = Some(end.results);
+    }
+    let results = shared.merged();
+    Ok(PartsEnd { results, error: (!errors.is_empty()).then(|| errors.join("; ")), recorder: shared.recorder })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boot::{BootSession, Output, Spawned};
+    use crate::results::tests::identity;
+    use ffa_harness::args::Args;
+    use ffa_harness::ffa::Version;
+    use std::collections::VecDeque;
+    use std::time::Duration;
+
+    const IDS: [&str; 6] = ["a.1", "a.2", "a.3", "b.1", "b.2", "b.3"];
+
+    /// A QEMU stand-in that plays the image over `IDS` for the arguments it is booted with:
+    /// `crash` ends its boot (QEMU exits), every other case passes.
+    struct FakeImage {
+        crash: &'static str,
+    }
+
+    struct Script(VecDeque<Output>);
+
+    impl BootSession for Script {
+        fn next(&mut self, _timeout: Duration) -> Output {
+            self.0.pop_front().unwrap_or(Output::Silent)
+        }
+        fn kill(&mut self) {
+            self.0.clear();
+        }
+    }
+
+    impl Booter for FakeImage {
+        fn boot(&mut self, args: &ImageArgs, _boot: u32) -> Result<Spawned, String> {
+            let line = args.words().join(" ");
+            let parsed = Args::parse(&line);
+            let chosen: Vec<&str> = IDS.into_iter().filter(|id| parsed.selects(id)).collect();
+            let l = |text: String| Output::Line(text);
+            let mut out = vec![
+                l(format!("ffa-cts: hello schema=2 image=ns total={} selected={}", IDS.len(), chosen.len())),
+                l("ffa-cts: session requested=1.1 returned=0x10002 negotiated=1.1 own_id=0x0 spmc_id=0x8000".into()),
+            ];
+            out.extend(chosen.iter().map(|id| l(format!("ffa-cts: plan id={id} section=1 since=1.0 abis="))));
+            for id in &chosen {
+                out.push(l(format!("ffa-cts: start id={id} timeout_ms=1")));
+                if *id == self.crash {
+                    out.push(Output::Exited(Some(1)));
+                    return Ok(Spawned::booted(line, Box::new(Script(out.into()))));
+                }
+                out.push(l(format!("ffa-cts: end id={id} outcome=pass us=5")));
+            }
+            out.push(l("ffa-cts: done".into()));
+            out.push(Output::Exited(Some(0)));
+            Ok(Spawned::booted(line, Box::new(Script(out.into()))))
+        }
+    }
+
+    /// A booter that cannot start anything.
+    struct Broken;
+
+    impl Booter for Broken {
+        fn boot(&mut self, _args: &ImageArgs, _boot: u32) -> Result<Spawned, String> {
+            Err("no QEMU".into())
+        }
+    }
+
+    /// Runs `IDS` in two parts, booted by what `booter` makes for each part, in `dir`.
+    fn run_two(dir: &Path, booter: impl Fn(u32) -> Box<dyn Booter + Send>) -> PartsEnd {
+        let split = crate::split::parts(&IDS, &[1; 6], &crate::split::cut(&[1; 6], 2));
+        let parts = split
+            .into_iter()
+            .map(|record| PartSetup { dir: part_dir(dir, record.part, 2), booter: booter(record.part), record })
+            .collect();
+        // Generous: the scripted boots never wait, and two threads on a loaded host must not
+        // see a watchdog expire between two lines.
+        let limits = Limits {
+            case_margin: Duration::from_secs(10),
+            boot: Duration::from_secs(10),
+            exit_grace: Duration::from_secs(10),
+            max_boots: 5,
+        };
+        let base = RunResults::new(identity("s", "1.1", "t"));
+        let args = ImageArgs::new(Version::V1_1, None);
+        run_parts(parts, Recorder::new(dir, None), limits, &args, base).unwrap()
+    }
+
+    #[test]
+    fn a_part_that_cannot_boot_stops_the_run_and_loses_nothing_of_the_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let end =
+            run_two(dir.path(), |part| if part == 1 { Box::new(Broken) } else { Box::new(FakeImage { crash: "" }) });
+        assert_eq!(end.error.as_deref(), Some("part 1: no QEMU"));
+        assert_eq!(end.results.stopped.as_deref(), Some("part 1: no QEMU"));
+        assert_eq!(end.results.cases.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["b.1", "b.2", "b.3"]);
+        let written =
+            RunResults::from_json(&std::fs::read_to_string(dir.path().join("results.json")).unwrap()).unwrap();
+        assert_eq!(written.ended(), 3, "part 2's cases were written as they ended");
+    }
+
+    #[test]
+    fn parts_run_their_ranges_and_merge_with_their_own_boots() {
+        let dir = tempfile::tempdir().unwrap();
+        let end = run_two(dir.path(), |_| Box::new(FakeImage { crash: "b.1" }));
+        assert_eq!(end.error, None);
+        let r = &end.results;
+        let cases: Vec<_> =
+            r.cases.iter().map(|c| (c.id.as_str(), c.outcome.unwrap().as_str(), c.part, c.boot)).collect();
+        assert_eq!(
+            cases,
+            [
+                ("a.1", "pass", 1, 1),
+                ("a.2", "pass", 1, 1),
+                ("a.3", "pass", 1, 1),
+                ("b.1", "crash", 2, 1),
+                ("b.2", "pass", 2, 2),
+                ("b.3", "pass", 2, 2)
+            ]
+        );
+        assert!(r.is_complete(), "{:?}", r.stopped);
+        assert!(r.selection.is_whole());
+        assert_eq!((r.boots, r.boot_after.clone()), (3, vec![None, Some("a.3".into()), Some("b.1".into())]));
+        assert_eq!(r.parts.iter().map(|p| p.boots).collect::<Vec<_>>(), [1, 2]);
+        // Each part logs its own boots; results.json on disk is the merged run.
+        let second = std::fs::read_to_string(dir.path().join("part-2/events.log")).unwrap();
+        assert!(second.starts_with("# boot 1: ns version=1.1 after=a.3\n"), "{second}");
+        assert!(second.contains("# boot 2: ns version=1.1 after=b.1\n"), "{second}");
+        let first = std::fs::read_to_string(dir.path().join("part-1/events.log")).unwrap();
+        assert!(first.starts_with("# boot 1: ns version=1.1 until=a.3\n"), "{first}");
+        let written =
+            RunResults::from_json(&std::fs::read_to_string(dir.path().join("results.json")).unwrap()).unwrap();
+        assert_eq!(written.ended(), 6);
+    }
+}
