@@ -2,7 +2,9 @@
 //! space-separated `key=value` words.
 //! - `version=1.1`: the FF-A version to request (default 1.1);
 //! - `only=a.b;c`: run only cases whose id equals or starts with one of these prefixes;
-//! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it).
+//! - `after=ID`: run only cases whose id sorts after ID (the runner resumes with it);
+//! - `call_limit_ms=N`: the hang monitor reports an FF-A call that has not returned after N ms
+//!   (event `stuck`; default 0: no monitor, the cores start on their first job).
 //!
 //! Unknown words are reported, not ignored silently.
 
@@ -17,6 +19,8 @@ pub struct Args<'a> {
     pub only: &'a str,
     /// Resume point: cases up to and including this id are not run.
     pub after: Option<&'a str>,
+    /// How long an FF-A call may last before the hang monitor reports it; 0: no monitor.
+    pub call_limit_ms: u32,
     /// The first word that was not understood, if any.
     pub unknown: Option<&'a str>,
 }
@@ -24,7 +28,7 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// Parses a command line. The first word may be the image name, as QEMU passes argv[0].
     pub fn parse(line: &'a str) -> Self {
-        let mut args = Args { version: Version::V1_1, only: "", after: None, unknown: None };
+        let mut args = Args { version: Version::V1_1, only: "", after: None, call_limit_ms: 0, unknown: None };
         for (i, word) in line.split_ascii_whitespace().enumerate() {
             match word.split_once('=') {
                 Some(("version", v)) => match Version::parse(v) {
@@ -33,6 +37,10 @@ impl<'a> Args<'a> {
                 },
                 Some(("only", v)) => args.only = v,
                 Some(("after", v)) => args.after = Some(v),
+                Some(("call_limit_ms", v)) => match v.parse() {
+                    Ok(ms) => args.call_limit_ms = ms,
+                    Err(_) => args.unknown = args.unknown.or(Some(word)),
+                },
                 None if i == 0 => {}
                 _ => args.unknown = args.unknown.or(Some(word)),
             }
@@ -68,5 +76,8 @@ mod tests {
         assert!(all.selects("anything"));
         assert_eq!(Args::parse("ns bogus=1").unknown, Some("bogus=1"));
         assert_eq!(Args::parse("ns version=x").unknown, Some("version=x"));
+        assert_eq!(Args::parse("ns call_limit_ms=250").call_limit_ms, 250);
+        assert_eq!(all.call_limit_ms, 0);
+        assert_eq!(Args::parse("ns call_limit_ms=-1").unknown, Some("call_limit_ms=-1"));
     }
 }

@@ -13,6 +13,7 @@ usage:
               [--out DIR] [--case-timeout-s 3] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
               [--machine OPTIONS] [--mttcg] [--baseline FILE] [--fvp MODEL] [--console FILE|DEVICE]
+              [--call-limit-ms MS]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
@@ -29,7 +30,11 @@ usage:
       with a captured console, once (no --firmware; the image's arguments are built in).
       --case-timeout-s is added to each case's own timeout before the runner decides that
       the firmware stopped answering (the image's watchdog reports a case that overruns its
-      own timeout itself; the margin only covers a case stuck inside the firmware).
+      own timeout itself; the margin only covers a case stuck inside the firmware that the
+      image's hang monitor cannot report: every core in a call or a job).
+      --call-limit-ms: how long one FF-A call may last before the image's hang monitor (on an
+      idle secondary core) reports it and the runner ends the boot at once, the case as
+      `timeout`. Default: 300 under QEMU, 1200 with --mttcg, 30000 on an FVP.
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.
@@ -91,6 +96,8 @@ pub struct RunOptions {
     pub fvp: Option<PathBuf>,
     /// A console to read instead of booting anything.
     pub console: Option<PathBuf>,
+    /// The image's hang-monitor limit, when given (else the platform's default).
+    pub call_limit_ms: Option<u32>,
 }
 
 /// The options of `gate`.
@@ -239,6 +246,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--baseline",
         "--fvp",
         "--console",
+        "--call-limit-ms",
     ];
     let given = Given::read("run", words, &valued, &["--mttcg"])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -272,6 +280,10 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         baseline: given.text("--baseline").map(PathBuf::from),
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
+        call_limit_ms: match given.text("--call-limit-ms") {
+            Some(_) => Some(given.number("--call-limit-ms", 0)?),
+            None => None,
+        },
     })))
 }
 

@@ -79,7 +79,7 @@ mod tests {
         let file = std::env::temp_dir().join(format!("ffa-cts-console-{}.log", std::process::id()));
         std::fs::write(&file, "NOTICE:  BL31\r\nffa-cts: hello schema=2\r\nlast").unwrap();
         let mut booter = ConsoleBooter { path: file.clone() };
-        let args = ImageArgs { version: Version::V1_1, only: None, after: None };
+        let args = ImageArgs { version: Version::V1_1, only: None, after: None, call_limit_ms: 0 };
         let mut spawned = booter.boot(&args, 1).unwrap();
         assert_eq!(spawned.command, format!("console {}", file.display()));
         let second = Duration::from_secs(5);

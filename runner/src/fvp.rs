@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn command_line_for_each_spmc_level() {
-        let args = ImageArgs { version: Version::V1_2, only: Some("setup.".into()), after: None };
+        let args = ImageArgs { version: Version::V1_2, only: Some("setup.".into()), after: None, call_limit_ms: 0 };
         let line = booter(SpmcLevel::El3OrSel1).arguments(&args, 2);
         assert!(line.chunks(2).all(|pair| pair[0] == "-C"), "every parameter is one -C");
         let parameters: Vec<&str> = line.chunks(2).map(|pair| pair[1].as_str()).collect();
@@ -196,7 +196,7 @@ mod tests {
             .unwrap();
         std::fs::set_permissions(&model, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut fvp = FvpBooter { model, run_dir: dir.clone(), ..booter(SpmcLevel::El3OrSel1) };
-        let args = ImageArgs { version: Version::V1_1, only: None, after: None };
+        let args = ImageArgs { version: Version::V1_1, only: None, after: None, call_limit_ms: 0 };
         let mut spawned = fvp.boot(&args, 1).unwrap();
         assert!(
             spawned.command.contains(" -C 'cluster0.cpu0.semihosting-cmd_line=ns version=1.1' "),
@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn a_model_that_is_not_there_is_named() {
         let error = booter(SpmcLevel::El3OrSel1)
-            .boot(&ImageArgs { version: Version::V1_1, only: None, after: None }, 1)
+            .boot(&ImageArgs { version: Version::V1_1, only: None, after: None, call_limit_ms: 0 }, 1)
             .err()
             .unwrap();
         assert!(error.starts_with("cannot start the FVP /m/FVP_Base_RevC-2xAEMvA:"), "{error}");

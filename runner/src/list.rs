@@ -11,7 +11,8 @@ pub fn render(cases: &[Case], only: Option<&str>) -> Result<String, String> {
     let mut slots = vec![None; cases.len()];
     let count = sorted(cases, &mut slots)
         .map_err(|e| format!("the case registry is broken: {e:?}; fix the case registrations in cases/"))?;
-    let selection = Args { version: Version::V1_1, only: only.unwrap_or(""), after: None, unknown: None };
+    let selection =
+        Args { version: Version::V1_1, only: only.unwrap_or(""), after: None, call_limit_ms: 0, unknown: None };
     let chosen: Vec<&Case> = slots[..count].iter().flatten().copied().filter(|c| selection.selects(c.id)).collect();
     let id_width = chosen.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let section_width = chosen.iter().map(|c| c.section.len()).max().unwrap_or(0);

@@ -154,8 +154,12 @@ mod tests {
 
     #[test]
     fn command_line() {
-        let args =
-            ImageArgs { version: Version::V1_1, only: Some("setup.a;b".into()), after: Some("setup.a.x".into()) };
+        let args = ImageArgs {
+            version: Version::V1_1,
+            only: Some("setup.a;b".into()),
+            after: Some("setup.a.x".into()),
+            call_limit_ms: 0,
+        };
         let socket = Path::new("/t/uart1.sock");
         let line = booter("/fw/flash.bin").arguments(&args, 2, socket).unwrap().join(" ");
         assert_eq!(

@@ -4,6 +4,7 @@
 //! the terminal summary, the gate and the matrix are all derived from this.
 
 use crate::outcome_serde;
+use ffa_harness::platform::LongestCall;
 use ffa_harness::{Counts, Outcome};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,10 @@ pub struct RunResults {
     pub boot_ms: Vec<Option<u64>>,
     /// The case id each boot resumed after (`None`: it started from the first case).
     pub boot_after: Vec<Option<String>>,
+    /// How long one FF-A call could last before the image's hang monitor reported it
+    /// (`None`: no monitor).
+    #[serde(default)]
+    pub call_limit_ms: Option<u32>,
     pub summary: Summary,
     pub notes: Vec<String>,
     /// Why the run ended before every selected case ran (those cases are `not-run`), or why
@@ -94,6 +99,12 @@ pub struct CaseRecord {
     /// The FF-A calls the image made while the case ran (0 for outcomes the runner made up).
     #[serde(default)]
     pub ffa_calls: u64,
+    /// The longest of those calls that returned, in microseconds, and its function (absent
+    /// when the image measured none: outcomes the runner made up, older runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_call_us: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_call: Option<String>,
     pub message: String,
     /// Where a check failed (`file:line`), or empty.
     pub at: String,
@@ -118,6 +129,8 @@ impl CaseRecord {
             outcome: None,
             duration_us: 0,
             ffa_calls: 0,
+            longest_call_us: None,
+            longest_call: None,
             message: String::new(),
             at: String::new(),
             boot: 0,
@@ -133,6 +146,7 @@ pub struct Ending {
     pub outcome: Outcome,
     pub duration_us: u64,
     pub ffa_calls: u64,
+    pub longest_call: Option<LongestCall>,
     pub at: String,
     pub message: String,
     pub boot: u32,
@@ -209,6 +223,7 @@ impl RunResults {
             boots: 0,
             boot_ms: Vec::new(),
             boot_after: Vec::new(),
+            call_limit_ms: None,
             summary: Summary::default(),
             notes: Vec::new(),
             stopped: None,
@@ -238,6 +253,8 @@ impl RunResults {
         case.outcome = Some(ending.outcome);
         case.duration_us = ending.duration_us;
         case.ffa_calls = ending.ffa_calls;
+        case.longest_call_us = ending.longest_call.map(|l| l.micros);
+        case.longest_call = ending.longest_call.map(|l| l.func.to_string());
         case.at = ending.at;
         case.message = ending.message;
         case.boot = ending.boot;
@@ -333,6 +350,7 @@ pub mod tests {
             outcome,
             duration_us,
             ffa_calls: 0,
+            longest_call: None,
             at: at.into(),
             message: message.into(),
             boot,

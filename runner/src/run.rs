@@ -15,7 +15,7 @@ use crate::qemu::{self, QemuBooter};
 use crate::recorder::Recorder;
 use crate::results::{Build, RunIdentity, RunResults};
 use crate::time::UtcTime;
-use crate::{provenance, run_dir, summary};
+use crate::{call_limit, provenance, run_dir, summary};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -141,7 +141,11 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
         exit_grace: EXIT_GRACE,
         max_boots: options.max_boots,
     };
-    let args = ImageArgs { version: options.ffa_version, only: options.only.clone(), after: None };
+    let call_limit_ms = options
+        .call_limit_ms
+        .or_else(|| call_limit::default_ms(&options.platform, options.mttcg, options.console.is_some()))
+        .unwrap_or(0);
+    let args = ImageArgs { version: options.ffa_version, only: options.only.clone(), after: None, call_limit_ms };
     let LoopEnd { results, mut error } =
         run_boots(booter.as_mut(), &mut recorder, limits, args, RunResults::new(identity));
 

@@ -11,7 +11,7 @@
 //! boot core ends the case as `crash` or `timeout` with the core named. Cores are known by
 //! their MPIDR affinity, in the order the board lists them (index 0 is the boot core).
 
-use super::{fault, mmu, watchdog};
+use super::{fault, hang_monitor, mmu, watchdog};
 use crate::cores::{CoreJob, CoreResults, CoreValue, MAX_CORES};
 use crate::ctx::{Ctx, Session};
 use crate::ffa::Ffa;
@@ -151,6 +151,11 @@ pub(super) fn serves_jobs() -> bool {
     JOBS.get().is_some()
 }
 
+/// The platform jobs report to (the ns image's), where other reports from its cores go too.
+pub(super) fn job_platform() -> Option<&'static dyn Platform> {
+    JOBS.get().copied()
+}
+
 /// How many cores the board has (1 before [`init`]).
 pub fn count() -> usize {
     CORE_MAP.get().map_or(1, |b| b.mpidrs.len().max(1))
@@ -202,6 +207,7 @@ fn serve(index: usize) -> ! {
     loop {
         let mut waited = 0;
         while core.state.load(Ordering::Acquire) != POSTED {
+            hang_monitor::look(index);
             pause(&mut waited, PARK_POLL_US);
         }
         let Some(job) = core.job.lock().take() else {
@@ -282,6 +288,13 @@ fn unavailable(core: usize, why: core::fmt::Arguments<'_>) -> Failure {
 
 /// Powers core `index` up if it is off and waits until it parks. Called on the boot core.
 fn ensure_started(index: usize, mpidr: u64, deadline: u64) -> Result<(), Failure> {
+    power_up(index, mpidr)?;
+    wait_while(index, deadline, |s| s == STARTING, "did not come up after PSCI CPU_ON");
+    Ok(())
+}
+
+/// PSCI CPU_ON of core `index` if it is off; does not wait for it.
+fn power_up(index: usize, mpidr: u64) -> Result<(), Failure> {
     let core = &CORES[index];
     if core.state.compare_exchange(OFF, STARTING, Ordering::AcqRel, Ordering::Acquire).is_ok() {
         let entry = ffa_secondary_entry as *const () as u64;
@@ -290,8 +303,14 @@ fn ensure_started(index: usize, mpidr: u64, deadline: u64) -> Result<(), Failure
             return Err(unavailable(index, format_args!("did not start: PSCI CPU_ON({mpidr:#x}) gave {e:?}")));
         }
     }
-    wait_while(index, deadline, |s| s == STARTING, "did not come up after PSCI CPU_ON");
     Ok(())
+}
+
+/// Powers every secondary core up without waiting (the hang monitor watches from them); a
+/// core's first job waits until it parks. Returns how many cores were started.
+pub(super) fn start_all() -> usize {
+    let Some(board) = CORE_MAP.get() else { return 0 };
+    board.mpidrs.iter().enumerate().skip(1).filter(|&(i, &mpidr)| power_up(i, mpidr).is_ok()).count()
 }
 
 /// Waits on the boot core while `busy(state)` holds, napping between looks; at the deadline ends the case as

@@ -1,14 +1,17 @@
 //! Bare-metal AArch64 support shared by the images: the SMC conduit, exception vectors that
 //! turn faults into case outcomes, the generic-timer watchdog behind the GIC, the console,
-//! the MMU, the secondary cores, the [`Board`] facts, the [`BareMetal`] platform the
+//! the MMU, the secondary cores, the calls in flight and the hang monitor that watches them
+//! from an idle core, the [`Board`] facts, the [`BareMetal`] platform the
 //! executor runs on, and a deliberate undefined instruction for the fault self-tests.
 
 mod board;
+mod calls_in_flight;
 mod conduit;
 mod console;
 mod cores;
 mod fault;
 mod gic;
+mod hang_monitor;
 pub mod mmu;
 mod platform;
 mod undefined;
