@@ -286,10 +286,10 @@ impl BootLoop<'_> {
                         continue;
                     };
                     state.last_event = Instant::now();
-                    if let Event::Stuck { core, func, limit_ms, by, .. } = event {
+                    if let Event::Stuck { core, func, ms, limit_ms, by } = event {
                         session.kill();
                         if let Some(case) = state.current.take() {
-                            let message = stuck_message(core, func, limit_ms, by);
+                            let message = stuck_message(core, func, ms, limit_ms, by);
                             self.record_runner_outcome(&mut state, case, Outcome::Timeout, message)?;
                         }
                         break BootEnd::Stuck { core };
@@ -494,9 +494,9 @@ impl BootLoop<'_> {
 }
 
 /// The outcome message of a case whose call the hang monitor reported.
-fn stuck_message(core: u32, func: u32, limit_ms: u32, by: u32) -> String {
+fn stuck_message(core: u32, func: u32, ms: u64, limit_ms: u32, by: u32) -> String {
     format!(
-        "core {core} did not return from {} within {limit_ms} ms: the firmware hung; seen by core {by}",
+        "core {core} did not return from {} within {ms} ms (the limit: {limit_ms} ms): the firmware hung; seen by core {by}",
         FuncId(func)
     )
 }

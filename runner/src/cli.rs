@@ -34,7 +34,7 @@ usage:
       image's hang monitor cannot report: every core in a call or a job).
       --call-limit-ms: how long one FF-A call may last before the image's hang monitor (on an
       idle secondary core) reports it and the runner ends the boot at once, the case as
-      `timeout`. Default: 300 under QEMU, 1200 with --mttcg, 30000 on an FVP.
+      `timeout`. Default: 1000 under QEMU, 2000 with --mttcg, 10000 on an FVP.
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.

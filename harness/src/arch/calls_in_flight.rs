@@ -97,7 +97,7 @@ pub(super) fn of(core: usize) -> Option<Call> {
 /// The longest call that returned since the last time this ran, and starts over.
 pub(super) fn take_longest() -> Option<LongestCall> {
     let packed = LONGEST.swap(0, Ordering::Relaxed);
-    (packed != 0).then(|| LongestCall { micros: packed >> 32, func: FuncId(packed as u32) })
+    (packed != 0).then_some(LongestCall { micros: packed >> 32, func: FuncId(packed as u32) })
 }
 
 /// Lets the calls of the running case last until its watchdog fires (`true`) or not.

@@ -1,10 +1,12 @@
-//! The secondary cores. In the ns image the boot core powers a core up on its first job with
-//! PSCI CPU_ON (the `smccc` crate), at `ffa_secondary_entry` on a stack of its own; in the sp
+//! The secondary cores. In the ns image the boot core powers every core up before the first
+//! case when the hang monitor runs ([`start_all`]), else a core on its first job, with PSCI
+//! CPU_ON (the `smccc` crate), at `ffa_secondary_entry` on a stack of its own; in the sp
 //! the SPMC enters each further execution context at the entry the sp registered with
 //! FFA_SECONDARY_EP_REGISTER. Either way the core turns its MMU on over the boot core's tables,
 //! installs the vectors and runs the image's secondary main: the ns image's routes its own
 //! watchdog interrupt and parks until a job is posted, spinning a little and then napping in
-//! WFI on a short timer ([`pause`]); the sp's serves requests. The boot core waits for a core
+//! WFI on a short timer ([`pause`]), and looks at the other cores' FF-A calls between its looks
+//! for a job ([`super::hang_monitor`]); the sp's serves requests. The boot core waits for a core
 //! likewise; only the barrier that releases a call's jobs together spins.
 //! A job runs with the watchdog armed at the case's deadline; when it faults or its watchdog
 //! fires, [`job_ended`] records the outcome and parks the core again on a fresh stack, and the

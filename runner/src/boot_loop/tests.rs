@@ -408,7 +408,7 @@ fn a_stuck_call_ends_the_boot_at_once_as_a_timeout_and_the_run_resumes() {
     let hung = &end.results.cases[1];
     assert_eq!(
         hung.message,
-        "core 0 did not return from FFA_MSG_SEND2 within 300 ms: the firmware hung; seen by core 1"
+        "core 0 did not return from FFA_MSG_SEND2 within 301 ms (the limit: 300 ms): the firmware hung; seen by core 1"
     );
     assert!(hung.by_runner);
     assert_eq!(hung.boot, 1);
