@@ -34,7 +34,8 @@ usage:
       image's hang monitor cannot report: every core in a call or a job).
       --call-limit-ms: how long one FF-A call may last before the image's hang monitor (on an
       idle secondary core) reports it and the runner ends the boot at once, the case as
-      `timeout`. Default: 1000 under QEMU, 2000 with --mttcg, 10000 on an FVP.
+      `timeout`; 0 turns the monitor off (the cores then start on their first job).
+      Default: 1000 under QEMU, 2000 with --mttcg, 10000 on an FVP.
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.
@@ -281,7 +282,9 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
         call_limit_ms: match given.text("--call-limit-ms") {
-            Some(_) => Some(given.number("--call-limit-ms", 0)?),
+            Some(text) => Some(text.parse().map_err(|_| {
+                given.error(format!("`--call-limit-ms` takes a whole number of milliseconds, not `{text}`"))
+            })?),
             None => None,
         },
     })))

@@ -200,6 +200,14 @@ fn park_forever() -> ! {
 /// How often a parked core looks for a job: the longest it adds to the start of a job.
 const PARK_POLL_US: u32 = 100;
 
+/// How often a core that has been parked for [`DOZE_AFTER_US`] looks, and so how long a job
+/// may wait for it then. Every wake-up of an idle core takes QEMU's one TCG thread from the
+/// cores at work (single-threaded TCG): three cores waking every 100 us made the boot core's
+/// cases three times slower. A core that is called again soon (the rounds of a race case)
+/// keeps looking often.
+const DOZE_POLL_US: u32 = 1000;
+const DOZE_AFTER_US: u64 = 5000;
+
 /// How often the boot core looks whether a core it waits for is up or done.
 const WAIT_POLL_US: u32 = 50;
 
@@ -208,9 +216,11 @@ fn serve(index: usize) -> ! {
     let core = &CORES[index];
     loop {
         let mut waited = 0;
+        let parked_at = watchdog::now_us();
         while core.state.load(Ordering::Acquire) != POSTED {
             hang_monitor::look(index);
-            pause(&mut waited, PARK_POLL_US);
+            let dozing = watchdog::now_us().saturating_sub(parked_at) >= DOZE_AFTER_US;
+            pause(&mut waited, if dozing { DOZE_POLL_US } else { PARK_POLL_US });
         }
         let Some(job) = core.job.lock().take() else {
             core.state.store(IDLE, Ordering::Release);
