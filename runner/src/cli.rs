@@ -437,6 +437,17 @@ mod tests {
         );
         assert_eq!(error("gate --stack s --update=yes"), "`ffa-cts gate`: unknown option `--update=yes`");
         assert_eq!(
+            error("run --stack s --firmware f --call-limit-ms 1s"),
+            "`ffa-cts run`: `--call-limit-ms` takes a whole number of milliseconds, not `1s`"
+        );
+        let limit = |line: &str| match parse_words(line) {
+            Ok(Command::Run(o)) => o.call_limit_ms,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(limit("run --stack s --firmware f"), None, "the platform's default then");
+        assert_eq!(limit("run --stack s --firmware f --call-limit-ms 0"), Some(0), "0: the monitor off");
+        assert_eq!(limit("run --stack s --firmware f --call-limit-ms=250"), Some(250));
+        assert_eq!(
             error("run --stack s --firmware f --console /dev/ttyUSB0"),
             "`ffa-cts run`: `--console` reads a boot the runner does not start: no `--firmware`"
         );
