@@ -1,5 +1,6 @@
 //! What the executor needs from the machine it runs on: a console for events, a clock, a
-//! watchdog for per-case timeouts, a way to restart on a fresh stack after a fault, the other
+//! watchdog for per-case timeouts, a hang monitor for calls that do not return and the
+//! longest call of each case, a way to restart on a fresh stack after a fault, the other
 //! cores, and exit. The bare-metal implementation is `arch::BareMetal`; host tests use a fake.
 
 use crate::cores::{CoreJob, CoreResults};
@@ -78,7 +79,8 @@ pub trait Platform: Sync {
     }
     /// Starts the hang monitor: the idle secondary cores watch every other core's FF-A call
     /// and report one that has not returned after `limit_ms` (event `stuck`), since nothing
-    /// on the calling core can. Returns how many cores watch (0 where none can).
+    /// on the calling core can. Returns how many cores were started to watch (0 where none
+    /// can).
     fn watch_calls(&self, _limit_ms: u32) -> usize {
         0
     }

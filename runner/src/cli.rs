@@ -35,7 +35,7 @@ usage:
       --call-limit-ms: how long one FF-A call may last before the image's hang monitor (on an
       idle secondary core) reports it and the runner ends the boot at once, the case as
       `timeout`; 0 turns the monitor off (the cores then start on their first job).
-      Default: 1000 under QEMU, 2000 with --mttcg, 10000 on an FVP.
+      Default: 1500 under QEMU, 3000 with --mttcg, 15000 on an FVP.
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.
