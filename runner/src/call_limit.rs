@@ -1,14 +1,14 @@
 //! How long one FF-A call may last before the image's hang monitor reports it as stuck
 //! (`call_limit_ms=`): the runner's choice per platform. The QEMU figure comes from
-//! measurement: two full `make test` runs (every QEMU stack at every FF-A version, the race
+//! measurement: three full `make test` runs (every QEMU stack at every FF-A version, the race
 //! cases on multi-threaded TCG and the self-test builds; about 8,150 case records each, on a
 //! 2-core machine shared by five sessions, load average 4.5-9) saw as their longest call that
-//! returned 236 ms (FFA_RXTX_UNMAP in a one-core case on optee-sel1 at v1.2, the host
-//! oversubscribed) and 220 ms (FFA_NOTIFICATION_UNBIND in a race case on optee-sel1, four
-//! cores contending for QEMU's one TCG thread); the slowest call of most runs took 20-80 ms,
-//! and under multi-threaded TCG at most 131 ms. The limit is 6.4 times the longest
-//! single-threaded figure and 23 times the multi-threaded one, so that no legitimate call is
-//! cut; a hung firmware costs a boot that much instead of a case's timeout plus the runner's
+//! returned under single-threaded TCG 236 ms (FFA_RXTX_UNMAP in a one-core case on optee-sel1
+//! at v1.2, the host oversubscribed) and 220 ms (FFA_NOTIFICATION_UNBIND in a race case on
+//! optee-sel1, four cores contending for QEMU's one TCG thread); the slowest call of most runs
+//! took 20-130 ms. Under multi-threaded TCG the longest was 300 ms (a race case on
+//! hafnium-2.12). The limits are 6.4 and 10 times those, so that no legitimate call is cut;
+//! a hung firmware costs a boot that much instead of a case's timeout plus the runner's
 //! margin (5 s by default).
 
 /// The limit under QEMU's single-threaded TCG.
