@@ -3,7 +3,8 @@
 # QEMU takes from spawn to the image's first event, the in-image time per case, and that of
 # the memory.* family (time, FF-A calls of the ns image) with its share-retrieve-relinquish-reclaim
 # cycle, and that of the notifications.* family, which must stay under 5 s per stack (its race
-# cases run 1000 rounds on every core); the script fails when it does not.
+# cases run 1000 rounds on every core); the script fails when it does not. It also prints the
+# longest FF-A call of the run that returned (and its case), against the hang monitor's limit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -54,6 +55,11 @@ if notif:
     if total >= NOTIF_LIMIT_MS:
         print(f"bench: the notifications.* family took {total:.0f} ms in-image, over {NOTIF_LIMIT_MS} ms", file=sys.stderr)
         over = True
+timed = [c for c in r["cases"] if c.get("longest_call_us") is not None]
+if timed:
+    top = max(timed, key=lambda c: c["longest_call_us"])
+    print(f"longest FF-A call:         {top['longest_call_us']} us, {top['longest_call']} in {top['id']} "
+          f"(the hang monitor reports a call after {r.get('call_limit_ms') or '-'} ms)")
 print("slowest cases:")
 for u, cid in us[-5:][::-1]:
     print(f"  {u:>8} us  {cid}")

@@ -84,9 +84,10 @@ case! {
 }
 
 case! {
-    /// A command that never returns: the case ends as `timeout` (the watchdog, or the runner when
-    /// the secure side keeps the CPU) and the run goes on.
-    "selftest.g_sp_never_answers", "-", needs(NEEDS_SP), timeout_ms(500);
+    /// A command that never returns: the case ends as `timeout` (the watchdog, where the SPMC
+    /// returns to the normal world for its interrupt; else the runner, on the hang monitor's
+    /// `stuck` once the watchdog's deadline has passed) and the run goes on.
+    "selftest.g_sp_never_answers", "-", needs(NEEDS_SP), timeout_ms(500), calls_until_timeout();
     fn sp_hangs(ctx) {
         command(ctx, Width::W32, SP_HANG, [0; 4])?;
         Ok(())

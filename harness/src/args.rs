@@ -7,6 +7,8 @@
 //!   hold point (`arch::hold`), until the line no longer says `hold` (a restored machine).
 //! - `until=ID`: run only cases whose id sorts at or before ID (the end of a part of a run the
 //!   runner splits over several QEMUs: `after` and `until` bound a contiguous range of ids).
+//! - `call_limit_ms=N`: the hang monitor reports an FF-A call that has not returned after N ms
+//!   (event `stuck`; default 0: no monitor, the cores start on their first job).
 //!
 //! Unknown words are reported, not ignored silently.
 
@@ -23,6 +25,8 @@ pub struct Args<'a> {
     pub after: Option<&'a str>,
     /// End of the range: cases sorting after this id are not run.
     pub until: Option<&'a str>,
+    /// How long an FF-A call may last before the hang monitor reports it; 0: no monitor.
+    pub call_limit_ms: u32,
     /// The first word that was not understood, if any.
     pub unknown: Option<&'a str>,
 }
@@ -35,7 +39,8 @@ pub fn holds(line: &str) -> bool {
 impl<'a> Args<'a> {
     /// Parses a command line. The first word may be the image name, as QEMU passes argv[0].
     pub fn parse(line: &'a str) -> Self {
-        let mut args = Args { version: Version::V1_1, only: "", after: None, until: None, unknown: None };
+        let mut args =
+            Args { version: Version::V1_1, only: "", after: None, until: None, call_limit_ms: 0, unknown: None };
         for (i, word) in line.split_ascii_whitespace().enumerate() {
             match word.split_once('=') {
                 Some(("version", v)) => match Version::parse(v) {
@@ -45,6 +50,10 @@ impl<'a> Args<'a> {
                 Some(("only", v)) => args.only = v,
                 Some(("after", v)) => args.after = Some(v),
                 Some(("until", v)) => args.until = Some(v),
+                Some(("call_limit_ms", v)) => match v.parse() {
+                    Ok(ms) => args.call_limit_ms = ms,
+                    Err(_) => args.unknown = args.unknown.or(Some(word)),
+                },
                 None if i == 0 => {}
                 _ => args.unknown = args.unknown.or(Some(word)),
             }
@@ -80,6 +89,9 @@ mod tests {
         assert!(all.selects("anything"));
         assert_eq!(Args::parse("ns bogus=1").unknown, Some("bogus=1"));
         assert_eq!(Args::parse("ns version=x").unknown, Some("version=x"));
+        assert_eq!(Args::parse("ns call_limit_ms=250").call_limit_ms, 250);
+        assert_eq!(all.call_limit_ms, 0);
+        assert_eq!(Args::parse("ns call_limit_ms=-1").unknown, Some("call_limit_ms=-1"));
         assert!(holds("ns hold"));
         assert!(!holds("ns version=1.1 only=hold;setup after=hold"));
     }

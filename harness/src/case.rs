@@ -39,6 +39,10 @@ pub struct Case {
     pub needs: &'static [Need],
     /// How long the body may run before it is stopped as `timeout`.
     pub timeout_ms: u32,
+    /// Its FF-A calls may last until its timeout: it makes the secure side hang on purpose and
+    /// its watchdog's interrupt is what ends the call (the hang monitor waits that long, plus
+    /// its limit, before it reports such a call as stuck).
+    pub calls_until_timeout: bool,
     /// The body.
     pub run: fn(&mut Ctx) -> CaseResult,
 }
@@ -56,6 +60,7 @@ impl Case {
             min_version: Version::V1_0,
             needs: &[],
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
+            calls_until_timeout: false,
             run,
         }
     }
@@ -83,11 +88,18 @@ impl Case {
         self.timeout_ms = ms;
         self
     }
+
+    /// Lets the case's calls last until its timeout (see [`Case::calls_until_timeout`]).
+    pub const fn calls_until_timeout(mut self) -> Self {
+        self.calls_until_timeout = true;
+        self
+    }
 }
 
 /// Declares one case and registers it in [`CASES`]: the doc comment states the rule and its
 /// citation, then the id and the section, then any of the [`Case`] builder calls
-/// (`abis(..)`, `since(..)`, `needs(..)`, `timeout_ms(..)`), then the body.
+/// (`abis(..)`, `since(..)`, `needs(..)`, `timeout_ms(..)`, `calls_until_timeout()`), then the
+/// body.
 ///
 /// ```ignore
 /// case! {

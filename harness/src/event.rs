@@ -6,8 +6,9 @@
 //! and every byte of a non-ASCII character as `%XX` (upper-case hex of the UTF-8 bytes), so
 //! sections, paths and messages survive whole. Writing needs no allocation.
 
-use crate::ffa::Version;
+use crate::ffa::{FuncId, Version};
 use crate::outcome::{Counts, Outcome};
+use crate::platform::LongestCall;
 use core::fmt::{self, Write};
 
 /// The line prefix of every event.
@@ -193,8 +194,18 @@ pub enum Event<'a> {
     /// A case begins.
     Start { id: Text<'a>, timeout_ms: u32 },
     /// A case ended: its outcome, its in-image time and how many FF-A calls the image made
-    /// while it ran (`calls=`, absent from logs older than it: 0).
-    End { id: Text<'a>, outcome: Outcome, micros: u64, calls: u64, at: Text<'a>, msg: Text<'a> },
+    /// while it ran (`calls=`, absent from logs older than it: 0), and the longest of those
+    /// calls that returned (`longest_us=`, `longest_fid=`; absent when the image measured none:
+    /// `longest` is `None`).
+    End {
+        id: Text<'a>,
+        outcome: Outcome,
+        micros: u64,
+        calls: u64,
+        longest: Option<LongestCall>,
+        at: Text<'a>,
+        msg: Text<'a>,
+    },
     /// Free text from the image worth keeping (setup steps, warnings).
     Note { msg: Text<'a> },
     /// The image asks the runner to write a byte to the secure UART's receiver (QEMU's UART1),
@@ -203,6 +214,9 @@ pub enum Event<'a> {
     /// The image stopped at its hold point (`hold` on its command line), before it reads its
     /// arguments: the runner saves the machine here and restores it for later boots.
     Held,
+    /// The hang monitor saw core `core` inside an FF-A call of function `func` for `ms`
+    /// milliseconds, longer than its limit of `limit_ms`, from core `by`: the firmware hung.
+    Stuck { core: u32, func: u32, ms: u64, limit_ms: u32, by: u32 },
     /// Every selected case of this boot has ended.
     Done { counts: Counts },
 }
@@ -226,8 +240,11 @@ impl fmt::Display for Event<'_> {
                 abis.escaped()
             ),
             Event::Start { id, timeout_ms } => write!(f, "start id={} timeout_ms={timeout_ms}", id.escaped()),
-            Event::End { id, outcome, micros, calls, at, msg } => {
+            Event::End { id, outcome, micros, calls, longest, at, msg } => {
                 write!(f, "end id={} outcome={outcome} us={micros} calls={calls}", id.escaped())?;
+                if let Some(l) = longest {
+                    write!(f, " longest_us={} longest_fid={:#x}", l.micros, l.func.0)?;
+                }
                 if !at.is_empty() {
                     write!(f, " at={}", at.escaped())?;
                 }
@@ -239,6 +256,9 @@ impl fmt::Display for Event<'_> {
             Event::Note { msg } => write!(f, "note msg={}", msg.escaped()),
             Event::SecureUartInput => f.write_str("secure-uart-input"),
             Event::Held => f.write_str("held"),
+            Event::Stuck { core, func, ms, limit_ms, by } => {
+                write!(f, "stuck core={core} fid={func:#x} ms={ms} limit_ms={limit_ms} by={by}")
+            }
             Event::Done { counts } => {
                 f.write_str("done")?;
                 for o in Outcome::ALL {
@@ -337,12 +357,23 @@ impl<'a> Event<'a> {
                 outcome: Outcome::parse(f.raw("outcome")?)?,
                 micros: f.num("us")?,
                 calls: f.raw("calls").map_or(Some(0), |c| number(c, 10))?,
+                longest: match (f.raw("longest_us"), f.raw("longest_fid")) {
+                    (None, None) => None,
+                    _ => Some(LongestCall { micros: f.num("longest_us")?, func: FuncId(f.hex("longest_fid")?) }),
+                },
                 at: f.optional("at")?,
                 msg: f.optional("msg")?,
             },
             "note" => Event::Note { msg: f.optional("msg")? },
             "secure-uart-input" => Event::SecureUartInput,
             "held" => Event::Held,
+            "stuck" => Event::Stuck {
+                core: f.num("core")?,
+                func: f.hex("fid")?,
+                ms: f.num("ms")?,
+                limit_ms: f.num("limit_ms")?,
+                by: f.num("by")?,
+            },
             "done" => {
                 let mut counts = Counts::default();
                 for o in Outcome::ALL {

@@ -76,7 +76,7 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, cmdline: &'stat
             platform,
             Event::Note {
                 msg: FixedText::<200>::format(format_args!(
-                    "unknown argument '{word}' (known: version= only= after= until=)"
+                    "unknown argument '{word}' (known: version= only= after= until= call_limit_ms=)"
                 ))
                 .as_str()
                 .into(),
@@ -114,6 +114,12 @@ pub fn start(platform: &'static dyn Platform, ffa: &'static Ffa, cmdline: &'stat
                 abis: abis.as_str().into(),
                 since: case.min_version,
             },
+        );
+    }
+    if args.call_limit_ms > 0 && platform.core_count() > 1 && platform.watch_calls(args.call_limit_ms) == 0 {
+        emit(
+            platform,
+            Event::Note { msg: "no secondary core started: nothing watches for FF-A calls that hang".into() },
         );
     }
     ENV.set(Env { platform, ffa, session, args, cases, count });
@@ -193,6 +199,7 @@ fn run_one(env: &Env, index: usize, case: &'static Case) {
     emit(env.platform, Event::Start { id: case.id.into(), timeout_ms: case.timeout_ms });
     STARTED_US.store(env.platform.now_us(), Ordering::Relaxed);
     STARTED_CALLS.store(env.ffa.calls(), Ordering::Relaxed);
+    env.platform.begin_case_calls(case.calls_until_timeout);
     if let Some((outcome, why)) = unmet_need(env, case) {
         finish(env, case, outcome, "", why.as_str(), false);
         return;
@@ -271,7 +278,11 @@ fn feature_verdict(r: crate::ffa::Regs, what: fmt::Arguments<'_>) -> Option<(Out
 fn finish(env: &Env, case: &Case, outcome: Outcome, at: &str, msg: &str, ran_body: bool) {
     let micros = env.platform.now_us().saturating_sub(STARTED_US.load(Ordering::Relaxed));
     let calls = env.ffa.calls().saturating_sub(STARTED_CALLS.load(Ordering::Relaxed));
-    emit(env.platform, Event::End { id: case.id.into(), outcome, micros, calls, at: at.into(), msg: msg.into() });
+    let longest = env.platform.longest_call();
+    emit(
+        env.platform,
+        Event::End { id: case.id.into(), outcome, micros, calls, longest, at: at.into(), msg: msg.into() },
+    );
     emit(env.platform, LavaLine { id: case.id.into(), outcome, micros });
     let slot = &COUNTS[outcome as usize];
     slot.store(slot.load(Ordering::Relaxed) + 1, Ordering::Relaxed);

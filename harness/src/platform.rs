@@ -1,9 +1,11 @@
 //! What the executor needs from the machine it runs on: a console for events, a clock, a
-//! watchdog for per-case timeouts, a way to restart on a fresh stack after a fault, the other
+//! watchdog for per-case timeouts, a hang monitor for calls that do not return and the
+//! longest call of each case, a way to restart on a fresh stack after a fault, the other
 //! cores, and exit. The bare-metal implementation is `arch::BareMetal`; host tests use a fake.
 
 use crate::cores::{CoreJob, CoreResults};
 use crate::ctx::Ctx;
+use crate::ffa::FuncId;
 
 /// Facts about the machine that cases need (addresses they must not be able to share).
 #[derive(Clone, Copy, Debug)]
@@ -15,6 +17,15 @@ pub struct MachineInfo {
     pub secure_ram: u64,
     /// A page-aligned address that is no memory the normal world owns.
     pub not_ns_memory: u64,
+}
+
+/// The longest FF-A call of a case that returned, on any core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LongestCall {
+    /// How long it took, from the `smc` to its return.
+    pub micros: u64,
+    /// Its function ID.
+    pub func: FuncId,
 }
 
 /// The machine under the executor.
@@ -64,6 +75,21 @@ pub trait Platform: Sync {
     /// (x0 the function ID, `inc/vmapi/hf/abi.h`; Hafnium refuses these IDs over SMC): x0 of
     /// the answer. `None` where the image cannot make the call.
     fn paravirtual_call(&self, _args: [u64; 4]) -> Option<u64> {
+        None
+    }
+    /// Starts the hang monitor: the idle secondary cores watch every other core's FF-A call
+    /// and report one that has not returned after `limit_ms` (event `stuck`), since nothing
+    /// on the calling core can. Returns how many cores were started to watch (0 where none
+    /// can).
+    fn watch_calls(&self, _limit_ms: u32) -> usize {
+        0
+    }
+    /// A case starts: its longest call is measured from here, and `until_timeout` lets its calls
+    /// last until its watchdog fires before the hang monitor counts one as stuck.
+    fn begin_case_calls(&self, _until_timeout: bool) {}
+    /// The longest FF-A call that returned since [`Platform::begin_case_calls`], if the
+    /// platform measures them.
+    fn longest_call(&self) -> Option<LongestCall> {
         None
     }
     /// Ends the run with an exit code (0 all green, 1 failures, >1 harness errors).

@@ -1,6 +1,8 @@
 //! The restart/resume state machine of `run`. It boots the image, follows its events, stops
-//! a wedged firmware with a watchdog, records the case that hung (`timeout`) or took QEMU
-//! down (`crash`), and boots again after that case, until a boot reaches `done`, every
+//! a wedged firmware (at once when the image's hang monitor reports a call that did not
+//! return, event `stuck`; after a silence watchdog when nothing in the image can report),
+//! records the case that hung (`timeout`) or took QEMU down (`crash`), and boots again after
+//! that case, until a boot reaches `done`, every
 //! planned case has an outcome, or the boot budget is spent. Every planned case ends up with
 //! exactly one outcome (`not-run` when the run stopped before it). It also keeps each case's
 //! console lines, and checks the plans against the `hello` count, so that a lost `plan` line
@@ -10,6 +12,7 @@ use crate::boot::{BootSession, Booter, Output, Spawned};
 use crate::image_args::ImageArgs;
 use crate::results::{CaseRecord, Ending, RunResults};
 use ffa_harness::event::{Event, SCHEMA};
+use ffa_harness::ffa::FuncId;
 use ffa_harness::Outcome;
 use std::time::{Duration, Instant};
 
@@ -63,6 +66,7 @@ pub fn run_boots(
     results: RunResults,
 ) -> LoopEnd {
     let mut run = BootLoop { booter, observer, limits, results, started: Instant::now(), plan_boot: None };
+    run.results.call_limit_ms = (args.call_limit_ms > 0).then_some(args.call_limit_ms);
     let (not_run_because, mut error) = match run.boot_until_complete(&args) {
         Ok(Stop::Complete) => (String::from("the image reported `done` without running it"), None),
         Ok(Stop::OutOfBoots) => (format!("the run stopped after {} boots (--max-boots)", limits.max_boots), None),
@@ -77,6 +81,7 @@ pub fn run_boots(
             outcome: Outcome::NotRun,
             duration_us: 0,
             ffa_calls: 0,
+            longest_call: None,
             at: String::new(),
             message: format!("not run: {not_run_because}"),
             boot: run.results.boots,
@@ -112,6 +117,9 @@ enum BootEnd {
     Silent(Duration),
     /// The firmware printed that it panicked; QEMU was killed at once.
     Panicked,
+    /// The image's hang monitor reported that core `core` did not return from a call; QEMU
+    /// was killed at once.
+    Stuck { core: u32 },
 }
 
 /// How firmware on the shared console says it stopped for good: Hafnium's `panic()`
@@ -132,6 +140,7 @@ impl BootEnd {
                 format!("printed no event for {} s and was killed", seconds(limit))
             }
             BootEnd::Panicked => "saw the firmware panic and was killed".into(),
+            BootEnd::Stuck { core } => format!("reported core {core} stuck in an FF-A call and was killed"),
         }
     }
 }
@@ -278,6 +287,14 @@ impl BootLoop<'_> {
                         continue;
                     };
                     state.last_event = Instant::now();
+                    if let Event::Stuck { core, func, ms, limit_ms, by } = event {
+                        session.kill();
+                        if let Some(case) = state.current.take() {
+                            let message = stuck_message(core, func, ms, limit_ms, by);
+                            self.record_runner_outcome(&mut state, case, Outcome::Timeout, message)?;
+                        }
+                        break BootEnd::Stuck { core };
+                    }
                     if event == Event::SecureUartInput {
                         if let Err(e) = session.secure_uart_input() {
                             self.observer.warn(&format!("the image asked for input on the secure UART: {e}"));
@@ -360,12 +377,13 @@ impl BootLoop<'_> {
                 let id = id.to_string();
                 state.current = Some(Running { id, timeout, started: Instant::now(), console: Vec::new(), dropped: 0 });
             }
-            Event::End { id, outcome, micros, calls, at, msg } => {
+            Event::End { id, outcome, micros, calls, longest, at, msg } => {
                 let console = state.current.take().map(|mut case| case.take_console()).unwrap_or_default();
                 let ending = Ending {
                     outcome,
                     duration_us: micros,
                     ffa_calls: calls,
+                    longest_call: longest,
                     at: at.to_string(),
                     message: msg.to_string(),
                     boot: state.boot,
@@ -381,7 +399,7 @@ impl BootLoop<'_> {
             }
             Event::Done { .. } => return Ok(true),
             // Answered by the boot loop, which holds the session.
-            Event::SecureUartInput => {}
+            Event::SecureUartInput | Event::Stuck { .. } => {}
             // Seen only by a booter making a snapshot, which never passes the boot on.
             Event::Held => {}
         }
@@ -401,6 +419,7 @@ impl BootLoop<'_> {
             outcome,
             duration_us,
             ffa_calls: 0,
+            longest_call: None,
             at: String::new(),
             message,
             boot: state.boot,
@@ -475,6 +494,14 @@ impl BootLoop<'_> {
             }
         }
     }
+}
+
+/// The outcome message of a case whose call the hang monitor reported.
+fn stuck_message(core: u32, func: u32, ms: u64, limit_ms: u32, by: u32) -> String {
+    format!(
+        "core {core} did not return from {} within {ms} ms (the limit: {limit_ms} ms): the firmware hung; seen by core {by}",
+        FuncId(func)
+    )
 }
 
 /// What the image's harness-error exit codes mean.

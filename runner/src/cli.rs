@@ -13,7 +13,7 @@ usage:
               [--out DIR] [--case-timeout-s 3] [--boot-timeout-s 60] [--max-boots 20]
               [--platform qemu-virt] [--describe TEXT] [--stack-key KEY] [--qemu PATH]
               [--machine OPTIONS] [--mttcg] [--no-snapshot] [--jobs N] [--baseline FILE] [--fvp MODEL]
-              [--console FILE|DEVICE]
+              [--console FILE|DEVICE] [--call-limit-ms MS]
       Boots FILE in QEMU, runs the cases (resuming after hangs and crashes) and writes
       results.json, junit.xml and logs to <out>/<UTC time>-<stack>-ffa<ver>/ (default out:
       results/runs; <out>/latest points at the newest). FFA_CTS_QEMU_ARGS is appended to the
@@ -39,7 +39,12 @@ usage:
       with a captured console, once (no --firmware; the image's arguments are built in).
       --case-timeout-s is added to each case's own timeout before the runner decides that
       the firmware stopped answering (the image's watchdog reports a case that overruns its
-      own timeout itself; the margin only covers a case stuck inside the firmware).
+      own timeout itself; the margin only covers a case stuck inside the firmware that the
+      image's hang monitor cannot report: every core in a call or a job).
+      --call-limit-ms: how long one FF-A call may last before the image's hang monitor (on an
+      idle secondary core) reports it and the runner ends the boot at once, the case as
+      `timeout`; 0 turns the monitor off (the cores then start on their first job).
+      Default: 1500 under QEMU, 3000 with --mttcg, 15000 on an FVP.
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.
@@ -105,6 +110,8 @@ pub struct RunOptions {
     pub fvp: Option<PathBuf>,
     /// A console to read instead of booting anything.
     pub console: Option<PathBuf>,
+    /// The image's hang-monitor limit, when given (else the platform's default).
+    pub call_limit_ms: Option<u32>,
 }
 
 /// The options of `gate`.
@@ -254,6 +261,7 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         "--fvp",
         "--console",
         "--jobs",
+        "--call-limit-ms",
     ];
     let given = Given::read("run", words, &valued, &["--mttcg", "--no-snapshot"])?;
     let version_text = given.text("--ffa-version").unwrap_or("1.1");
@@ -292,6 +300,12 @@ fn parse_run(words: &[String]) -> Result<Command, UsageError> {
         baseline: given.text("--baseline").map(PathBuf::from),
         fvp: given.text("--fvp").map(PathBuf::from),
         console: given.text("--console").map(PathBuf::from),
+        call_limit_ms: match given.text("--call-limit-ms") {
+            Some(text) => Some(text.parse().map_err(|_| {
+                given.error(format!("`--call-limit-ms` takes a whole number of milliseconds, not `{text}`"))
+            })?),
+            None => None,
+        },
     })))
 }
 
@@ -450,6 +464,17 @@ mod tests {
             "`ffa-cts run`: `--stack-key` takes letters, digits, '-', '_' and '.' only, not `../x`"
         );
         assert_eq!(error("gate --stack s --update=yes"), "`ffa-cts gate`: unknown option `--update=yes`");
+        assert_eq!(
+            error("run --stack s --firmware f --call-limit-ms 1s"),
+            "`ffa-cts run`: `--call-limit-ms` takes a whole number of milliseconds, not `1s`"
+        );
+        let limit = |line: &str| match parse_words(line) {
+            Ok(Command::Run(o)) => o.call_limit_ms,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(limit("run --stack s --firmware f"), None, "the platform's default then");
+        assert_eq!(limit("run --stack s --firmware f --call-limit-ms 0"), Some(0), "0: the monitor off");
+        assert_eq!(limit("run --stack s --firmware f --call-limit-ms=250"), Some(250));
         assert_eq!(
             error("run --stack s --firmware f --console /dev/ttyUSB0"),
             "`ffa-cts run`: `--console` reads a boot the runner does not start: no `--firmware`"

@@ -1,6 +1,6 @@
 //! The test image's command line as the runner builds it: the words QEMU passes through
-//! semihosting (`ns version=1.1 only=a;b after=ID until=ID`), parsed on the other side by
-//! `ffa_harness::args::Args`.
+//! semihosting (`ns version=1.1 only=a;b after=ID until=ID call_limit_ms=N`), parsed on the
+//! other side by `ffa_harness::args::Args`.
 
 use ffa_harness::ffa::Version;
 
@@ -15,12 +15,14 @@ pub struct ImageArgs {
     pub after: Option<String>,
     /// End of the run's part: run only ids sorting at or before this one.
     pub until: Option<String>,
+    /// How long an FF-A call may last before the image's hang monitor reports it (0: off).
+    pub call_limit_ms: u32,
 }
 
 impl ImageArgs {
     /// Every case `only` selects, from the first.
     pub fn new(version: Version, only: Option<String>) -> Self {
-        Self { version, only, after: None, until: None }
+        Self { version, only, after: None, until: None, call_limit_ms: 0 }
     }
 
     /// The same selection, resumed after `id` (the end of the range stays).
@@ -39,6 +41,9 @@ impl ImageArgs {
         words.extend(self.only.iter().map(|only| format!("only={only}")));
         words.extend(self.after.iter().map(|after| format!("after={after}")));
         words.extend(self.until.iter().map(|until| format!("until={until}")));
+        if self.call_limit_ms > 0 {
+            words.push(format!("call_limit_ms={}", self.call_limit_ms));
+        }
         words
     }
 }
@@ -52,15 +57,19 @@ mod tests {
     fn the_image_reads_back_what_the_runner_writes() {
         let part = ImageArgs {
             until: Some("setup.version.d".into()),
+            call_limit_ms: 250,
             ..ImageArgs::new(Version::V1_2, Some("setup.version;messaging".into()))
         };
         let args = part.resumed_after("setup.version.b");
         let line = args.words().join(" ");
-        assert_eq!(line, "ns version=1.2 only=setup.version;messaging after=setup.version.b until=setup.version.d");
+        assert_eq!(
+            line,
+            "ns version=1.2 only=setup.version;messaging after=setup.version.b until=setup.version.d call_limit_ms=250"
+        );
         let parsed = Args::parse(&line);
         assert_eq!(
-            (parsed.version, parsed.only, parsed.after, parsed.until, parsed.unknown),
-            (Version::V1_2, "setup.version;messaging", Some("setup.version.b"), Some("setup.version.d"), None)
+            (parsed.version, parsed.only, parsed.after, parsed.until, parsed.call_limit_ms, parsed.unknown),
+            (Version::V1_2, "setup.version;messaging", Some("setup.version.b"), Some("setup.version.d"), 250, None)
         );
         assert_eq!(ImageArgs::new(Version::V1_1, None).words(), ["ns", "version=1.1"]);
     }

@@ -13,7 +13,14 @@ pub fn selected<'a>(cases: &'a [Case], only: Option<&str>) -> Result<(Vec<&'a Ca
     let mut slots = vec![None; cases.len()];
     let count = sorted(cases, &mut slots)
         .map_err(|e| format!("the case registry is broken: {e:?}; fix the case registrations in cases/"))?;
-    let selection = Args { version: Version::V1_1, only: only.unwrap_or(""), after: None, until: None, unknown: None };
+    let selection = Args {
+        version: Version::V1_1,
+        only: only.unwrap_or(""),
+        after: None,
+        until: None,
+        call_limit_ms: 0,
+        unknown: None,
+    };
     Ok((slots[..count].iter().flatten().copied().filter(|c| selection.selects(c.id)).collect(), count))
 }
 

@@ -10,6 +10,7 @@ mod atomic_write;
 mod baseline;
 mod boot;
 mod boot_loop;
+mod call_limit;
 mod cli;
 mod console;
 mod fvp;

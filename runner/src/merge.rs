@@ -36,6 +36,7 @@ pub fn merge(base: &RunResults, split: &[PartRecord], latest: &[Option<&RunResul
         run.boot_ms.extend(part.boot_ms.iter().copied());
         run.boot_after.extend(part.boot_after.iter().cloned());
         run.boot_snapshot.extend(part.boot_snapshot.iter().cloned());
+        run.call_limit_ms = run.call_limit_ms.or(part.call_limit_ms);
         run.notes.extend(part.notes.iter().map(|n| label(k, n)));
     }
     let stopped: Vec<String> = reported().filter_map(|(k, r)| r.stopped.as_deref().map(|s| label(k, s))).collect();

@@ -5,6 +5,7 @@
 //! the terminal summary, the gate and the matrix are all derived from this.
 
 use crate::outcome_serde;
+use ffa_harness::platform::LongestCall;
 use ffa_harness::{Counts, Outcome};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,10 @@ pub struct RunResults {
     /// time; empty for a run of one part.
     #[serde(default)]
     pub parts: Vec<PartRecord>,
+    /// How long one FF-A call could last before the image's hang monitor reported it
+    /// (`None`: no monitor).
+    #[serde(default)]
+    pub call_limit_ms: Option<u32>,
     pub summary: Summary,
     pub notes: Vec<String>,
     /// Why the run ended before every selected case ran (those cases are `not-run`), or why
@@ -127,6 +132,12 @@ pub struct CaseRecord {
     /// The FF-A calls the image made while the case ran (0 for outcomes the runner made up).
     #[serde(default)]
     pub ffa_calls: u64,
+    /// The longest of those calls that returned, in microseconds, and its function (absent
+    /// when the image measured none: outcomes the runner made up, older runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_call_us: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_call: Option<String>,
     pub message: String,
     /// Where a check failed (`file:line`), or empty.
     pub at: String,
@@ -155,6 +166,8 @@ impl CaseRecord {
             outcome: None,
             duration_us: 0,
             ffa_calls: 0,
+            longest_call_us: None,
+            longest_call: None,
             message: String::new(),
             at: String::new(),
             boot: 0,
@@ -175,6 +188,7 @@ pub struct Ending {
     pub outcome: Outcome,
     pub duration_us: u64,
     pub ffa_calls: u64,
+    pub longest_call: Option<LongestCall>,
     pub at: String,
     pub message: String,
     pub boot: u32,
@@ -253,6 +267,7 @@ impl RunResults {
             boot_after: Vec::new(),
             boot_snapshot: Vec::new(),
             parts: Vec::new(),
+            call_limit_ms: None,
             summary: Summary::default(),
             notes: Vec::new(),
             stopped: None,
@@ -282,6 +297,8 @@ impl RunResults {
         case.outcome = Some(ending.outcome);
         case.duration_us = ending.duration_us;
         case.ffa_calls = ending.ffa_calls;
+        case.longest_call_us = ending.longest_call.map(|l| l.micros);
+        case.longest_call = ending.longest_call.map(|l| l.func.to_string());
         case.at = ending.at;
         case.message = ending.message;
         case.boot = ending.boot;
@@ -377,6 +394,7 @@ pub mod tests {
             outcome,
             duration_us,
             ffa_calls: 0,
+            longest_call: None,
             at: at.into(),
             message: message.into(),
             boot,

@@ -18,7 +18,7 @@ use crate::recorder::Recorder;
 use crate::results::{Build, PartRecord, RunIdentity, RunResults};
 use crate::snapshot::SnapshotStore;
 use crate::time::UtcTime;
-use crate::{list, provenance, run_dir, run_set, split, summary};
+use crate::{call_limit, list, provenance, run_dir, run_set, split, summary};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -204,7 +204,11 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
         exit_grace: EXIT_GRACE,
         max_boots: options.max_boots,
     };
-    let args = ImageArgs::new(options.ffa_version, options.only.clone());
+    let call_limit_ms = options
+        .call_limit_ms
+        .or_else(|| call_limit::default_ms(&options.platform, options.mttcg, options.console.is_some()))
+        .unwrap_or(0);
+    let args = ImageArgs { call_limit_ms, ..ImageArgs::new(options.ffa_version, options.only.clone()) };
     let started = Instant::now();
     let PartsEnd { mut results, mut error, recorder } =
         run_parts(parts, Recorder::new(&dir, gating), limits, &args, base)?;

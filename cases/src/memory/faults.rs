@@ -73,8 +73,9 @@ case! {
 
 case! {
     /// The sp hangs holding a share it retrieved: the case ends as `timeout` (the runner stops
-    /// the boot) and the run goes on.
-    "selftest.s_sp_hangs_holding_memory", "-", needs(NEEDS_SP), timeout_ms(500);
+    /// the boot, on the hang monitor's `stuck` once the watchdog's deadline has passed) and the
+    /// run goes on.
+    "selftest.s_sp_hangs_holding_memory", "-", needs(NEEDS_SP), timeout_ms(500), calls_until_timeout();
     fn hangs_holding(ctx) {
         if sp::exchange(ctx, Width::W32, ECHO, [0; 4]).is_err() {
             not_applicable!("the sp's context on core 0 no longer answers: an earlier self-test case hung it and the SPMC keeps it so");

@@ -1,5 +1,8 @@
 //! The SMC conduit: one `smc #0` with the whole SMCCC v1.2 register file (x0..x17) in and out.
+//! Every FF-A call of the images goes through it, so it is where a core's call in flight is
+//! recorded ([`super::calls_in_flight`]) for the hang monitor and the longest-call figure.
 
+use super::calls_in_flight;
 use crate::ffa::{Conduit, Regs};
 use core::arch::asm;
 
@@ -8,6 +11,23 @@ pub struct Smc;
 
 impl Conduit for Smc {
     fn call(&self, regs: Regs) -> Regs {
+        let since = calls_in_flight::entered(regs.0[0]);
+        let answer = Self::smc(regs);
+        calls_in_flight::returned(since, regs.0[0]);
+        answer
+    }
+
+    fn call_probing_callee_saved(&self, regs: Regs) -> (Regs, [u64; 13]) {
+        let since = calls_in_flight::entered(regs.0[0]);
+        let answer = self.probe_callee_saved(regs);
+        calls_in_flight::returned(since, regs.0[0]);
+        answer
+    }
+}
+
+impl Smc {
+    /// The call itself.
+    fn smc(regs: Regs) -> Regs {
         let mut r = regs.0;
         // SAFETY: SMCCC v1.2 `smc #0`: x0..x17 carry arguments and results, and every one of
         // them is declared inout. The asm is not `nomem`: the SPMC writes our RX buffer and
@@ -27,12 +47,6 @@ impl Conduit for Smc {
         Regs(r)
     }
 
-    fn call_probing_callee_saved(&self, regs: Regs) -> (Regs, [u64; 13]) {
-        self.probe_callee_saved(regs)
-    }
-}
-
-impl Smc {
     /// The probe behind [`Conduit::call_probing_callee_saved`]: x18..x30 hold
     /// `CALLEE_SAVED_CANARY | n` during the call; the caller's own x18..x30 are saved on the
     /// stack around it and restored.

@@ -1,17 +1,19 @@
-//! The secondary cores. In the ns image the boot core powers a core up on its first job with
-//! PSCI CPU_ON (the `smccc` crate), at `ffa_secondary_entry` on a stack of its own; in the sp
+//! The secondary cores. In the ns image the boot core powers every core up before the first
+//! case when the hang monitor runs ([`start_all`]), else a core on its first job, with PSCI
+//! CPU_ON (the `smccc` crate), at `ffa_secondary_entry` on a stack of its own; in the sp
 //! the SPMC enters each further execution context at the entry the sp registered with
 //! FFA_SECONDARY_EP_REGISTER. Either way the core turns its MMU on over the boot core's tables,
 //! installs the vectors and runs the image's secondary main: the ns image's routes its own
 //! watchdog interrupt and parks until a job is posted, spinning a little and then napping in
-//! WFI on a short timer ([`pause`]); the sp's serves requests. The boot core waits for a core
+//! WFI on a short timer ([`pause`]), and looks at the other cores' FF-A calls between its looks
+//! for a job ([`super::hang_monitor`]); the sp's serves requests. The boot core waits for a core
 //! likewise; only the barrier that releases a call's jobs together spins.
 //! A job runs with the watchdog armed at the case's deadline; when it faults or its watchdog
 //! fires, [`job_ended`] records the outcome and parks the core again on a fresh stack, and the
 //! boot core ends the case as `crash` or `timeout` with the core named. Cores are known by
 //! their MPIDR affinity, in the order the board lists them (index 0 is the boot core).
 
-use super::{fault, mmu, watchdog};
+use super::{fault, hang_monitor, mmu, watchdog};
 use crate::cores::{CoreJob, CoreResults, CoreValue, MAX_CORES};
 use crate::ctx::{Ctx, Session};
 use crate::ffa::Ffa;
@@ -151,6 +153,11 @@ pub(super) fn serves_jobs() -> bool {
     JOBS.get().is_some()
 }
 
+/// The platform jobs report to (the ns image's), where other reports from its cores go too.
+pub(super) fn job_platform() -> Option<&'static dyn Platform> {
+    JOBS.get().copied()
+}
+
 /// How many cores the board has (1 before [`init`]).
 pub fn count() -> usize {
     CORE_MAP.get().map_or(1, |b| b.mpidrs.len().max(1))
@@ -193,6 +200,14 @@ fn park_forever() -> ! {
 /// How often a parked core looks for a job: the longest it adds to the start of a job.
 const PARK_POLL_US: u32 = 100;
 
+/// How often a core that has been parked for [`DOZE_AFTER_US`] looks, and so how long a job
+/// may wait for it then. Every wake-up of an idle core takes QEMU's one TCG thread from the
+/// cores at work (single-threaded TCG): three cores waking every 100 us made the boot core's
+/// cases three times slower. A core that is called again soon (the rounds of a race case)
+/// keeps looking often.
+const DOZE_POLL_US: u32 = 1000;
+const DOZE_AFTER_US: u64 = 5000;
+
 /// How often the boot core looks whether a core it waits for is up or done.
 const WAIT_POLL_US: u32 = 50;
 
@@ -201,8 +216,11 @@ fn serve(index: usize) -> ! {
     let core = &CORES[index];
     loop {
         let mut waited = 0;
+        let parked_at = watchdog::now_us();
         while core.state.load(Ordering::Acquire) != POSTED {
-            pause(&mut waited, PARK_POLL_US);
+            hang_monitor::look(index);
+            let dozing = watchdog::now_us().saturating_sub(parked_at) >= DOZE_AFTER_US;
+            pause(&mut waited, if dozing { DOZE_POLL_US } else { PARK_POLL_US });
         }
         let Some(job) = core.job.lock().take() else {
             core.state.store(IDLE, Ordering::Release);
@@ -282,6 +300,13 @@ fn unavailable(core: usize, why: core::fmt::Arguments<'_>) -> Failure {
 
 /// Powers core `index` up if it is off and waits until it parks. Called on the boot core.
 fn ensure_started(index: usize, mpidr: u64, deadline: u64) -> Result<(), Failure> {
+    power_up(index, mpidr)?;
+    wait_while(index, deadline, |s| s == STARTING, "did not come up after PSCI CPU_ON");
+    Ok(())
+}
+
+/// PSCI CPU_ON of core `index` if it is off; does not wait for it.
+fn power_up(index: usize, mpidr: u64) -> Result<(), Failure> {
     let core = &CORES[index];
     if core.state.compare_exchange(OFF, STARTING, Ordering::AcqRel, Ordering::Acquire).is_ok() {
         let entry = ffa_secondary_entry as *const () as u64;
@@ -290,8 +315,14 @@ fn ensure_started(index: usize, mpidr: u64, deadline: u64) -> Result<(), Failure
             return Err(unavailable(index, format_args!("did not start: PSCI CPU_ON({mpidr:#x}) gave {e:?}")));
         }
     }
-    wait_while(index, deadline, |s| s == STARTING, "did not come up after PSCI CPU_ON");
     Ok(())
+}
+
+/// Powers every secondary core up without waiting (the hang monitor watches from them); a
+/// core's first job waits until it parks. Returns how many cores were started.
+pub(super) fn start_all() -> usize {
+    let Some(board) = CORE_MAP.get() else { return 0 };
+    board.mpidrs.iter().enumerate().skip(1).filter(|&(i, &mpidr)| power_up(i, mpidr).is_ok()).count()
 }
 
 /// Waits on the boot core while `busy(state)` holds, napping between looks; at the deadline ends the case as

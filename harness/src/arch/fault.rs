@@ -7,7 +7,7 @@
 //! instead of looping. A job on a secondary core that faults or times out is handed to
 //! [`super::cores`], which reports it to the boot core and parks the core again.
 
-use super::{cores, gic, watchdog};
+use super::{calls_in_flight, cores, gic, watchdog};
 use crate::cores::MAX_CORES;
 use crate::global::SetOnce;
 use crate::interrupts;
@@ -157,6 +157,8 @@ pub(super) fn recovered() {
 /// job's end on a secondary core.
 pub(super) fn dispatch(outcome: Outcome, what: core::fmt::Arguments<'_>) -> ! {
     let core = cores::this_core();
+    // Whatever call this core was in is over: the case that made it ends here.
+    calls_in_flight::abandon();
     if IN_FAULT[core].swap(true, Ordering::Relaxed) {
         // A fault while handling a fault: nothing sensible is left to do.
         semihosting::process::exit(5);

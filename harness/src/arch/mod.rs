@@ -1,15 +1,18 @@
 //! Bare-metal AArch64 support shared by the images: the SMC conduit, exception vectors that
 //! turn faults into case outcomes, the generic-timer watchdog behind the GIC, the console,
-//! the MMU, the secondary cores, the [`Board`] facts, the [`BareMetal`] platform the
-//! executor runs on, the ns image's hold point for snapshots, and a deliberate undefined
-//! instruction for the fault self-tests.
+//! the MMU, the secondary cores, the calls in flight and the hang monitor that watches them
+//! from an idle core, the [`Board`] facts, the [`BareMetal`] platform the executor runs on,
+//! the ns image's hold point for snapshots, and a deliberate undefined instruction for the
+//! fault self-tests.
 
 mod board;
+mod calls_in_flight;
 mod conduit;
 mod console;
 mod cores;
 mod fault;
 mod gic;
+mod hang_monitor;
 mod hold;
 pub mod mmu;
 mod platform;

@@ -1,11 +1,11 @@
 //! [`BareMetal`]: the executor's platform on real or emulated hardware.
 
 use super::board::{ArgSource, Board};
-use super::{console::Console, cores, fault, gic, watchdog};
+use super::{calls_in_flight, console::Console, cores, fault, gic, hang_monitor, watchdog};
 use crate::cores::{CoreJob, CoreResults};
 use crate::ctx::Ctx;
 use crate::global::SetOnce;
-use crate::platform::{MachineInfo, Platform};
+use crate::platform::{LongestCall, MachineInfo, Platform};
 use core::arch::asm;
 use core::mem::MaybeUninit;
 
@@ -131,6 +131,19 @@ impl Platform for BareMetal {
 
     fn run_on_cores(&self, ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
         cores::run(ctx, cores, job, out);
+    }
+
+    fn watch_calls(&self, limit_ms: u32) -> usize {
+        hang_monitor::start(limit_ms)
+    }
+
+    fn begin_case_calls(&self, until_timeout: bool) {
+        calls_in_flight::take_longest();
+        calls_in_flight::set_calls_may_run_until_timeout(until_timeout);
+    }
+
+    fn longest_call(&self) -> Option<LongestCall> {
+        calls_in_flight::take_longest()
     }
 
     fn restart(&self, next: usize) -> ! {

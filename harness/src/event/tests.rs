@@ -68,23 +68,44 @@ fn every_event_round_trips() {
     });
     round_trip(Event::Plan { id: t("a"), section: t("1"), abis: t(""), since: Version::V1_1 });
     round_trip(Event::Start { id: t("setup.version.bit31"), timeout_ms: 2000 });
-    round_trip(Event::End { id: t("x.y"), outcome: Outcome::Pass, micros: 42, calls: 7, at: t(""), msg: t("") });
+    round_trip(Event::End {
+        id: t("x.y"),
+        outcome: Outcome::Pass,
+        micros: 42,
+        calls: 7,
+        longest: None,
+        at: t(""),
+        msg: t(""),
+    });
     round_trip(Event::End {
         id: t("x.y"),
         outcome: Outcome::Fail,
         micros: 7,
         calls: 0,
+        longest: Some(LongestCall { micros: 1234, func: FuncId::MSG_SEND2 }),
         at: t("cases/src/my dir/a.rs:12"),
         msg: t("w2: got 0x1, want 0x2 msg=odd at=x 100%"),
     });
     round_trip(Event::Note { msg: t("RXTX mapped\nsecond line") });
     round_trip(Event::SecureUartInput);
     round_trip(Event::Held);
+    round_trip(Event::Stuck { core: 0, func: 0x8400_0071, ms: 312, limit_ms: 300, by: 1 });
     let mut counts = Counts::default();
     counts.add(Outcome::Pass);
     counts.add(Outcome::Crash);
     counts.set(Outcome::Skip, u32::MAX);
     round_trip(Event::Done { counts });
+}
+
+#[test]
+fn the_stuck_event_and_the_longest_call_have_one_wire_form() {
+    let stuck = Event::Stuck { core: 0, func: 0x8400_0071, ms: 312, limit_ms: 300, by: 1 };
+    assert_eq!(stuck.to_string(), "ffa-cts: stuck core=0 fid=0x84000071 ms=312 limit_ms=300 by=1");
+    let line = "ffa-cts: end id=a outcome=pass us=9 calls=2 longest_us=40 longest_fid=0x84000063";
+    let Some(Event::End { longest, .. }) = Event::parse(line) else { panic!("{line}") };
+    assert_eq!(longest, Some(LongestCall { micros: 40, func: FuncId(0x8400_0063) }));
+    // Half a pair is malformed, not a call of function 0.
+    assert_eq!(Event::parse("ffa-cts: end id=a outcome=pass us=9 longest_us=40"), None);
 }
 
 #[test]
@@ -105,7 +126,7 @@ fn generated_events_round_trip() {
     let outcomes = Outcome::ALL;
     for _ in 0..3000 {
         let (a, b, c) = (rng.text(), rng.text(), rng.text());
-        let event = match rng.below(7) {
+        let event = match rng.below(8) {
             0 => Event::Hello { schema: rng.next() as u32, image: t(&a), total: rng.next() as u32, selected: 3 },
             1 => Event::Session {
                 requested: rng.version(),
@@ -121,10 +142,19 @@ fn generated_events_round_trip() {
                 outcome: outcomes[rng.below(outcomes.len() as u64) as usize],
                 micros: rng.next(),
                 calls: rng.next(),
+                longest: (rng.below(2) == 0)
+                    .then(|| LongestCall { micros: rng.next(), func: FuncId(rng.next() as u32) }),
                 at: t(&b),
                 msg: t(&c),
             },
             5 => Event::Note { msg: t(&a) },
+            6 => Event::Stuck {
+                core: rng.next() as u32,
+                func: rng.next() as u32,
+                ms: rng.next(),
+                limit_ms: rng.next() as u32,
+                by: rng.next() as u32,
+            },
             _ => Event::Done { counts: Counts(core::array::from_fn(|_| rng.next() as u32)) },
         };
         round_trip(event);
@@ -138,7 +168,10 @@ fn generated_events_round_trip() {
 #[test]
 fn every_prefix_occurrence_is_tried() {
     let e = Event::parse("xxffa-cts: ffa-cts: end id=a outcome=pass us=1").unwrap();
-    assert_eq!(e, Event::End { id: t("a"), outcome: Outcome::Pass, micros: 1, calls: 0, at: t(""), msg: t("") });
+    assert_eq!(
+        e,
+        Event::End { id: t("a"), outcome: Outcome::Pass, micros: 1, calls: 0, longest: None, at: t(""), msg: t("") }
+    );
     assert_eq!(
         Event::parse("ffa-cts: wat ffa-cts: start id=b timeout_ms=5"),
         Some(Event::Start { id: t("b"), timeout_ms: 5 })

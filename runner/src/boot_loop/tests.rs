@@ -106,7 +106,7 @@ fn run_with(max_boots: u32, boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Re
         exit_grace: Duration::from_millis(5),
         max_boots,
     };
-    let args = ImageArgs::new(ffa_harness::ffa::Version::V1_1, None);
+    let args = ImageArgs { call_limit_ms: 300, ..ImageArgs::new(ffa_harness::ffa::Version::V1_1, None) };
     let end = run_boots(&mut booter, &mut observer, limits, args, RunResults::new(identity("fake", "1.1", "now")));
     (end, booter, observer)
 }
@@ -387,4 +387,59 @@ fn secure_uart_input_is_asked_of_the_session_and_a_refusal_is_a_warning() {
     assert_eq!(outcomes(&end), [(IDS[0], Some(Outcome::Pass))]);
     assert_eq!(observer.warnings.len(), 1, "{:?}", observer.warnings);
     assert!(observer.warnings[0].contains("secure UART is not the runner's"), "{:?}", observer.warnings);
+}
+
+#[test]
+fn a_stuck_call_ends_the_boot_at_once_as_a_timeout_and_the_run_resumes() {
+    let stuck = vec![
+        line("ffa-cts: start id=b.two timeout_ms=2000"),
+        line("ffa-cts: stuck core=0 fid=0x84000086 ms=301 limit_ms=300 by=1"),
+        // Killed at once: what the boot would have printed later is not read.
+        line("ffa-cts: end id=b.two outcome=pass us=1"),
+    ];
+    let first = [preamble(&IDS), case(IDS[0], "pass"), stuck].concat();
+    let second = [preamble(&IDS[2..]), case(IDS[2], "pass"), done(0)].concat();
+    let (end, booter, observer) = run(vec![first, second]);
+    assert_eq!(end.error, None);
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Timeout)), ("c.three", Some(Outcome::Pass))]
+    );
+    let hung = &end.results.cases[1];
+    assert_eq!(
+        hung.message,
+        "core 0 did not return from FFA_MSG_SEND2 within 301 ms (the limit: 300 ms): the firmware hung; seen by core 1"
+    );
+    assert!(hung.by_runner);
+    assert_eq!(hung.boot, 1);
+    assert_eq!(booter.args[1].after.as_deref(), Some("b.two"));
+    assert_eq!(booter.args[1].call_limit_ms, 300, "the resumed boot is watched as the first");
+    assert_eq!(
+        observer.warnings,
+        ["boot 1 reported core 0 stuck in an FF-A call and was killed; booting again after b.two"]
+    );
+}
+
+#[test]
+fn a_stuck_call_between_cases_resumes_after_the_last_that_ended() {
+    let stuck = vec![line("ffa-cts: stuck core=2 fid=0x8400006f ms=300 limit_ms=300 by=3")];
+    let first = [preamble(&IDS), case(IDS[0], "pass"), stuck].concat();
+    let second = [preamble(&IDS[1..]), case(IDS[1], "pass"), case(IDS[2], "pass"), done(0)].concat();
+    let (end, booter, _) = run(vec![first, second]);
+    assert_eq!(end.error, None);
+    assert_eq!(outcomes(&end), IDS.map(|id| (id, Some(Outcome::Pass))));
+    assert_eq!(booter.args[1].after.as_deref(), Some("a.one"));
+}
+
+#[test]
+fn the_longest_call_of_a_case_is_recorded() {
+    let timed = vec![
+        line("ffa-cts: start id=a.one timeout_ms=1"),
+        line("ffa-cts: end id=a.one outcome=pass us=900 calls=3 longest_us=640 longest_fid=0x8400006f"),
+    ];
+    let boot = [preamble(&IDS), timed, case(IDS[1], "pass"), case(IDS[2], "pass"), done(0)].concat();
+    let (end, _, _) = run(vec![boot]);
+    let first = &end.results.cases[0];
+    assert_eq!((first.longest_call_us, first.longest_call.as_deref()), (Some(640), Some("FFA_MSG_SEND_DIRECT_REQ_32")));
+    assert_eq!((end.results.cases[1].longest_call_us, end.results.cases[1].longest_call.as_deref()), (None, None));
 }

@@ -90,7 +90,7 @@ fn first_line(spawned: &mut Spawned) -> Output {
     spawned.session.next(Duration::from_secs(10))
 }
 
-const ARGS: ImageArgs = ImageArgs { version: Version::V1_1, only: None, after: None, until: None };
+const ARGS: ImageArgs = ImageArgs { version: Version::V1_1, only: None, after: None, until: None, call_limit_ms: 0 };
 
 #[test]
 fn a_snapshot_is_made_once_and_every_boot_restores_it() {

@@ -10,7 +10,8 @@
 //! debugger, so no semihosting: the events go to the SoC UART0 at 0x7FF80000
 //! (include/plat/arm/soc/common/soc_css_def.h, 115200 baud, set up by TF-A; UART1 is
 //! secure-only without `CSS_NON_SECURE_UART=1`), the run's arguments are fixed at build time
-//! (every case at the default FF-A version) and the run ends with PSCI SYSTEM_OFF. DRAM1 from
+//! (every case at the default FF-A version; the hang monitor's limit is an FVP run's, 15 s)
+//! and the run ends with PSCI SYSTEM_OFF. DRAM1 from
 //! 0x80000000 without its top 16 MB, which is secure.
 
 use ffa_harness::arch::mmu::{Memory, Region};
@@ -22,7 +23,7 @@ pub static JUNO: Board = Board {
     cores: &[0x100, 0x101, 0x102, 0x103, 0x000, 0x001],
     gic: GicKind::V2 { gicd: 0x2C01_0000, gicc: 0x2C02_F000 },
     console: Console::Pl011(0x7FF8_0000),
-    args: ArgSource::Fixed("ns"),
+    args: ArgSource::Fixed("ns call_limit_ms=15000"),
     ns_memory: &[
         // The GIC-400's frames (GICD, GICC, GICH, GICV).
         Region { base: 0x2C00_0000, size: 0x0010_0000, memory: Memory::Device },
