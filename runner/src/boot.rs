@@ -22,6 +22,10 @@ pub trait BootSession {
     fn next(&mut self, timeout: Duration) -> Output;
     /// Stops the boot and reaps it.
     fn kill(&mut self);
+    /// The CPU time the boot's process has used so far (`None`: not known, e.g. a board).
+    fn cpu_time(&self) -> Option<Duration> {
+        None
+    }
     /// Writes a byte to the receiver of the platform's secure UART (QEMU's UART1), which the
     /// image asks for with `secure-uart-input`.
     fn secure_uart_input(&mut self) -> Result<(), String> {

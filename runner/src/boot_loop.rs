@@ -9,6 +9,7 @@
 //! neither drops a case nor goes unnoticed.
 
 use crate::boot::{BootSession, Booter, Output, Spawned};
+use crate::host_cpu::{self, CpuLog};
 use crate::image_args::ImageArgs;
 use crate::results::{CaseRecord, Ending, RunResults};
 use ffa_harness::event::{Event, SCHEMA};
@@ -261,10 +262,24 @@ impl BootLoop<'_> {
         self.results.boot_snapshot.push(snapshot);
         let now = Instant::now();
         let mut state = BootState { boot, spawned, last_event: now, hello: false, current: None, progress: false };
+        let mut cpu = CpuLog::default();
+        let mut sampled: Option<Instant> = None;
         let end = loop {
+            if sampled.is_none_or(|t| t.elapsed() >= host_cpu::SAMPLE_EVERY) {
+                if let Some(used) = session.cpu_time() {
+                    let now = Instant::now();
+                    cpu.sample(now, used);
+                    sampled = Some(now);
+                }
+            }
             let limit = self.watchdog(&state);
             let remaining = limit.saturating_sub(state.last_event.elapsed());
-            let output = if remaining.is_zero() { Output::Silent } else { session.next(remaining) };
+            // While the CPU time can be sampled, wake for it too.
+            let wait = if sampled.is_some() { remaining.min(host_cpu::SAMPLE_EVERY) } else { remaining };
+            let output = match if remaining.is_zero() { Output::Silent } else { session.next(wait) } {
+                Output::Silent if wait < remaining => continue,
+                output => output,
+            };
             match output {
                 Output::Line(line) => {
                     self.observer.line(&line)?;
@@ -286,15 +301,18 @@ impl BootLoop<'_> {
                         }
                         continue;
                     };
-                    state.last_event = Instant::now();
+                    // A report is no sign of life: a call the firmware never returns from, on
+                    // a QEMU that the host does not run, still ends at the silence watchdog.
                     if let Event::Stuck { core, func, ms, limit_ms, by } = event {
+                        let Some(on_cpu) = hung(&mut *session, &mut cpu, ms, limit_ms) else { continue };
                         session.kill();
                         if let Some(case) = state.current.take() {
-                            let message = stuck_message(core, func, ms, limit_ms, by);
+                            let message = stuck_message(core, func, ms, limit_ms, by, on_cpu);
                             self.record_runner_outcome(&mut state, case, Outcome::Timeout, message)?;
                         }
                         break BootEnd::Stuck { core };
                     }
+                    state.last_event = Instant::now();
                     if event == Event::SecureUartInput {
                         if let Err(e) = session.secure_uart_input() {
                             self.observer.warn(&format!("the image asked for input on the secure UART: {e}"));
@@ -496,10 +514,29 @@ impl BootLoop<'_> {
     }
 }
 
+/// Of QEMU's CPU time, how much of a call the hang monitor reports must have run on a host
+/// CPU before the call counts as hung: most of its limit (a spinning firmware keeps QEMU's
+/// TCG thread busy all along, but the host's other work and QEMU's start-up blur the count).
+const ON_CPU_SHARE: (u32, u32) = (3, 4);
+
+/// Whether a call the monitor reports in flight for `ms` ms (its limit `limit_ms`) is hung:
+/// QEMU ran on a host CPU for most of the limit since the call began (`Some`: how long). A
+/// session that cannot say how much CPU it had counts every report as a hang.
+fn hung(session: &mut dyn BootSession, cpu: &mut CpuLog, ms: u64, limit_ms: u32) -> Option<Option<Duration>> {
+    let Some(used) = session.cpu_time() else { return Some(None) };
+    let now = Instant::now();
+    cpu.sample(now, used);
+    let began = now.checked_sub(Duration::from_millis(ms)).unwrap_or(now);
+    let on_cpu = cpu.used_since(began);
+    let needed = Duration::from_millis(u64::from(limit_ms)) * ON_CPU_SHARE.0 / ON_CPU_SHARE.1;
+    (on_cpu >= needed).then_some(Some(on_cpu))
+}
+
 /// The outcome message of a case whose call the hang monitor reported.
-fn stuck_message(core: u32, func: u32, ms: u64, limit_ms: u32, by: u32) -> String {
+fn stuck_message(core: u32, func: u32, ms: u64, limit_ms: u32, by: u32, on_cpu: Option<Duration>) -> String {
+    let busy = on_cpu.map_or(String::new(), |d| format!(", QEMU on a host CPU for {} ms of it", d.as_millis()));
     format!(
-        "core {core} did not return from {} within {ms} ms (the limit: {limit_ms} ms): the firmware hung; seen by core {by}",
+        "core {core} did not return from {} within {ms} ms (the limit: {limit_ms} ms{busy}): the firmware hung; seen by core {by}",
         FuncId(func)
     )
 }

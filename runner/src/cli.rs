@@ -42,9 +42,10 @@ usage:
       own timeout itself; the margin only covers a case stuck inside the firmware that the
       image's hang monitor cannot report: every core in a call or a job).
       --call-limit-ms: how long one FF-A call may last before the image's hang monitor (on an
-      idle secondary core) reports it and the runner ends the boot at once, the case as
-      `timeout`; 0 turns the monitor off (the cores then start on their first job).
-      Default: 1500 under QEMU, 3000 with --mttcg, 15000 on an FVP.
+      idle secondary core) reports it and the runner ends the boot, the case as `timeout`,
+      once QEMU also ran on a host CPU for most of that time since the call began; 0 turns
+      the monitor off (the cores then start on their first job).
+      Default: 250 under QEMU, 500 with --mttcg, 15000 on an FVP.
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an
       unexpected outcome failed); results.json keeps the raw outcomes.

@@ -15,6 +15,7 @@ mod cli;
 mod console;
 mod fvp;
 mod gate;
+mod host_cpu;
 mod image_args;
 mod junit;
 mod list;

@@ -111,6 +111,13 @@ impl BootSession for ProcessSession {
         }
     }
 
+    fn cpu_time(&self) -> Option<Duration> {
+        if self.reaped {
+            return None;
+        }
+        crate::host_cpu::cpu_time(self.child.id())
+    }
+
     fn kill(&mut self) {
         if !self.reaped {
             // Fails only when it already exited; the wait reaps it either way.

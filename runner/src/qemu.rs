@@ -336,6 +336,10 @@ impl BootSession for QemuSession {
         self.process.kill();
     }
 
+    fn cpu_time(&self) -> Option<Duration> {
+        self.process.cpu_time()
+    }
+
     fn secure_uart_input(&mut self) -> Result<(), String> {
         self.uart1.input()
     }

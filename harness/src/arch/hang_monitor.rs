@@ -2,27 +2,36 @@
 //! anything: its watchdog's interrupt is never taken. So the secondary cores, which the ns
 //! image powers up before the first case for this, look at every other core's call in flight
 //! ([`super::calls_in_flight`]) each time they look for a job while they idle
-//! ([`super::cores`]); one that has not returned within the limit the runner passes
-//! (`call_limit_ms=`) is reported once, as event `stuck` (the core, the function ID, how long
-//! it has lasted, the core that saw it), and the runner ends the boot at once. A case that
-//! hangs the secure side on purpose (`calls_until_timeout()`) has its calls waited for until
-//! its watchdog's deadline plus the limit. A core that runs a job does not watch meanwhile;
-//! while every core is in a job or a call, nothing watches, and the runner's silence watchdog
-//! is what ends the boot.
+//! ([`super::cores`]). A call that has not returned within the limit the runner passes
+//! (`call_limit_ms=`), while it is the only call in flight, is reported as event `stuck` (the
+//! core, the function ID, how long it has lasted, the core that saw it), and again every
+//! [`REPORT_EVERY_MS`] while it lasts. The runner ends the boot on the first report that finds
+//! QEMU busy on the host for most of the call (a spinning firmware keeps it busy; a host too
+//! loaded to run QEMU does not), so each report says the call was still in flight then. A call
+//! while another core is in one too is not reported: it may wait for that one (a firmware lock
+//! whose holder QEMU's single-threaded TCG has not run yet), and what ends such a boot is the
+//! runner's silence watchdog. A case that hangs the secure side on purpose
+//! (`calls_until_timeout()`) has its calls waited for until its watchdog's deadline plus the
+//! limit. A core that runs a job does not watch meanwhile; while every core is in a job or a
+//! call, nothing watches, and the silence watchdog is what ends the boot.
 
 use super::calls_in_flight::{self, Call};
 use super::cores;
 use crate::event::Event;
 use crate::executor::emit;
 use aarch64_cpu::registers::{Readable, CNTVCT_EL0};
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 
 /// The limit in ticks of the virtual count; 0 while the monitor is off.
 static LIMIT_TICKS: AtomicU64 = AtomicU64::new(0);
 /// The limit as the runner gave it, for the event.
 static LIMIT_MS: AtomicU64 = AtomicU64::new(0);
-/// Set by the first report: one stuck call is reported, once.
-static REPORTED: AtomicBool = AtomicBool::new(false);
+/// The virtual count of the last report (0: none yet): one report per [`REPORT_EVERY_MS`]
+/// from all the watching cores together.
+static LAST_REPORT: AtomicU64 = AtomicU64::new(0);
+
+/// How often a stuck call is reported again while it lasts.
+const REPORT_EVERY_MS: u32 = 20;
 
 /// Starts watching with `limit_ms` (0 leaves the monitor off): powers the secondary cores up,
 /// which watch once they idle. Returns how many cores were started.
@@ -35,19 +44,23 @@ pub(super) fn start(limit_ms: u32) -> usize {
     cores::start_all()
 }
 
-/// One look from idle core `me` at every other core's call; reports the first that is stuck.
+/// One look from idle core `me` at every other core's call; reports a stuck one when it is
+/// the only call in flight and no report was made in the last [`REPORT_EVERY_MS`].
 pub(super) fn look(me: usize) {
     let limit = LIMIT_TICKS.load(Ordering::Acquire);
-    if limit == 0 || REPORTED.load(Ordering::Relaxed) {
+    if limit == 0 {
         return;
     }
+    let mut in_flight = (0..cores::count()).filter(|&c| c != me).filter_map(|c| Some((c, calls_in_flight::of(c)?)));
+    let (Some((core, call)), None) = (in_flight.next(), in_flight.next()) else { return };
     let now = CNTVCT_EL0.get();
-    for core in (0..cores::count()).filter(|&c| c != me) {
-        let Some(call) = calls_in_flight::of(core) else { continue };
-        if now >= stuck_at(&call, limit) && !REPORTED.swap(true, Ordering::AcqRel) {
-            report(core, &call, now, me);
-            return;
-        }
+    let last = LAST_REPORT.load(Ordering::Acquire);
+    let due = last == 0 || now.saturating_sub(last) >= calls_in_flight::ms_to_ticks(REPORT_EVERY_MS);
+    if now >= stuck_at(&call, limit)
+        && due
+        && LAST_REPORT.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    {
+        report(core, &call, now, me);
     }
 }
 

@@ -443,3 +443,67 @@ fn the_longest_call_of_a_case_is_recorded() {
     assert_eq!((first.longest_call_us, first.longest_call.as_deref()), (Some(640), Some("FFA_MSG_SEND_DIRECT_REQ_32")));
     assert_eq!((end.results.cases[1].longest_call_us, end.results.cases[1].longest_call.as_deref()), (None, None));
 }
+
+/// A scripted boot whose process says how much CPU it has used: each output comes with the
+/// CPU time the process has used once it has been read.
+struct Metered(VecDeque<(Output, Duration)>, Duration);
+
+impl BootSession for Metered {
+    fn next(&mut self, _timeout: Duration) -> Output {
+        let Some((output, cpu)) = self.0.pop_front() else { return Output::Silent };
+        self.1 = cpu;
+        output
+    }
+
+    fn kill(&mut self) {
+        self.0.clear();
+    }
+
+    fn cpu_time(&self) -> Option<Duration> {
+        Some(self.1)
+    }
+}
+
+struct MeteredBooter(VecDeque<Vec<(Output, Duration)>>);
+
+impl Booter for MeteredBooter {
+    fn boot(&mut self, _args: &ImageArgs, boot: u32) -> Result<Spawned, String> {
+        let outputs = self.0.pop_front().ok_or_else(|| format!("boot {boot} was not scripted"))?;
+        Ok(Spawned::booted("metered".into(), Box::new(Metered(outputs.into(), Duration::ZERO))))
+    }
+}
+
+#[test]
+fn a_stuck_call_is_a_hang_only_once_qemu_had_the_cpu_for_most_of_its_limit() {
+    // The boot runs in microseconds here, so every report's call began before the boot: the
+    // CPU counted is all the boot's (which window of the log counts is host_cpu's test).
+    let ms = Duration::from_millis;
+    let at = |cpu: u64, outputs: Vec<Output>| outputs.into_iter().map(move |o| (o, ms(cpu))).collect::<Vec<_>>();
+    let report = |ms: u32| line(&format!("ffa-cts: stuck core=0 fid=0x84000086 ms={ms} limit_ms=300 by=1"));
+    let first = [
+        at(10, [preamble(&IDS), case(IDS[0], "pass")].concat()),
+        // The host starved QEMU: 70 ms of CPU in 300 ms, then the call returned: slow, not hung.
+        at(10, vec![line("ffa-cts: start id=b.two timeout_ms=2000")]),
+        at(70, vec![report(300)]),
+        at(80, case(IDS[1], "pass")[1..].to_vec()),
+        // QEMU on a CPU for 200 ms, less than three quarters of the limit; then for 320 ms: hung.
+        at(80, vec![line("ffa-cts: start id=c.three timeout_ms=2000")]),
+        at(200, vec![report(300)]),
+        at(320, vec![report(320), line("ffa-cts: end id=c.three outcome=pass us=1")]),
+    ]
+    .concat();
+    let mut booter = MeteredBooter(vec![first].into());
+    let mut observer = Recording::default();
+    let limits = Limits { case_margin: ms(5), boot: ms(5), exit_grace: ms(5), max_boots: 1 };
+    let args = ImageArgs { call_limit_ms: 300, ..ImageArgs::new(ffa_harness::ffa::Version::V1_1, None) };
+    let end = run_boots(&mut booter, &mut observer, limits, args, RunResults::new(identity("fake", "1.1", "now")));
+    assert_eq!(
+        outcomes(&end),
+        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Pass)), ("c.three", Some(Outcome::Timeout))]
+    );
+    assert_eq!(
+        end.results.cases[2].message,
+        "core 0 did not return from FFA_MSG_SEND2 within 320 ms (the limit: 300 ms, QEMU on a host CPU for 320 ms of it): \
+         the firmware hung; seen by core 1"
+    );
+}
