@@ -11,9 +11,9 @@
 //! is not proven at run time yet: no board the suite boots has one.
 
 use aarch64_cpu::registers::{CurrentEL, ReadWriteable, Readable, Writeable, DAIF, HCR_EL2};
-use arm_gic::gicv2::GicV2;
+use arm_gic::gicv2::{self, GicV2, SgiTargetListFilter};
 use arm_gic::gicv3::registers::GicdCtlr;
-use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
+use arm_gic::gicv3::{GicCpuInterface, GicV3, Group, SgiTarget, SgiTargetGroup};
 use arm_gic::{IntId, InterruptGroup, UniqueMmioPointer};
 use core::ptr::NonNull;
 use spin::Mutex;
@@ -149,6 +149,40 @@ pub fn route(core: usize, intid: IntId, on: bool) -> bool {
         }
         None => false,
     })
+}
+
+/// Sends SGI `intid` to core `core` (its index in board order, MPIDR `mpidr`) as a non-secure
+/// Group 1 interrupt. GICv3 targets the core by affinity (Aff0 below 16: no range selector);
+/// GICv2 by CPU interface number, which is the core's index on the boards the suite runs on
+/// (QEMU numbers the interfaces in CPU order, and the board lists its cores in that order).
+pub fn send_sgi(intid: IntId, core: usize, mpidr: u64) {
+    with_irqs_masked(|driver| match driver.as_mut() {
+        Some(Driver::V3(_)) if mpidr & 0xff < 16 => {
+            let target = SgiTarget::List {
+                affinity3: (mpidr >> 32) as u8,
+                affinity2: (mpidr >> 16) as u8,
+                affinity1: (mpidr >> 8) as u8,
+                target_list: 1 << (mpidr & 0xff),
+            };
+            let _ = GicCpuInterface::send_sgi(intid, target, SgiTargetGroup::CurrentGroup1);
+        }
+        Some(Driver::V2(gic)) if core < 8 => gic.send_sgi(
+            intid,
+            gicv2::SgiTarget::List { target_list_filter: SgiTargetListFilter::CPUTargetList, target_list: 1 << core },
+        ),
+        _ => {}
+    })
+}
+
+/// The SGI an interrupt [`acknowledge`] returned is, if it is one: GICv2's GICC_IAR carries the
+/// sending CPU in bits [12:10] beside an SGI's ID.
+pub fn sgi_number(id: IntId) -> Option<IntId> {
+    let raw = u32::from(id);
+    let number = match DRIVER.lock().as_ref()? {
+        Driver::V3(_) => raw,
+        Driver::V2(_) => raw & 0x3ff,
+    };
+    (number < 16).then(|| IntId::sgi(number))
 }
 
 /// Acknowledges the highest-priority pending interrupt of this core, if any.

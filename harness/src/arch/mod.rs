@@ -12,6 +12,7 @@ mod gic;
 pub mod mmu;
 mod platform;
 mod undefined;
+mod wake;
 mod watchdog;
 
 pub use board::{ArgSource, Board};
