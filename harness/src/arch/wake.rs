@@ -17,7 +17,7 @@
 use super::{gic, watchdog};
 use crate::cores::MAX_CORES;
 use arm_gic::IntId;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{fence, AtomicBool, Ordering};
 
 /// The SGI.
 const SGI: IntId = IntId::sgi(0);
@@ -49,6 +49,10 @@ pub fn routed(index: usize) -> bool {
 /// no SGI pending: when a waker claimed the nap, its SGI is taken before this returns.
 pub fn nap(index: usize, waiting: impl Fn() -> bool) {
     ASLEEP[index].store(true, Ordering::SeqCst);
+    // A DMB: AArch64 orders a store-release before a later load-acquire, but QEMU's
+    // multi-threaded TCG puts its barrier for a store-release before the store, so on an x86
+    // host the look may overtake the flag (and the wake-up be lost until NAP_US).
+    fence(Ordering::SeqCst);
     if waiting() {
         watchdog::nap(NAP_US);
     }
@@ -62,6 +66,7 @@ pub fn nap(index: usize, waiting: impl Fn() -> bool) {
 /// Wakes core `index` (MPIDR `mpidr`) if it naps, after what this core wrote before (with
 /// `Ordering::SeqCst`) that the napping core waits for.
 pub fn wake(index: usize, mpidr: u64) {
+    fence(Ordering::SeqCst);
     if ASLEEP.get(index).is_some_and(|a| a.swap(false, Ordering::SeqCst)) {
         gic::send_sgi(SGI, index, mpidr);
     }
