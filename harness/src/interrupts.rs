@@ -1,7 +1,7 @@
-//! The interrupts each core took at the image's exception level, other than the watchdog's:
-//! a count per core of each SGI and PPI (INTID 0..31), which the IRQ vector adds to and cases
-//! read (the schedule-receiver interrupt of notifications). Counts only grow; a case compares
-//! before and after.
+//! The interrupts each core took at the image's exception level, other than the watchdog's and
+//! the parked cores' wake-up SGI (`arch::wake`): a count per core of each SGI and PPI (INTID
+//! 0..31), which the IRQ vector adds to and cases read (the schedule-receiver interrupt of
+//! notifications). Counts only grow; a case compares before and after.
 
 use crate::cores::MAX_CORES;
 use core::sync::atomic::{AtomicU32, Ordering};

@@ -4,16 +4,18 @@
 //! the SPMC enters each further execution context at the entry the sp registered with
 //! FFA_SECONDARY_EP_REGISTER. Either way the core turns its MMU on over the boot core's tables,
 //! installs the vectors and runs the image's secondary main: the ns image's routes its own
-//! watchdog interrupt and parks until a job is posted, spinning a little and then napping in
-//! WFI on a short timer ([`pause`]), and looks at the other cores' FF-A calls between its looks
-//! for a job ([`super::hang_monitor`]); the sp's serves requests. The boot core waits for a core
-//! likewise; only the barrier that releases a call's jobs together spins.
+//! watchdog interrupt and the wake-up SGI and parks until a job is posted, spinning a little
+//! ([`pause`]) and then napping in WFI until the boot core's SGI says a job is there
+//! ([`wake::nap`]); between its looks for a job it looks at the other cores' FF-A calls
+//! ([`super::hang_monitor`], whose watching core also wakes on its own to look). The sp's
+//! serves requests. The boot core waits for a core likewise, napping on a short timer; only
+//! the barrier that releases a call's jobs together spins.
 //! A job runs with the watchdog armed at the case's deadline; when it faults or its watchdog
 //! fires, [`job_ended`] records the outcome and parks the core again on a fresh stack, and the
 //! boot core ends the case as `crash` or `timeout` with the core named. Cores are known by
 //! their MPIDR affinity, in the order the board lists them (index 0 is the boot core).
 
-use super::{fault, hang_monitor, mmu, watchdog};
+use super::{fault, hang_monitor, mmu, wake, watchdog};
 use crate::cores::{CoreJob, CoreResults, CoreValue, MAX_CORES};
 use crate::ctx::{Ctx, Session};
 use crate::ffa::Ffa;
@@ -187,6 +189,7 @@ extern "C" fn ffa_secondary_main(index: usize) -> ! {
 /// The ns image's secondary main: routes this core's watchdog interrupt and waits for jobs.
 fn serve_jobs(index: usize) -> ! {
     watchdog::init_core(index);
+    wake::init_core(index);
     CORES[index].state.store(IDLE, Ordering::Release);
     serve(index)
 }
@@ -197,7 +200,8 @@ fn park_forever() -> ! {
     }
 }
 
-/// How often a parked core looks for a job: the longest it adds to the start of a job.
+/// How often a parked core that the wake-up SGI does not reach looks for a job: the longest it
+/// adds to the start of a job.
 const PARK_POLL_US: u32 = 100;
 
 /// How often a core that has been parked for [`DOZE_AFTER_US`] looks, and so how long a job
@@ -216,11 +220,16 @@ fn serve(index: usize) -> ! {
     let core = &CORES[index];
     loop {
         let mut waited = 0;
+        let waiting = || core.state.load(Ordering::SeqCst) != POSTED;
         let parked_at = watchdog::now_us();
-        while core.state.load(Ordering::Acquire) != POSTED {
+        while waiting() {
             hang_monitor::look(index);
-            let dozing = watchdog::now_us().saturating_sub(parked_at) >= DOZE_AFTER_US;
-            pause(&mut waited, if dozing { DOZE_POLL_US } else { PARK_POLL_US });
+            if waited < SPINS_BEFORE_NAP || !wake::routed(index) {
+                let dozing = watchdog::now_us().saturating_sub(parked_at) >= DOZE_AFTER_US;
+                pause(&mut waited, if dozing { DOZE_POLL_US } else { PARK_POLL_US });
+            } else {
+                wake::nap(index, hang_monitor::nap_us(index), waiting);
+            }
         }
         let Some(job) = core.job.lock().take() else {
             core.state.store(IDLE, Ordering::Release);
@@ -376,7 +385,8 @@ pub fn run(ctx: &Ctx<'_>, cores: u32, job: CoreJob, out: &mut CoreResults) {
     EXPECTED.store(expected, Ordering::Release);
     for i in (1..board.mpidrs.len()).filter(|&i| posted[i]) {
         *CORES[i].job.lock() = Some(Job { run: job, session: *ctx.session, deadline: job_deadline });
-        CORES[i].state.store(POSTED, Ordering::Release);
+        CORES[i].state.store(POSTED, Ordering::SeqCst);
+        wake::wake(i, board.mpidrs[i]);
     }
     if asked(0) {
         arrive_and_wait();

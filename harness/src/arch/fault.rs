@@ -7,7 +7,7 @@
 //! instead of looping. A job on a secondary core that faults or times out is handed to
 //! [`super::cores`], which reports it to the boot core and parks the core again.
 
-use super::{calls_in_flight, cores, gic, watchdog};
+use super::{calls_in_flight, cores, gic, wake, watchdog};
 use crate::cores::MAX_CORES;
 use crate::global::SetOnce;
 use crate::interrupts;
@@ -222,11 +222,14 @@ extern "C" fn ffa_fault_entry(esr: u64, elr: u64, far: u64, kind: u64) -> ! {
 }
 
 /// An IRQ: acknowledged and ended at once; the watchdog's ends the running case as `timeout`,
-/// any other is counted for the cases that wait for it ([`crate::interrupts`]).
+/// the wake-up SGI of a parked core ([`wake`]) has done its work, any other is counted for the cases that wait for it ([`crate::interrupts`]).
 #[no_mangle]
 extern "C" fn ffa_irq_entry() {
     let Some(id) = gic::acknowledge() else { return };
     gic::end(id);
+    if wake::is(id) {
+        return;
+    }
     if watchdog::fired(id) {
         dispatch(Outcome::Timeout, format_args!("the watchdog fired: the case ran past its timeout"));
     }

@@ -11,11 +11,12 @@
 //! is not proven at run time yet: no board the suite boots has one.
 
 use aarch64_cpu::registers::{CurrentEL, ReadWriteable, Readable, Writeable, DAIF, HCR_EL2};
-use arm_gic::gicv2::GicV2;
+use arm_gic::gicv2::{self, GicV2, SgiTargetListFilter};
 use arm_gic::gicv3::registers::GicdCtlr;
-use arm_gic::gicv3::{GicCpuInterface, GicV3, Group};
+use arm_gic::gicv3::{GicCpuInterface, GicV3, Group, SgiTarget, SgiTargetGroup};
 use arm_gic::{IntId, InterruptGroup, UniqueMmioPointer};
 use core::ptr::NonNull;
+use core::sync::atomic::{AtomicBool, Ordering};
 use spin::Mutex;
 
 /// Which GIC a board has, and where.
@@ -45,6 +46,11 @@ enum Driver {
 /// The driver, shared by the cores: each touches only its own redistributor (GICv3) or its
 /// banked registers (GICv2).
 static DRIVER: Mutex<Option<Driver>> = Mutex::new(None);
+
+/// Whether the driver is GICv3's, whose CPU interface is system registers: acknowledging,
+/// ending and sending an interrupt then need no lock, which another core may hold (under
+/// QEMU's multi-threaded TCG a host thread can be descheduled holding it).
+static V3: AtomicBool = AtomicBool::new(false);
 
 /// Runs `f` on the driver with this core's IRQs masked: the IRQ handler takes the same lock
 /// (`acknowledge`, `end`), so an interrupt taken while this core held it would spin forever.
@@ -94,6 +100,7 @@ pub fn init(kind: GicKind, cores: usize) {
             Driver::V2(gic)
         }
     };
+    V3.store(matches!(driver, Driver::V3(_)), Ordering::Release);
     with_irqs_masked(|d| *d = Some(driver));
 }
 
@@ -151,8 +158,45 @@ pub fn route(core: usize, intid: IntId, on: bool) -> bool {
     })
 }
 
+/// Sends SGI `intid` to core `core` (its index in board order, MPIDR `mpidr`) as a non-secure
+/// Group 1 interrupt. GICv3 targets the core by affinity (Aff0 below 16: no range selector);
+/// GICv2 by CPU interface number, which is the core's index on the boards the suite runs on
+/// (QEMU numbers the interfaces in CPU order, and the board lists its cores in that order).
+pub fn send_sgi(intid: IntId, core: usize, mpidr: u64) {
+    if V3.load(Ordering::Acquire) {
+        if mpidr & 0xff < 16 {
+            let target = SgiTarget::List {
+                affinity3: (mpidr >> 32) as u8,
+                affinity2: (mpidr >> 16) as u8,
+                affinity1: (mpidr >> 8) as u8,
+                target_list: 1 << (mpidr & 0xff),
+            };
+            let _ = GicCpuInterface::send_sgi(intid, target, SgiTargetGroup::CurrentGroup1);
+        }
+        return;
+    }
+    with_irqs_masked(|driver| match driver.as_mut() {
+        Some(Driver::V2(gic)) if core < 8 => gic.send_sgi(
+            intid,
+            gicv2::SgiTarget::List { target_list_filter: SgiTargetListFilter::CPUTargetList, target_list: 1 << core },
+        ),
+        _ => {}
+    })
+}
+
+/// The SGI an interrupt [`acknowledge`] returned is, if it is one: GICv2's GICC_IAR carries the
+/// sending CPU in bits [12:10] beside an SGI's ID.
+pub fn sgi_number(id: IntId) -> Option<IntId> {
+    let raw = u32::from(id);
+    let number = if V3.load(Ordering::Acquire) { raw } else { raw & 0x3ff };
+    (number < 16).then(|| IntId::sgi(number))
+}
+
 /// Acknowledges the highest-priority pending interrupt of this core, if any.
 pub fn acknowledge() -> Option<IntId> {
+    if V3.load(Ordering::Acquire) {
+        return GicCpuInterface::get_and_acknowledge_interrupt(InterruptGroup::Group1);
+    }
     match DRIVER.lock().as_mut()? {
         Driver::V3(_) => GicCpuInterface::get_and_acknowledge_interrupt(InterruptGroup::Group1),
         Driver::V2(gic) => gic.get_and_acknowledge_interrupt(InterruptGroup::Group0),
@@ -161,6 +205,9 @@ pub fn acknowledge() -> Option<IntId> {
 
 /// Ends an interrupt [`acknowledge`] returned.
 pub fn end(intid: IntId) {
+    if V3.load(Ordering::Acquire) {
+        return GicCpuInterface::end_interrupt(intid, InterruptGroup::Group1);
+    }
     match DRIVER.lock().as_mut() {
         Some(Driver::V3(_)) => GicCpuInterface::end_interrupt(intid, InterruptGroup::Group1),
         Some(Driver::V2(gic)) => gic.end_interrupt(intid, InterruptGroup::Group0),

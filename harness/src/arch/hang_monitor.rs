@@ -16,7 +16,7 @@
 //! call, nothing watches, and the silence watchdog is what ends the boot.
 
 use super::calls_in_flight::{self, Call};
-use super::cores;
+use super::{cores, wake};
 use crate::event::Event;
 use crate::executor::emit;
 use aarch64_cpu::registers::{Readable, CNTVCT_EL0};
@@ -32,6 +32,22 @@ static LAST_REPORT: AtomicU64 = AtomicU64::new(0);
 
 /// How often a stuck call is reported again while it lasts.
 const REPORT_EVERY_MS: u32 = 20;
+
+/// How often the watching core (the last one) looks while it idles; the other idle cores
+/// look when they wake for a job or at their safety-net naps ([`wake::NAP_US`]), so that
+/// no more than one core takes QEMU's TCG thread from the cores at work to watch.
+const WATCH_EVERY_US: u32 = 5_000;
+
+/// How long idle core `me` naps before it looks again: the watching core's period while the
+/// monitor is on, else the safety net.
+pub(super) fn nap_us(me: usize) -> u32 {
+    let watching = LIMIT_TICKS.load(Ordering::Relaxed) != 0 && me + 1 == cores::count();
+    if watching {
+        WATCH_EVERY_US
+    } else {
+        wake::NAP_US
+    }
+}
 
 /// Starts watching with `limit_ms` (0 leaves the monitor off): powers the secondary cores up,
 /// which watch once they idle. Returns how many cores were started.

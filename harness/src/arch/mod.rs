@@ -17,6 +17,7 @@ mod hold;
 pub mod mmu;
 mod platform;
 mod undefined;
+mod wake;
 mod watchdog;
 
 pub use board::{ArgSource, Board};
