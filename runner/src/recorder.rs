@@ -1,6 +1,7 @@
 //! What `run` keeps of the run as a whole while its boot loops work: `results.json` and
-//! `junit.xml` rewritten after every case (one recorder for every part of the run, so each
-//! write holds every case that has ended in any part), a progress line on stderr per case,
+//! `junit.xml` rewritten as cases end (one recorder for every part of the run, so each write
+//! holds every case that has ended in any part; crate::parts says how often), a progress
+//! line on stderr per case,
 //! and on stdout a LAVA line for each outcome the runner decided (the image prints its own on
 //! the console). A run gated by a baseline writes the gate's view into `junit.xml` and prints
 //! the gate's LAVA lines (an expected failure as `skip`, an unexpected outcome as `fail`), for
@@ -40,17 +41,16 @@ impl Recorder {
         self.gating.as_ref()
     }
 
-    /// `results.cases[index]` just got its outcome, of `planned` cases the run expects so far:
-    /// says so, and rewrites the results.
-    pub fn case_ended(&self, results: &RunResults, index: usize, planned: usize) -> Result<(), String> {
-        eprintln!("{}", progress_line(results, index, planned));
+    /// `case` just got its outcome, the `ended`-th of `planned` cases the run expects so far:
+    /// says so (the progress line, and its LAVA line where the runner prints one).
+    pub fn case_ended(&self, case: &CaseRecord, ended: usize, planned: usize) {
+        eprintln!("{}", progress_line(case, ended, planned));
         // A gated run's stdout read by a machine (a LAVA test shell running the runner sees no
         // image console) gets every case; a terminal only the runner's own outcomes.
         let every = self.gating.is_some() && !std::io::stdout().is_terminal();
-        if let Some(line) = runner_lava_line(&results.cases[index], self.gating.as_ref(), every) {
+        if let Some(line) = runner_lava_line(case, self.gating.as_ref(), every) {
             println!("{line}");
         }
-        self.write_results(results)
     }
 
     /// The gate's LAVA `fail` line for each case the baseline expects and the run lacks.
@@ -63,15 +63,13 @@ impl Recorder {
     }
 }
 
-/// `[ 12/70] setup.version.bit31 ... pass (41 us)`: the cases ended of the `planned` (at
-/// least those the results hold).
-pub fn progress_line(results: &RunResults, index: usize, planned: usize) -> String {
-    let case = &results.cases[index];
-    let total = planned.max(results.cases.len()).to_string();
+/// `[ 12/70] setup.version.bit31 ... pass (41 us)`: `case`, the `ended`-th of the `planned`.
+pub fn progress_line(case: &CaseRecord, ended: usize, planned: usize) -> String {
+    let total = planned.max(ended).to_string();
     let outcome = case.outcome.map_or("none", |o| o.as_str());
     let mut line = format!(
         "[{:>w$}/{total}] {} ... {outcome} ({})",
-        results.ended(),
+        ended,
         case.id,
         duration_text(case.duration_us),
         w = total.len()
@@ -122,10 +120,10 @@ mod tests {
             r.plan(CaseRecord::planned(&format!("c.{i:02}"), "1", "", "1.0"));
         }
         r.record(3, ending(Outcome::Pass, 41, "", "", 1));
-        assert_eq!(progress_line(&r, 3, 0), "[ 1/12] c.03 ... pass (41 us)");
-        assert_eq!(progress_line(&r, 3, 20), "[ 1/20] c.03 ... pass (41 us)", "a part not planned yet");
+        assert_eq!(progress_line(&r.cases[3], 1, 12), "[ 1/12] c.03 ... pass (41 us)");
+        assert_eq!(progress_line(&r.cases[3], 1, 20), "[ 1/20] c.03 ... pass (41 us)", "a part not planned yet");
         r.record(4, ending(Outcome::Timeout, 10_300_000, "", "no end", 1));
-        assert_eq!(progress_line(&r, 4, 12), "[ 2/12] c.04 ... timeout (10.3 s): no end");
+        assert_eq!(progress_line(&r.cases[4], 2, 12), "[ 2/12] c.04 ... timeout (10.3 s): no end");
         assert_eq!(duration_text(12_345), "12 ms");
         assert_eq!(runner_lava_line(&r.cases[4], None, false), None, "the image printed its own");
         let mut hung = ending(Outcome::Timeout, 10_300_000, "", "no end", 1);
