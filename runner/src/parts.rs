@@ -15,6 +15,7 @@ use crate::image_args::ImageArgs;
 use crate::merge::merge;
 use crate::recorder::Recorder;
 use crate::results::{PartRecord, RunResults};
+use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -131,10 +132,11 @@ pub struct PartsEnd {
     pub recorder: Recorder,
 }
 
-/// Runs `parts` at the same time, each with `args` bounded to its range; `base` holds the
+/// Runs `parts`, `jobs` at a time, each with `args` bounded to its range; `base` holds the
 /// run's identity and the runner's own notes.
 pub fn run_parts(
     parts: Vec<PartSetup>,
+    jobs: usize,
     recorder: Recorder,
     limits: Limits,
     args: &ImageArgs,
@@ -162,22 +164,38 @@ pub fn run_parts(
         let label = if count > 1 { format!("part {}: ", part.record.part) } else { String::new() };
         observers.push(PartObserver { index, label, events, events_path, shared: &shared });
     }
-    let ends: Vec<LoopEnd> = std::thread::scope(|scope| {
-        let running: Vec<_> = parts
-            .into_iter()
-            .zip(observers)
-            .map(|(mut part, mut observer)| {
-                let args =
-                    ImageArgs { after: part.record.after.clone(), until: part.record.until.clone(), ..args.clone() };
-                let base = base.clone();
-                scope.spawn(move || run_boots(part.booter.as_mut(), &mut observer, limits, args, base))
+    // The parts in order, each taken by the first of `jobs` QEMUs to be free: a part more than
+    // QEMUs starts when the first of them finishes its own.
+    let queue = Mutex::new(parts.into_iter().zip(observers).enumerate().collect::<VecDeque<_>>());
+    let mut ends: Vec<Option<LoopEnd>> = (0..count).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs.clamp(1, count.max(1)))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop_front();
+                        let Some((k, (mut part, mut observer))) = next else { break done };
+                        let args = ImageArgs {
+                            after: part.record.after.clone(),
+                            until: part.record.until.clone(),
+                            ..args.clone()
+                        };
+                        done.push((k, run_boots(part.booter.as_mut(), &mut observer, limits, args, base.clone())));
+                    }
+                })
             })
             .collect();
-        running.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        for worker in workers {
+            for (k, end) in worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
+                ends[k] = Some(end);
+            }
+        }
     });
     let mut shared = shared.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut errors = Vec::new();
     for (k, end) in ends.into_iter().enumerate() {
+        let Some(end) = end else { continue };
         if let Some(error) = end.error {
             errors.push(if count > 1 { format!("part {}: {error}", k + 1) } else { error });
         }
@@ -268,7 +286,7 @@ mod tests {
         };
         let base = RunResults::new(identity("s", "1.1", "t"));
         let args = ImageArgs::new(Version::V1_1, None);
-        run_parts(parts, Recorder::new(dir, None), limits, &args, base).unwrap()
+        run_parts(parts, 2, Recorder::new(dir, None), limits, &args, base).unwrap()
     }
 
     #[test]

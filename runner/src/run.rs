@@ -116,7 +116,7 @@ fn split_run(options: &RunOptions, version: &str, jobs: usize) -> Result<(Vec<Pa
     } else {
         split::costs(&ids, None)
     };
-    let parts = split::parts(&ids, &costs.us, &split::cut(&costs.us, jobs));
+    let parts = split::parts(&ids, &costs.us, &split::cut_for_pool(&costs.us, jobs, costs.boot_us));
     let note = (parts.len() > 1).then(|| split::describe(&parts, costs.source.as_deref()));
     Ok((parts, note))
 }
@@ -144,7 +144,8 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     };
     let now = UtcTime::now();
     let version = options.ffa_version.to_string();
-    let (split, split_note) = split_run(options, &version, jobs(options, &boot)?)?;
+    let jobs = jobs(options, &boot)?;
+    let (split, split_note) = split_run(options, &version, jobs)?;
     // Before the run folder exists: a baseline that does not fit leaves no empty run behind.
     let gating = match &options.baseline {
         Some(file) => Some(Gating::load(file, &options.stack, &version)?),
@@ -211,7 +212,7 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     let args = ImageArgs { call_limit_ms, ..ImageArgs::new(options.ffa_version, options.only.clone()) };
     let started = Instant::now();
     let PartsEnd { mut results, mut error, recorder } =
-        run_parts(parts, Recorder::new(&dir, gating), limits, &args, base)?;
+        run_parts(parts, jobs, Recorder::new(&dir, gating), limits, &args, base)?;
     results.wall_s = started.elapsed().as_secs_f64();
 
     recorder.write_results(&results)?;

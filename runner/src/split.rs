@@ -1,5 +1,6 @@
 //! Where `run --jobs N` cuts the case list: into at most N contiguous parts of about equal
-//! time, each a range of ids the image takes as `after=` and `until=`. A case's time is
+//! time (for two QEMUs, one more part when a third that starts in the first QEMU to finish
+//! ends the run sooner), each a range of ids the image takes as `after=` and `until=`. A case's time is
 //! estimated from the newest complete run of the same stack and FF-A version: its duration,
 //! the run's time per case outside any case (events over semihosting, the executor's checks:
 //! on the EL3 SPMC most of a run), and a boot for each case that ended its boot (a crash or a
@@ -19,6 +20,8 @@ pub struct Costs {
     pub us: Vec<u64>,
     /// The run folder the estimate came from, or `None` for equal counts.
     pub source: Option<String>,
+    /// What a boot costs by that run (0 without one): the price of one more part.
+    pub boot_us: u64,
 }
 
 /// The cost of each of `ids` (sorted) by the run `previous` (its folder name and results):
@@ -28,7 +31,7 @@ pub struct Costs {
 /// costs 1.
 pub fn costs(ids: &[&str], previous: Option<(&str, &RunResults)>) -> Costs {
     let Some((folder, run)) = previous else {
-        return Costs { us: vec![1; ids.len()], source: None };
+        return Costs { us: vec![1; ids.len()], source: None, boot_us: 0 };
     };
     let hellos: Vec<u64> = run.boot_ms.iter().flatten().copied().collect();
     let boot_us = 1000 * hellos.iter().sum::<u64>() / (hellos.len().max(1) as u64);
@@ -46,7 +49,7 @@ pub fn costs(ids: &[&str], previous: Option<(&str, &RunResults)>) -> Costs {
         .collect();
     let mean = known.values().sum::<u64>() / (known.len().max(1) as u64);
     let us = ids.iter().map(|id| known.get(id).copied().unwrap_or(mean).max(1)).collect();
-    Costs { us, source: Some(folder.to_owned()) }
+    Costs { us, source: Some(folder.to_owned()), boot_us }
 }
 
 /// Cuts `costs` into at most `jobs` contiguous ranges whose largest sum is as small as it
@@ -67,6 +70,39 @@ pub fn cut(costs: &[u64], jobs: usize) -> Vec<Range<usize>> {
         }
     }
     greedy(costs, low)
+}
+
+/// Cuts `costs` into the contiguous ranges that `jobs` QEMUs at once finish soonest: the
+/// ranges of [`cut`], or for two QEMUs one range more when that is sooner. The third range
+/// runs in whichever QEMU is free first, after a boot of its own (`boot_us`): a long case near
+/// the best cut between two ranges (a race case, on hafnium-2.12) otherwise leaves one QEMU
+/// idle while the other finishes it.
+pub fn cut_for_pool(costs: &[u64], jobs: usize, boot_us: u64) -> Vec<Range<usize>> {
+    let two = cut(costs, jobs);
+    if jobs != 2 || costs.len() < 3 {
+        return two;
+    }
+    let sum = |r: &Range<usize>| costs[r.clone()].iter().sum::<u64>();
+    let longest = two.iter().map(sum).max().unwrap_or(0);
+    let mut prefix = vec![0u64];
+    for &c in costs {
+        prefix.push(prefix.last().copied().unwrap_or(0) + c);
+    }
+    let n = costs.len();
+    let mut best: Option<(u64, usize, usize)> = None;
+    for i in 1..n - 1 {
+        for j in i + 1..n {
+            let (a, b, c) = (prefix[i], prefix[j] - prefix[i], prefix[n] - prefix[j]);
+            let finish = a.max(b).max(a.min(b) + boot_us + c);
+            if best.is_none_or(|(f, _, _)| finish < f) {
+                best = Some((finish, i, j));
+            }
+        }
+    }
+    match best {
+        Some((finish, i, j)) if finish < longest => vec![0..i, i..j, j..n],
+        _ => two,
+    }
 }
 
 /// Ranges filled from the front, each as long as it stays within `cap`.
@@ -153,6 +189,20 @@ mod tests {
         let sums: Vec<u64> = ranges.iter().map(|r| hafnium[r.clone()].iter().sum()).collect();
         assert_eq!(ranges.len(), 2);
         assert!(sums.iter().max().unwrap() - sums.iter().min().unwrap() <= 5_000_000, "{sums:?}");
+    }
+
+    #[test]
+    fn two_qemus_take_a_third_range_when_a_long_case_sits_at_the_cut() {
+        // A long case in the middle: two ranges end at 8 at best (1,1,1,1,4 | 1,1,1,1); a
+        // third range after the first QEMU's 2 ends both at 6.
+        let costs = [1, 1, 1, 1, 4, 1, 1, 1, 1];
+        assert_eq!(ends(cut_for_pool(&costs, 2, 0)), [2, 5, 9]);
+        assert_eq!(cut_for_pool(&costs, 2, 1).len(), 3, "a boot of 1 still gains");
+        // A boot that costs more than the third range gains: two ranges.
+        assert_eq!(ends(cut_for_pool(&costs, 2, 4)), ends(cut(&costs, 2)));
+        // Even cases: two ranges; other pools: as cut.
+        assert_eq!(ends(cut_for_pool(&[1; 10], 2, 0)), [5, 10]);
+        assert_eq!(ends(cut_for_pool(&[1; 7], 3, 0)), [3, 6, 7]);
     }
 
     #[test]
