@@ -69,20 +69,25 @@ HAFNIUM_SPS  := $(sort $(basename $(notdir $(wildcard targets/stacks/hafnium-com
 HAFNIUM_BINS  = $(if $(SPFEATURE),sp,$(HAFNIUM_SPS))
 # Every file cargo builds the images and the runner from. A warm `make run` then skips cargo
 # (four no-op builds, about 0.4 s) when no source is newer than what it built last; cargo still
-# decides what to rebuild when one is.
+# decides what to rebuild when one is. The stamp gets the time the build started, so that a
+# source saved during a build makes the next make build again.
 IMAGE_SOURCES  := Cargo.toml Cargo.lock $(shell find harness cases targets -type f)
 RUNNER_SOURCES := Cargo.toml Cargo.lock $(shell find harness cases runner -type f)
 IMAGE_STAMP     = $(IMAGES)/.built$(PSUFFIX)
+# What the image step makes; one that is missing makes the step run, stamp or not.
+IMAGE_OUTPUTS   = $(IMAGES)/ns$(PSUFFIX).bin $(foreach b,$(EL3_SPS),$(IMAGES)/$(b)$(SPSUFFIX).bin) \
+                  $(foreach b,$(HAFNIUM_BINS),$(IMAGES)/$(b)-hafnium$(SPSUFFIX).bin)
 image: setup $(IMAGE_STAMP)
-$(IMAGE_STAMP): $(IMAGE_SOURCES) | setup
+$(IMAGE_STAMP): $(IMAGE_SOURCES) $(if $(filter-out $(wildcard $(IMAGE_OUTPUTS)),$(IMAGE_OUTPUTS)),FORCE) | setup
 	@echo "[image] ns ($(PLATFORM)) and sp test images (cargo; a first build takes about a minute)"
+	@mkdir -p $(IMAGES) && touch $@.start
 	@$(CARGO) build --release -q -p ffa-targets --bin ns --target $(TARGET) $(if $(PFEATURE),--features $(PFEATURE))
 	@mkdir -p $(IMAGES) && $(OBJCOPY) -O binary target/$(TARGET)/release/ns $(IMAGES)/ns$(PSUFFIX).bin
 	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(EL3_SPS)) --target $(TARGET) $(if $(SPFEATURE),--features $(SPFEATURE))
 	@for b in $(EL3_SPS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b$(SPSUFFIX).bin || exit 1; done
 	@$(CARGO) build --release -q -p ffa-targets $(addprefix --bin ,$(HAFNIUM_BINS)) --features "hafnium $(SPFEATURE)" --target $(TARGET)
 	@for b in $(HAFNIUM_BINS); do $(OBJCOPY) -O binary target/$(TARGET)/release/$$b $(IMAGES)/$$b-hafnium$(SPSUFFIX).bin || exit 1; done
-	@touch $@
+	@mv $@.start $@
 
 # The test build registers cases (and sp commands) that fault, panic and hang on purpose.
 image-selftest: setup
@@ -109,8 +114,9 @@ firmware: $(if $(SUFFIX),image-selftest,image) stack
 
 runner: $(RUNNER)
 $(RUNNER): $(RUNNER_SOURCES)
+	@mkdir -p $(@D) && touch $@.start
 	@$(CARGO) build --release -q -p ffa-cts
-	@touch $@
+	@touch -r $@.start $@ && rm -f $@.start
 
 # A full run is gated against the stack's baseline, when there is one, as it runs: junit.xml,
 # the LAVA lines and the summary show the gate's verdict, and the exit status says whether

@@ -60,10 +60,10 @@ elif [ -f "$stack/sp-packages" ]; then
 		# sptool (a Python start per partition) only when the image or manifest changed: the
 		# package of the last pack is kept beside the flash image with the hash of both.
 		pkg=$packages/$name.pkg
-		key=$(cat "$image" "$stack/sp/$name.dtb" | sha256sum | cut -c1-64)
-		if [ ! -s "$pkg" ] || [ "$(cat "$pkg.key" 2>/dev/null)" != "$key" ]; then
+		pkg_key=$(cat "$image" "$stack/sp/$name.dtb" | sha256sum | cut -c1-64)
+		if [ ! -s "$pkg" ] || [ "$(cat "$pkg.key" 2>/dev/null)" != "$pkg_key" ]; then
 			python3 "$stack/sptool/sptool.py" -i "$image:$stack/sp/$name.dtb" -o "$pkg" >/dev/null || die "sptool $image"
-			echo "$key" > "$pkg.key"
+			echo "$pkg_key" > "$pkg.key"
 		fi
 		update+=(--blob "uuid=$uuid,file=$pkg")
 	done < "$stack/sp-packages"

@@ -519,11 +519,19 @@ impl BootLoop<'_> {
 /// TCG thread busy all along, but the host's other work and QEMU's start-up blur the count).
 const ON_CPU_SHARE: (u32, u32) = (3, 4);
 
+/// How many times its limit a call must last to count as hung where the boot's CPU time is
+/// not known (a board, a QEMU behind a wrapper script): 1.5 s under QEMU, what the limit was
+/// before the CPU check, measured safe.
+const UNMETERED_FACTOR: u64 = 15;
+
 /// Whether a call the monitor reports in flight for `ms` ms (its limit `limit_ms`) is hung:
 /// QEMU ran on a host CPU for most of the limit since the call began (`Some`: how long). A
-/// session that cannot say how much CPU it had counts every report as a hang.
+/// session that cannot say how much CPU it had needs the call to last [`UNMETERED_FACTOR`]
+/// times the limit.
 fn hung(session: &mut dyn BootSession, cpu: &mut CpuLog, ms: u64, limit_ms: u32) -> Option<Option<Duration>> {
-    let Some(used) = session.cpu_time() else { return Some(None) };
+    let Some(used) = session.cpu_time() else {
+        return (ms >= u64::from(limit_ms) * UNMETERED_FACTOR).then_some(None);
+    };
     let now = Instant::now();
     cpu.sample(now, used);
     let began = now.checked_sub(Duration::from_millis(ms)).unwrap_or(now);

@@ -1,10 +1,10 @@
-//! The parts of a run (`run --jobs`) running at the same time: a thread per part drives a boot
-//! loop of its own over the part's range of ids (`after=`/`until=`), with its own booter,
+//! The parts of a run (`run --jobs`): a worker per QEMU takes the parts in order and drives a
+//! boot loop for each over the part's range of ids (`after=`/`until=`), with its own booter,
 //! boot numbering and logs (`events.log`, `uart1-N.log`: in the run folder for a run of one
 //! part, in `part-<k>/` for several). Every case that ends in any part goes through one lock
 //! to the run's recorder, which prints its progress line and rewrites the results merged
 //! from the newest results of every part (crate::merge): at most every [`WRITE_EVERY`], and
-//! at once for an outcome the runner decided (a crash, a hang) and at the end of the run.
+//! at once for an outcome the runner decided (a crash, a hang) and when a part ends.
 //! Rewriting both files after each of some 500 cases cost the runner about 1 s of CPU per run,
 //! taken from the QEMUs; what a runner killed in between leaves out of results.json is in the
 //! parts' `events.log`, which gets every line as it comes.
@@ -15,6 +15,7 @@ use crate::image_args::ImageArgs;
 use crate::merge::merge;
 use crate::recorder::Recorder;
 use crate::results::{PartRecord, RunResults};
+use ffa_harness::Outcome;
 use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -107,7 +108,8 @@ impl RunObserver for PartObserver<'_> {
         shared.counts[self.index] = Some((results.cases.len(), results.ended()));
         let case = &results.cases[index];
         shared.recorder.case_ended(case, shared.ended(), shared.planned());
-        if case.by_runner || shared.written.is_none_or(|t| t.elapsed() >= WRITE_EVERY) {
+        let decided = case.by_runner && matches!(case.outcome, Some(Outcome::Crash | Outcome::Timeout));
+        if decided || shared.written.is_none_or(|t| t.elapsed() >= WRITE_EVERY) {
             shared.latest[self.index] = Some(results.clone());
             shared.written = Some(Instant::now());
             shared.recorder.write_results(&shared.merged())?;
@@ -181,7 +183,16 @@ pub fn run_parts(
                             until: part.record.until.clone(),
                             ..args.clone()
                         };
-                        done.push((k, run_boots(part.booter.as_mut(), &mut observer, limits, args, base.clone())));
+                        let end = run_boots(part.booter.as_mut(), &mut observer, limits, args, base.clone());
+                        // The part's every case into results.json now, not when the last part ends.
+                        let mut shared = observer.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                        shared.latest[k] = Some(end.results.clone());
+                        shared.written = Some(Instant::now());
+                        if let Err(e) = shared.recorder.write_results(&shared.merged()) {
+                            eprintln!("runner: {e}");
+                        }
+                        drop(shared);
+                        done.push((k, end));
                     }
                 })
             })

@@ -36,6 +36,11 @@ static IN_FLIGHT: [InFlight; MAX_CORES] =
 /// keeps both.
 static LONGEST: AtomicU64 = AtomicU64::new(0);
 
+/// The virtual count when a call last returned (or was abandoned) on any core: a call counts
+/// as alone in flight only since then, so the wait it had for the others' calls is not held
+/// against it.
+static LAST_RETURN: AtomicU64 = AtomicU64::new(0);
+
 /// Whether the running case lets its calls last until its watchdog fires.
 static PATIENT: AtomicBool = AtomicBool::new(false);
 
@@ -72,13 +77,21 @@ pub(super) fn entered(func: u64) -> Option<u64> {
 pub(super) fn returned(since: Option<u64>, func: u64) {
     let Some(since) = since else { return };
     IN_FLIGHT[cores::this_core()].since.store(0, Ordering::Release);
-    let us = ticks_to_us(CNTVCT_EL0.get().saturating_sub(since)).min(u32::MAX.into());
+    let now = CNTVCT_EL0.get();
+    LAST_RETURN.fetch_max(now, Ordering::Release);
+    let us = ticks_to_us(now.saturating_sub(since)).min(u32::MAX.into());
     LONGEST.fetch_max(us << 32 | (func & 0xffff_ffff), Ordering::Relaxed);
 }
 
 /// The running core abandons whatever call it was in (a fault or the watchdog ends its case).
 pub(super) fn abandon() {
     IN_FLIGHT[cores::this_core()].since.store(0, Ordering::Release);
+    LAST_RETURN.fetch_max(CNTVCT_EL0.get(), Ordering::Release);
+}
+
+/// The virtual count when a call last returned on any core (0: none yet).
+pub(super) fn last_return() -> u64 {
+    LAST_RETURN.load(Ordering::Acquire)
 }
 
 /// Core `core`'s call in flight, if it is in one. The record is read twice around its other

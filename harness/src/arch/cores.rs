@@ -327,6 +327,12 @@ fn power_up(index: usize, mpidr: u64) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Whether a job of a call on several cores is posted, running or not yet collected on some
+/// core.
+pub(super) fn jobs_in_progress() -> bool {
+    CORES[..count()].iter().any(|c| matches!(c.state.load(Ordering::Acquire), POSTED | RUNNING | DONE))
+}
+
 /// Powers every secondary core up without waiting (the hang monitor watches from them); a
 /// core's first job waits until it parks. Returns how many cores were started.
 pub(super) fn start_all() -> usize {

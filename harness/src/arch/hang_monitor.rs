@@ -13,7 +13,11 @@
 //! runner's silence watchdog. A case that hangs the secure side on purpose
 //! (`calls_until_timeout()`) has its calls waited for until its watchdog's deadline plus the
 //! limit. A core that runs a job does not watch meanwhile; while every core is in a job or a
-//! call, nothing watches, and the silence watchdog is what ends the boot.
+//! call, nothing watches, and the silence watchdog is what ends the boot. While a case runs
+//! jobs on several cores the limit is [`SHARED_FACTOR`] times longer: a call there may wait on
+//! a lock that another core holds in the secure world, and QEMU's single-threaded TCG runs that
+//! core only at its next scheduling point (a kick every 100 ms when no core yields): the race
+//! cases on optee-sel1 saw legitimate calls of 100-220 ms so, with QEMU busy all along.
 
 use super::calls_in_flight::{self, Call};
 use super::{cores, wake};
@@ -29,6 +33,9 @@ static LIMIT_MS: AtomicU64 = AtomicU64::new(0);
 /// The virtual count of the last report (0: none yet): one report per [`REPORT_EVERY_MS`]
 /// from all the watching cores together.
 static LAST_REPORT: AtomicU64 = AtomicU64::new(0);
+
+/// How much longer a call may last while jobs run on several cores.
+const SHARED_FACTOR: u64 = 10;
 
 /// How often a stuck call is reported again while it lasts.
 const REPORT_EVERY_MS: u32 = 20;
@@ -69,6 +76,8 @@ pub(super) fn look(me: usize) {
     }
     let mut in_flight = (0..cores::count()).filter(|&c| c != me).filter_map(|c| Some((c, calls_in_flight::of(c)?)));
     let (Some((core, call)), None) = (in_flight.next(), in_flight.next()) else { return };
+    let factor = if cores::jobs_in_progress() { SHARED_FACTOR } else { 1 };
+    let limit = limit.saturating_mul(factor);
     let now = CNTVCT_EL0.get();
     let last = LAST_REPORT.load(Ordering::Acquire);
     let due = last == 0 || now.saturating_sub(last) >= calls_in_flight::ms_to_ticks(REPORT_EVERY_MS);
@@ -76,17 +85,19 @@ pub(super) fn look(me: usize) {
         && due
         && LAST_REPORT.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok()
     {
-        report(core, &call, now, me);
+        report(core, &call, now, me, factor);
     }
 }
 
-/// When `call` counts as stuck: `limit` after it was made, or after the watchdog deadline
-/// its case lets it run to.
+/// When `call` counts as stuck: `limit` after it was made or after the last other call
+/// returned (it may have waited for that one), or after the watchdog deadline its case lets
+/// it run to.
 fn stuck_at(call: &Call, limit: u64) -> u64 {
-    call.since.max(call.patient_until).saturating_add(limit)
+    call.since.max(call.patient_until).max(calls_in_flight::last_return()).saturating_add(limit)
 }
 
-fn report(core: usize, call: &Call, now: u64, me: usize) {
+/// Reports `call` of `core`, whose limit was the runner's times `factor`.
+fn report(core: usize, call: &Call, now: u64, me: usize, factor: u64) {
     let Some(platform) = cores::job_platform() else { return };
     let ms = calls_in_flight::ticks_to_us(now.saturating_sub(call.since)) / 1000;
     emit(
@@ -95,7 +106,7 @@ fn report(core: usize, call: &Call, now: u64, me: usize) {
             core: core as u32,
             func: call.func,
             ms,
-            limit_ms: LIMIT_MS.load(Ordering::Relaxed) as u32,
+            limit_ms: (LIMIT_MS.load(Ordering::Relaxed) * factor) as u32,
             by: me as u32,
         },
     );
