@@ -29,10 +29,10 @@ usage:
       ~/.cache/ffa-cts) instead of booting TF-A and the SPMC again; --no-snapshot boots
       the firmware every time.
       --jobs N runs N QEMUs at once, each on a contiguous part of the selected cases (cut so
-      that the parts take about as long, by the newest complete run of the stack and
-      version under <out>), merged into one run; each part's logs go to part-<k>/, and
-      --max-boots counts each part's boots. Default: one per host core, at most 2; 1 with
-      --mttcg and on a board.
+      that the run ends soonest, by the newest complete run of the stack and version under
+      <out>; two QEMUs may take three parts, the third in the first QEMU to be free),
+      merged into one run; each part's logs go to part-<k>/, and --max-boots counts each
+      part's boots. Default: one per host core, at most 2; 1 with --mttcg and on a board.
       Platforms: qemu-virt, qemu-virt-gicv2 (QEMU gic-version=2); fvp boots the FVP model
       MODEL (--fvp) with TF-A's bl1.bin and fip.bin from the folder --firmware names; a
       board (juno) is not booted by the runner: --console reads its serial DEVICE, or a FILE

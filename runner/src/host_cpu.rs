@@ -50,8 +50,8 @@ impl CpuLog {
     }
 
     /// The CPU time used since `since`, by the newest sample: counted from the last sample at
-    /// or before `since`, or from the oldest when there is none that early (which counts less,
-    /// never more, than was used).
+    /// or before `since` (up to one [`SAMPLE_EVERY`] early: a little more than was used), or
+    /// from the oldest when there is none that early (less than was used).
     pub fn used_since(&self, since: Instant) -> Duration {
         let Some(&(_, newest)) = self.samples.back() else { return Duration::ZERO };
         let from = self.samples.iter().rev().find(|&&(t, _)| t <= since).or(self.samples.front());

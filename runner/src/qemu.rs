@@ -152,11 +152,11 @@ impl QemuBooter {
         key: &str,
         args: &ImageArgs,
         boot: u32,
-    ) -> Result<Spawned, String> {
+    ) -> Result<Spawned, RestoreError> {
         if snapshots.store.has(key) {
             snapshots.store.touch(key);
         } else {
-            self.make_snapshot(&snapshots.store, key)?;
+            self.make_snapshot(&snapshots.store, key).map_err(RestoreError::Snapshot)?;
             snapshots.store.prune(KEPT_SNAPSHOTS);
         }
         if !snapshots.logs_copied {
@@ -164,22 +164,27 @@ impl QemuBooter {
                 std::fs::copy(&from, self.run_dir.join(name))
                     .map_err(|e| format!("cannot copy {} into the run folder: {e}", from.display()))
             };
-            copy(snapshots.store.console_log(key), "firmware-boot.log")?;
-            copy(snapshots.store.uart1_log(key), "firmware-boot-uart1.log")?;
+            copy(snapshots.store.console_log(key), "firmware-boot.log").map_err(RestoreError::Other)?;
+            copy(snapshots.store.uart1_log(key), "firmware-boot-uart1.log").map_err(RestoreError::Other)?;
             snapshots.logs_copied = true;
         }
-        let uart1 = SecureUart::listen().map_err(|e| format!("cannot open a socket for UART1: {e}"))?;
-        let control = Control::new()?;
-        let mut arguments = self.arguments(args, boot, &uart1.socket())?;
+        let uart1 =
+            SecureUart::listen().map_err(|e| RestoreError::Other(format!("cannot open a socket for UART1: {e}")))?;
+        let control = Control::new().map_err(RestoreError::Other)?;
+        let mut arguments = self.arguments(args, boot, &uart1.socket()).map_err(RestoreError::Other)?;
         arguments.extend(control.arguments());
         arguments.extend(["-incoming".into(), "defer".into()]);
         let command = format!("restored from snapshot {key}: {}", shown(&self.qemu, &arguments));
         let spawned = Instant::now();
-        let mut process = self.spawn(&arguments)?;
-        let restored = Qmp::connect(&control.socket(), QMP_TIMEOUT)
-            .and_then(|mut qmp| snapshot::restore(&mut qmp, &snapshots.store.ram(key)));
-        if let Err(e) = restored {
-            return Err(format!("cannot restore snapshot {key}: {e}{}", what_qemu_said(&mut process)));
+        let mut process = self.spawn(&arguments).map_err(RestoreError::Other)?;
+        let mut qmp = Qmp::connect(&control.socket(), QMP_TIMEOUT).map_err(|e| {
+            RestoreError::Other(format!("cannot reach QEMU's QMP socket: {e}{}", what_qemu_said(&mut process)))
+        })?;
+        if let Err(e) = snapshot::restore(&mut qmp, &snapshots.store.ram(key)) {
+            return Err(RestoreError::Snapshot(format!(
+                "cannot restore snapshot {key}: {e}{}",
+                what_qemu_said(&mut process)
+            )));
         }
         let session = Box::new(QemuSession { process, uart1 });
         Ok(Spawned { command, session, snapshot: Some(key.to_owned()), spawned })
@@ -308,17 +313,31 @@ impl Booter for QemuBooter {
                     self.snapshots = Some(snapshots);
                     return Ok(spawned);
                 }
-                Err(e) => {
+                Err(RestoreError::Snapshot(e)) => {
                     snapshots.store.discard(&key);
                     eprintln!(
                         "runner: warning: {e}\nrunner: dropped snapshot {key}; every boot of this run boots the firmware \
                          (--no-snapshot does so without trying)"
                     );
                 }
+                Err(RestoreError::Other(e)) => {
+                    // Not the snapshot's fault: this boot boots the firmware, the next tries again.
+                    self.snapshots = Some(snapshots);
+                    eprintln!("runner: warning: {e}; boot {boot} boots the firmware");
+                }
             }
         }
         self.firmware_boot(args, boot)
     }
+}
+
+/// Why a boot could not be restored from a snapshot.
+enum RestoreError {
+    /// Making or loading the snapshot failed: it is dropped, and the run boots the firmware.
+    Snapshot(String),
+    /// Something around it failed (a socket, a copy, QEMU's start): only this boot boots the
+    /// firmware.
+    Other(String),
 }
 
 /// A running QEMU and its UART1.

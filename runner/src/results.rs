@@ -44,11 +44,12 @@ pub struct RunResults {
     /// its own (`None`: it started from the first case).
     pub boot_after: Vec<Option<String>>,
     /// The snapshot of the firmware's boot each boot was restored from (`None`: it booted the
-    /// firmware); its boot log is the run folder's `firmware-boot.log`.
+    /// firmware); its boot log is the run folder's `firmware-boot.log` (each part's folder's,
+    /// in parts).
     #[serde(default)]
     pub boot_snapshot: Vec<Option<String>>,
-    /// The parts the run was split into (`--jobs`), each run by a QEMU of its own at the same
-    /// time; empty for a run of one part.
+    /// The parts the run was split into (`--jobs`), run by that many QEMUs at once, a part
+    /// more than QEMUs in the first QEMU to be free; empty for a run of one part.
     #[serde(default)]
     pub parts: Vec<PartRecord>,
     /// How long one FF-A call could last before the image's hang monitor reported it

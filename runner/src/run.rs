@@ -75,20 +75,26 @@ fn choose(options: &RunOptions) -> Result<Boot, String> {
     Ok(Boot::Qemu { firmware: resolve(&options.firmware)?, machine })
 }
 
-/// Whether QEMU boots restore a snapshot of the firmware's boot: unless `--no-snapshot`, or
-/// the QEMU version (part of the snapshot's key) is unknown.
-fn snapshots(options: &RunOptions, build: &Build) -> Result<Option<Snapshots>, String> {
+/// Whether QEMU boots restore a snapshot of the firmware's boot: unless `--no-snapshot`, the
+/// QEMU version (part of the snapshot's key) is unknown, or there is no cache folder for them.
+fn snapshots(options: &RunOptions, build: &Build) -> Option<Snapshots> {
     if options.no_snapshot {
-        return Ok(None);
+        return None;
     }
     let Some(qemu_version) = build.qemu_version.clone() else {
         eprintln!(
             "runner: warning: {} --version said nothing; booting the firmware every boot",
             options.qemu.display()
         );
-        return Ok(None);
+        return None;
     };
-    Ok(Some(Snapshots::new(SnapshotStore::in_cache()?, build.firmware_sha256.clone(), qemu_version)))
+    match SnapshotStore::in_cache() {
+        Ok(store) => Some(Snapshots::new(store, build.firmware_sha256.clone(), qemu_version)),
+        Err(e) => {
+            eprintln!("runner: warning: {e}; booting the firmware every boot");
+            None
+        }
+    }
 }
 
 /// How many QEMUs run at once: `--jobs`, by default one per host core up to two, one with
@@ -105,7 +111,8 @@ fn jobs(options: &RunOptions, boot: &Boot) -> Result<usize, String> {
     }
 }
 
-/// The parts of the run: the selected cases cut into at most `jobs` ranges of about equal
+/// The parts of the run: the selected cases cut into the ranges `jobs` QEMUs finish soonest
+/// (split::cut_for_pool), of about equal
 /// time by the newest complete run of this stack and version under the runs folder.
 fn split_run(options: &RunOptions, version: &str, jobs: usize) -> Result<(Vec<PartRecord>, Option<String>), String> {
     let (cases, _) = list::selected(&ffa_harness::CASES, options.only.as_deref())?;
@@ -158,8 +165,8 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
     let extra_args: Vec<String> = std::env::var("FFA_CTS_QEMU_ARGS")
         .map(|a| a.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
-    let booter = |run_dir: PathBuf| -> Result<Box<dyn Booter + Send>, String> {
-        Ok(match boot.clone() {
+    let booter = |run_dir: PathBuf| -> Box<dyn Booter + Send> {
+        match boot.clone() {
             Boot::Qemu { firmware, machine } => Box::new(QemuBooter {
                 qemu: options.qemu.clone(),
                 firmware,
@@ -167,23 +174,23 @@ pub fn run(options: &RunOptions) -> Result<u8, String> {
                 extra_args: extra_args.clone(),
                 machine,
                 mttcg: options.mttcg,
-                snapshots: snapshots(options, &build)?,
+                snapshots: snapshots(options, &build),
             }),
             Boot::Fvp { model, bl1, fip } => {
                 let spmc = SpmcLevel::of_stack(&options.stack);
                 Box::new(FvpBooter { model, bl1, fip, spmc, run_dir })
             }
             Boot::Console(path) => Box::new(ConsoleBooter { path }),
-        })
+        }
     };
     let count = split.len();
     let parts: Vec<PartSetup> = split
         .into_iter()
         .map(|record| {
             let dir = part_dir(&dir, record.part, count);
-            Ok(PartSetup { booter: booter(dir.clone())?, dir, record })
+            PartSetup { booter: booter(dir.clone()), dir, record }
         })
-        .collect::<Result<_, String>>()?;
+        .collect();
     let identity = RunIdentity {
         stack: options.stack.clone(),
         stack_description: options.describe.clone(),

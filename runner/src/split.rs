@@ -154,7 +154,7 @@ pub fn describe(parts: &[PartRecord], source: Option<&str>) -> String {
             format!("part {}: {from} {to} ({} {cases}{estimate})", p.part, p.estimated_cases)
         })
         .collect();
-    format!("the run is split into {} parts, one QEMU each, {by}; {}", parts.len(), each.join("; "))
+    format!("the run is split into {} parts, {by}; {}", parts.len(), each.join("; "))
 }
 
 #[cfg(test)]
@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(ranges, [(None, Some("a.2")), (Some("a.2"), Some("b.2")), (Some("b.2"), None)]);
         assert_eq!(
             describe(&parts, Some("r1")),
-            "the run is split into 2 parts, one QEMU each, by the case times of run r1; part 1: from the first case up \
+            "the run is split into 2 parts, by the case times of run r1; part 1: from the first case up \
              to a.2 (2 cases, about 2.0 s); part 2: after a.2 to the last (3 cases, about 2.0 s)"
         );
     }

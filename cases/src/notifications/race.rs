@@ -107,21 +107,29 @@ case! {
                 let raced = one_wins_round(ctx, round);
                 bound |= shared_bit(round);
                 if raced.is_err() {
-                    // Leaves nothing bound behind the failure, one bit at a time: a round
-                    // without a winner left its bit free, and Hafnium unbinds no free bit.
-                    for bit in (0..64).map(|b| 1 << b).filter(|bit| bound & bit != 0) {
-                        ctx.ffa.notification_unbind(sp, vm, bit);
-                    }
+                    unbind_each(ctx, sp, vm, bound);
                     return raced;
                 }
                 if round % 64 == 63 || round == ROUNDS - 1 {
                     let r = ctx.ffa.notification_unbind(sp, vm, bound);
+                    if !is_success(&answer(&r)) {
+                        unbind_each(ctx, sp, vm, bound);
+                    }
                     check_success!(r, "rounds {first}..={round}: the unbind of bits {bound:#x}, each bound by its round's winner, from {sp:#x}");
                     (bound, first) = (0, round + 1);
                 }
             }
             Ok(())
         })
+    }
+}
+
+/// Leaves none of `bits` bound behind a failure, one bit at a time: a round without a winner
+/// left its bit free, and Hafnium unbinds no free bit, so one unbind of all could leave the
+/// others bound.
+fn unbind_each(ctx: &mut Ctx, sp: u16, vm: u16, bits: u64) {
+    for bit in (0..64).map(|b| 1u64 << b).filter(|bit| bits & bit != 0) {
+        ctx.ffa.notification_unbind(sp, vm, bit);
     }
 }
 
@@ -157,10 +165,10 @@ case! {
                 match distinct_round(ctx, sp, vm, round) {
                     Ok(all_bits) => kept |= all_bits,
                     Err(f) => {
-                        // The earlier rounds' bits, bound by the boot core, go with the failure.
-                        if kept != 0 {
-                            ctx.ffa.notification_unbind(sp, vm, kept);
-                        }
+                        // The earlier rounds' bits, bound by the boot core, and whatever the
+                        // failed round left bound go with the failure.
+                        let round_bits = (0..ctx.core_count()).fold(0, |bits, core| bits | own_bit(core, round));
+                        unbind_each(ctx, sp, vm, kept | round_bits);
                         return Err(f);
                     }
                 }

@@ -204,11 +204,11 @@ fn park_forever() -> ! {
 /// adds to the start of a job.
 const PARK_POLL_US: u32 = 100;
 
-/// How often a core that has been parked for [`DOZE_AFTER_US`] looks, and so how long a job
-/// may wait for it then. Every wake-up of an idle core takes QEMU's one TCG thread from the
-/// cores at work (single-threaded TCG): three cores waking every 100 us made the boot core's
-/// cases three times slower. A core that is called again soon (the rounds of a race case)
-/// keeps looking often.
+/// How often a core the wake-up SGI does not reach looks once it has been parked for
+/// [`DOZE_AFTER_US`], and so how long a job may wait for it then (a fallback: every board the
+/// suite boots routes the SGI). Every wake-up of an idle core takes QEMU's one TCG thread from
+/// the cores at work (single-threaded TCG): three cores waking every 100 us made the boot
+/// core's cases three times slower. A core that is called again soon keeps looking often.
 const DOZE_POLL_US: u32 = 1000;
 const DOZE_AFTER_US: u64 = 5000;
 

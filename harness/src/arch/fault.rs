@@ -228,6 +228,7 @@ extern "C" fn ffa_irq_entry() {
     let Some(id) = gic::acknowledge() else { return };
     gic::end(id);
     if wake::is(id) {
+        wake::taken(cores::this_core());
         return;
     }
     if watchdog::fired(id) {

@@ -32,6 +32,14 @@ static ROUTED: [AtomicBool; MAX_CORES] = [const { AtomicBool::new(false) }; MAX_
 /// Whether core `i` naps or is about to, and no waker has claimed the nap yet.
 static ASLEEP: [AtomicBool; MAX_CORES] = [const { AtomicBool::new(false) }; MAX_CORES];
 
+/// Whether core `i`'s IRQ vector ended its SGI since its nap was claimed.
+static TAKEN: [AtomicBool; MAX_CORES] = [const { AtomicBool::new(false) }; MAX_CORES];
+
+/// How many [`NAP_US`] naps a core whose nap was claimed waits for the waker's SGI: a waker
+/// whose host thread the host deschedules between its claim and its SGI (multi-threaded TCG)
+/// is waited for up to a second; a lost SGI must not keep the core from its job for good.
+const CLAIMED_NAPS: u32 = 100;
+
 /// Routes the SGI of core `index`, the running core, to it.
 pub fn init_core(index: usize) {
     if let Some(routed) = ROUTED.get(index) {
@@ -49,6 +57,8 @@ pub fn routed(index: usize) -> bool {
 /// `wake` (so that either the waker sees this core asleep or this core sees the write). Leaves
 /// no SGI pending: when a waker claimed the nap, its SGI is taken before this returns.
 pub fn nap(index: usize, us: u32, waiting: impl Fn() -> bool) {
+    // An SGI of an earlier nap that came later than its wait is not this nap's.
+    TAKEN[index].store(false, Ordering::Relaxed);
     ASLEEP[index].store(true, Ordering::SeqCst);
     // A DMB: AArch64 orders a store-release before a later load-acquire, but QEMU's
     // multi-threaded TCG puts its barrier for a store-release before the store, so on an x86
@@ -57,11 +67,26 @@ pub fn nap(index: usize, us: u32, waiting: impl Fn() -> bool) {
     if waiting() {
         watchdog::nap(us);
     }
-    if !ASLEEP[index].swap(false, Ordering::SeqCst) {
-        // Claimed: the waker's SGI is pending or about to be (a WFI ends when it is).
+    if ASLEEP[index].swap(false, Ordering::SeqCst) {
+        take();
+        return;
+    }
+    // Claimed: the waker's SGI is pending or about to be (a WFI ends when it is). Taken here,
+    // so that it does not arrive during the job's first call into the secure world.
+    for _ in 0..CLAIMED_NAPS {
+        take();
+        if TAKEN[index].swap(false, Ordering::AcqRel) {
+            return;
+        }
         watchdog::nap(NAP_US);
     }
-    take();
+}
+
+/// The IRQ vector of core `index` ended its wake-up SGI.
+pub fn taken(index: usize) {
+    if let Some(taken) = TAKEN.get(index) {
+        taken.store(true, Ordering::Release);
+    }
 }
 
 /// Wakes core `index` (MPIDR `mpidr`) if it naps, after what this core wrote before (with
