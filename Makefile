@@ -12,7 +12,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # The board the ns image is built for and the runner boots: the one a stack's `platform` file
 # names (tfa-el3-gicv2: qemu-virt-gicv2), else QEMU virt; PLATFORM=fvp or juno builds for a
 # board (see README "Platforms").
-PLATFORM ?= $(shell cat targets/stacks/$(STACK)/platform 2>/dev/null || echo qemu-virt)
+# Read once (a `?=` variable would run its shell at every use: 38 `cat`s, 0.3 s, per make run).
+ifeq ($(origin PLATFORM),undefined)
+PLATFORM := $(shell cat targets/stacks/$(STACK)/platform 2>/dev/null || echo qemu-virt)
+endif
 FVP      ?=
 # The image's name and its cargo feature: none for QEMU virt, -<platform> otherwise. The sp
 # has ports for QEMU virt and the FVP only (the boards with a stack that runs it).
@@ -22,7 +25,9 @@ SPSUFFIX  = $(if $(filter fvp,$(PLATFORM)),-fvp)
 SPFEATURE = $(if $(filter fvp,$(PLATFORM)),fvp)
 # The sp bin a stack with `needs-sp` runs as its BL32: the one its `sp-image` file names
 # (tfa-el3-sp1.0: sp-v1-0, the sp at FF-A v1.0), else the primary sp.
-SPIMAGE  ?= $(shell cat targets/stacks/$(STACK)/sp-image 2>/dev/null || echo sp)
+ifeq ($(origin SPIMAGE),undefined)
+SPIMAGE  := $(shell cat targets/stacks/$(STACK)/sp-image 2>/dev/null || echo sp)
+endif
 
 TARGET   := aarch64-unknown-none-softfloat
 OBJCOPY  := aarch64-linux-gnu-objcopy

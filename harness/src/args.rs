@@ -8,7 +8,7 @@
 //! - `until=ID`: run only cases whose id sorts at or before ID (the end of a part of a run the
 //!   runner splits over several QEMUs: `after` and `until` bound a contiguous range of ids).
 //! - `call_limit_ms=N`: the hang monitor reports an FF-A call that has not returned after N ms
-//!   (event `stuck`; default 0: no monitor, the cores start on their first job).
+//!   (event `stuck`; default 0: no monitor).
 //!
 //! Unknown words are reported, not ignored silently.
 

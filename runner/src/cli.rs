@@ -44,7 +44,7 @@ usage:
       --call-limit-ms: how long one FF-A call may last before the image's hang monitor (on an
       idle secondary core) reports it and the runner ends the boot, the case as `timeout`,
       once QEMU also ran on a host CPU for most of that time since the call began; 0 turns
-      the monitor off (the cores then start on their first job).
+      the monitor off.
       Default: 100 under QEMU, 500 with --mttcg, 15000 on an FVP.
       --baseline gates the views as the run goes: junit.xml, the LAVA lines on stdout and
       the summary show the gate's verdict (an expected failure skipped with its reason, an

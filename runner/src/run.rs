@@ -131,13 +131,19 @@ fn split_run(options: &RunOptions, version: &str, jobs: usize) -> Result<(Vec<Pa
 /// Runs `ffa-cts run`; returns the exit code, or the error that kept the run from starting.
 pub fn run(options: &RunOptions) -> Result<u8, String> {
     let boot = choose(options)?;
-    let (booted, qemu_version) = match &boot {
-        Boot::Qemu { firmware, .. } => (Some(firmware), provenance::qemu_version(&options.qemu)),
-        Boot::Fvp { fip, .. } => (Some(fip), None),
-        Boot::Console(_) => (None, None),
+    let booted = match &boot {
+        Boot::Qemu { firmware, .. } => Some(firmware),
+        Boot::Fvp { fip, .. } => Some(fip),
+        Boot::Console(_) => None,
     };
+    // `git status` and `qemu --version` take about 60 ms each: side by side.
+    let (suite_commit, qemu_version) = std::thread::scope(|scope| {
+        let commit = scope.spawn(provenance::suite_commit);
+        let qemu = matches!(boot, Boot::Qemu { .. }).then(|| provenance::qemu_version(&options.qemu)).flatten();
+        (commit.join().unwrap_or_else(|_| "unknown".into()), qemu)
+    });
     let build = Build {
-        suite_commit: provenance::suite_commit(),
+        suite_commit,
         firmware: match &boot {
             Boot::Console(path) => format!("console {}", path.display()),
             _ => booted.map(|f| f.display().to_string()).unwrap_or_default(),

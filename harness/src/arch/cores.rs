@@ -1,6 +1,6 @@
-//! The secondary cores. In the ns image the boot core powers every core up before the first
-//! case when the hang monitor runs ([`start_all`]), else a core on its first job, with PSCI
-//! CPU_ON (the `smccc` crate), at `ffa_secondary_entry` on a stack of its own; in the sp
+//! The secondary cores. In the ns image the boot core powers every core up as it starts,
+//! before it reads its arguments ([`start_all`]; a core that did not come up then is powered
+//! up on its first job), with PSCI CPU_ON (the `smccc` crate), at `ffa_secondary_entry` on a stack of its own; in the sp
 //! the SPMC enters each further execution context at the entry the sp registered with
 //! FFA_SECONDARY_EP_REGISTER. Either way the core turns its MMU on over the boot core's tables,
 //! installs the vectors and runs the image's secondary main: the ns image's routes its own

@@ -1,6 +1,6 @@
 //! The hang monitor. A core inside an SMC whose SPMC spins with interrupts masked cannot report
 //! anything: its watchdog's interrupt is never taken. So the secondary cores, which the ns
-//! image powers up before the first case for this, look at every other core's call in flight
+//! image powers up as it starts, look at every other core's call in flight
 //! ([`super::calls_in_flight`]) each time they look for a job while they idle
 //! ([`super::cores`]). A call that has not returned within the limit the runner passes
 //! (`call_limit_ms=`), while it is the only call in flight, is reported as event `stuck` (the
@@ -56,8 +56,9 @@ pub(super) fn nap_us(me: usize) -> u32 {
     }
 }
 
-/// Starts watching with `limit_ms` (0 leaves the monitor off): powers the secondary cores up,
-/// which watch once they idle. Returns how many cores were started.
+/// Starts watching with `limit_ms` (0 leaves the monitor off): the secondary cores, powered up
+/// (again, for any that did not come up as the image started), watch once they idle. Returns
+/// how many cores are up to watch.
 pub(super) fn start(limit_ms: u32) -> usize {
     if limit_ms == 0 {
         return 0;

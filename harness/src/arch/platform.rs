@@ -31,6 +31,10 @@ impl BareMetal {
     pub fn init(&'static self) {
         cores::init_jobs(self.board.cores, self);
         watchdog::init(self.board.gic, cores::count());
+        // Every core up before the image reads its arguments, so that a runner's snapshot of
+        // the machine holds them up (each boot would take about 18 ms to start them on
+        // Hafnium) and the hang monitor has them before the first case.
+        cores::start_all();
     }
 
     /// Names the cores and what each further execution context runs once the SPMC entered
