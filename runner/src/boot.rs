@@ -58,3 +58,42 @@ pub trait Booter {
     /// started at all (missing binary, unusable path) and stops the run.
     fn boot(&mut self, args: &ImageArgs, boot: u32) -> Result<Spawned, String>;
 }
+
+/// A scripted boot, for tests: its outputs in order, each with the CPU time its process has
+/// used once it has been read where the script is metered; when they run out the boot hangs
+/// (`Silent`).
+#[cfg(test)]
+pub struct Script {
+    outputs: std::collections::VecDeque<(Output, Option<Duration>)>,
+    cpu: Option<Duration>,
+}
+
+#[cfg(test)]
+impl Script {
+    /// A boot whose CPU time is not known.
+    pub fn new(outputs: Vec<Output>) -> Self {
+        Self { outputs: outputs.into_iter().map(|o| (o, None)).collect(), cpu: None }
+    }
+
+    /// A boot whose process has used the CPU time given with each output once it was read.
+    pub fn metered(outputs: Vec<(Output, Duration)>) -> Self {
+        Self { outputs: outputs.into_iter().map(|(o, cpu)| (o, Some(cpu))).collect(), cpu: Some(Duration::ZERO) }
+    }
+}
+
+#[cfg(test)]
+impl BootSession for Script {
+    fn next(&mut self, _timeout: Duration) -> Output {
+        let Some((output, cpu)) = self.outputs.pop_front() else { return Output::Silent };
+        self.cpu = cpu.or(self.cpu);
+        output
+    }
+
+    fn kill(&mut self) {
+        self.outputs.clear();
+    }
+
+    fn cpu_time(&self) -> Option<Duration> {
+        self.cpu
+    }
+}

@@ -220,11 +220,10 @@ pub fn run_parts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::boot::{BootSession, Output, Spawned};
+    use crate::boot::{Output, Script, Spawned};
     use crate::results::tests::identity;
     use ffa_harness::args::Args;
     use ffa_harness::ffa::Version;
-    use std::collections::VecDeque;
     use std::time::Duration;
 
     const IDS: [&str; 6] = ["a.1", "a.2", "a.3", "b.1", "b.2", "b.3"];
@@ -233,17 +232,6 @@ mod tests {
     /// `crash` ends its boot (QEMU exits), every other case passes.
     struct FakeImage {
         crash: &'static str,
-    }
-
-    struct Script(VecDeque<Output>);
-
-    impl BootSession for Script {
-        fn next(&mut self, _timeout: Duration) -> Output {
-            self.0.pop_front().unwrap_or(Output::Silent)
-        }
-        fn kill(&mut self) {
-            self.0.clear();
-        }
     }
 
     impl Booter for FakeImage {
@@ -261,13 +249,13 @@ mod tests {
                 out.push(l(format!("ffa-cts: start id={id} timeout_ms=1")));
                 if *id == self.crash {
                     out.push(Output::Exited(Some(1)));
-                    return Ok(Spawned::booted(line, Box::new(Script(out.into()))));
+                    return Ok(Spawned::booted(line, Box::new(Script::new(out))));
                 }
                 out.push(l(format!("ffa-cts: end id={id} outcome=pass us=5")));
             }
             out.push(l("ffa-cts: done".into()));
             out.push(Output::Exited(Some(0)));
-            Ok(Spawned::booted(line, Box::new(Script(out.into()))))
+            Ok(Spawned::booted(line, Box::new(Script::new(out))))
         }
     }
 

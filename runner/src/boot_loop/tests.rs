@@ -1,33 +1,21 @@
 //! Event streams replayed through the boot loop with a scripted booter: no QEMU involved.
 
 use super::*;
+use crate::boot::Script;
 use crate::results::tests::identity;
 use std::collections::VecDeque;
 
-/// One scripted boot: its outputs in order; when they run out the boot hangs (`Silent`).
-struct Script(VecDeque<Output>);
-
-impl BootSession for Script {
-    fn next(&mut self, _timeout: Duration) -> Output {
-        self.0.pop_front().unwrap_or(Output::Silent)
-    }
-
-    fn kill(&mut self) {
-        self.0.clear();
-    }
-}
-
 /// Hands out the scripted boots in order and remembers the arguments of each.
 struct FakeBooter {
-    boots: VecDeque<Vec<Output>>,
+    boots: VecDeque<Script>,
     args: Vec<ImageArgs>,
 }
 
 impl Booter for FakeBooter {
     fn boot(&mut self, args: &ImageArgs, boot: u32) -> Result<Spawned, String> {
         self.args.push(args.clone());
-        let outputs = self.boots.pop_front().ok_or_else(|| format!("boot {boot} was not scripted"))?;
-        Ok(Spawned::booted(format!("fake {}", args.words().join(" ")), Box::new(Script(outputs.into()))))
+        let script = self.boots.pop_front().ok_or_else(|| format!("boot {boot} was not scripted"))?;
+        Ok(Spawned::booted(format!("fake {}", args.words().join(" ")), Box::new(script)))
     }
 }
 
@@ -98,7 +86,7 @@ fn run(boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Recording) {
 }
 
 fn run_with(max_boots: u32, boots: Vec<Vec<Output>>) -> (LoopEnd, FakeBooter, Recording) {
-    let mut booter = FakeBooter { boots: boots.into(), args: Vec::new() };
+    let mut booter = FakeBooter { boots: boots.into_iter().map(Script::new).collect(), args: Vec::new() };
     let mut observer = Recording::default();
     let limits = Limits {
         case_margin: Duration::from_millis(5),
@@ -446,35 +434,6 @@ fn the_longest_call_of_a_case_is_recorded() {
     assert_eq!((end.results.cases[1].longest_call_us, end.results.cases[1].longest_call.as_deref()), (None, None));
 }
 
-/// A scripted boot whose process says how much CPU it has used: each output comes with the
-/// CPU time the process has used once it has been read.
-struct Metered(VecDeque<(Output, Duration)>, Duration);
-
-impl BootSession for Metered {
-    fn next(&mut self, _timeout: Duration) -> Output {
-        let Some((output, cpu)) = self.0.pop_front() else { return Output::Silent };
-        self.1 = cpu;
-        output
-    }
-
-    fn kill(&mut self) {
-        self.0.clear();
-    }
-
-    fn cpu_time(&self) -> Option<Duration> {
-        Some(self.1)
-    }
-}
-
-struct MeteredBooter(VecDeque<Vec<(Output, Duration)>>);
-
-impl Booter for MeteredBooter {
-    fn boot(&mut self, _args: &ImageArgs, boot: u32) -> Result<Spawned, String> {
-        let outputs = self.0.pop_front().ok_or_else(|| format!("boot {boot} was not scripted"))?;
-        Ok(Spawned::booted("metered".into(), Box::new(Metered(outputs.into(), Duration::ZERO))))
-    }
-}
-
 #[test]
 fn a_stuck_call_is_a_hang_only_once_qemu_had_the_cpu_for_most_of_its_limit() {
     // The boot runs in microseconds here, so every report's call began before the boot: the
@@ -494,7 +453,7 @@ fn a_stuck_call_is_a_hang_only_once_qemu_had_the_cpu_for_most_of_its_limit() {
         at(320, vec![report(320), line("ffa-cts: end id=c.three outcome=pass us=1")]),
     ]
     .concat();
-    let mut booter = MeteredBooter(vec![first].into());
+    let mut booter = FakeBooter { boots: [Script::metered(first)].into(), args: Vec::new() };
     let mut observer = Recording::default();
     let limits = Limits { case_margin: ms(5), boot: ms(5), exit_grace: ms(5), max_boots: 1 };
     let args = ImageArgs { call_limit_ms: 300, ..ImageArgs::new(ffa_harness::ffa::Version::V1_1, None) };
