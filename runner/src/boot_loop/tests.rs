@@ -146,10 +146,10 @@ fn a_crash_reported_by_the_image_does_not_stop_the_run() {
     assert_eq!(end.results.notes, observer.notes);
 }
 
-#[test]
-fn a_hang_is_killed_recorded_as_timeout_and_resumed_after() {
-    let hang = vec![line("ffa-cts: start id=b.two timeout_ms=1"), line("sp: serving\r")];
-    let first = [preamble(&IDS), case(IDS[0], "pass"), hang].concat();
+/// A run whose boot 1 ends in `b.two` with `ending` (a hang the runner ends), resumed after it:
+/// checks what every such run gives and returns it.
+fn second_case_hangs(ending: Vec<Output>) -> (LoopEnd, FakeBooter, Recording) {
+    let first = [preamble(&IDS), case(IDS[0], "pass"), ending].concat();
     let second = [preamble(&IDS[2..]), case(IDS[2], "pass"), done(0)].concat();
     let (end, booter, observer) = run(vec![first, second]);
     assert_eq!(end.error, None);
@@ -157,6 +157,13 @@ fn a_hang_is_killed_recorded_as_timeout_and_resumed_after() {
         outcomes(&end),
         [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Timeout)), ("c.three", Some(Outcome::Pass))]
     );
+    (end, booter, observer)
+}
+
+#[test]
+fn a_hang_is_killed_recorded_as_timeout_and_resumed_after() {
+    let hang = vec![line("ffa-cts: start id=b.two timeout_ms=1"), line("sp: serving\r")];
+    let (end, booter, observer) = second_case_hangs(hang);
     let hung = &end.results.cases[1];
     assert!(
         hung.message.starts_with("no end event within 0.006 s; the firmware stopped responding (see uart1-1.log)"),
@@ -387,14 +394,7 @@ fn a_stuck_call_ends_the_boot_at_once_as_a_timeout_and_the_run_resumes() {
         // Killed at once: what the boot would have printed later is not read.
         line("ffa-cts: end id=b.two outcome=pass us=1"),
     ];
-    let first = [preamble(&IDS), case(IDS[0], "pass"), stuck].concat();
-    let second = [preamble(&IDS[2..]), case(IDS[2], "pass"), done(0)].concat();
-    let (end, booter, observer) = run(vec![first, second]);
-    assert_eq!(end.error, None);
-    assert_eq!(
-        outcomes(&end),
-        [("a.one", Some(Outcome::Pass)), ("b.two", Some(Outcome::Timeout)), ("c.three", Some(Outcome::Pass))]
-    );
+    let (end, booter, observer) = second_case_hangs(stuck);
     let hung = &end.results.cases[1];
     assert_eq!(
         hung.message,
