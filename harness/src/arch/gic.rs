@@ -8,15 +8,17 @@
 //! routing. GICv2 (GIC-400 on Juno) is memory mapped, with the per-core PPI registers and the
 //! CPU interface banked per core; its non-secure side acknowledges through GICC_IAR, which
 //! `arm-gic` names Group 0 (the Group 1 alias registers are the secure view's). The GICv2 path
-//! is not proven at run time yet: no board the suite boots has one.
+//! runs on QEMU virt with gic-version=2 (the tfa-el3-gicv2 stack); a Juno's GIC-400 is not
+//! booted here.
 
+use crate::cores::MAX_CORES;
 use aarch64_cpu::registers::{CurrentEL, ReadWriteable, Readable, Writeable, DAIF, HCR_EL2};
 use arm_gic::gicv2::{self, GicV2, SgiTargetListFilter};
 use arm_gic::gicv3::registers::GicdCtlr;
 use arm_gic::gicv3::{GicCpuInterface, GicV3, Group, SgiTarget, SgiTargetGroup};
 use arm_gic::{IntId, InterruptGroup, UniqueMmioPointer};
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use spin::Mutex;
 
 /// Which GIC a board has, and where.
@@ -91,6 +93,7 @@ pub fn init(kind: GicKind, cores: usize) {
             Driver::V3(gic)
         }
         GicKind::V2 { gicd, gicc } => {
+            GICD_V2.store(gicd, Ordering::Release);
             // SAFETY: `gicd` and `gicc` are the board's GICv2 distributor and CPU interface,
             // mapped as Device memory, and this is the only driver instance.
             let mut gic = unsafe { GicV2::new(gicd as *mut _, gicc as *mut _) };
@@ -126,6 +129,9 @@ pub fn init_core(core: usize, intid: IntId) {
             if at_el2() {
                 HCR_EL2.modify(HCR_EL2::IMO::SET);
             }
+            if let Some(slot) = CPU_INTERFACE.get(core) {
+                slot.store(own_cpu_interface(), Ordering::Release);
+            }
             // `setup` enables this core's (banked) CPU interface and opens its priority mask;
             // its IGROUPR writes are RAZ/WI from the non-secure side.
             gic.setup();
@@ -158,10 +164,32 @@ pub fn route(core: usize, intid: IntId, on: bool) -> bool {
     })
 }
 
+/// The GICv2 distributor's base (0 on GICv3), for [`own_cpu_interface`].
+static GICD_V2: AtomicUsize = AtomicUsize::new(0);
+
+/// Each core's GICv2 CPU interface, as the mask SGIs target it by (0: not known yet).
+static CPU_INTERFACE: [AtomicU8; MAX_CORES] = [const { AtomicU8::new(0) }; MAX_CORES];
+
+/// The running core's GICv2 CPU interface mask: GICD_ITARGETSR0 is banked per CPU and each of
+/// its fields reads as the reading CPU's own bit (GICv2 architecture, 4.3.12). Which interface
+/// a core is need not follow the board's order of its cores (a Juno's GIC-400 serves two
+/// clusters).
+fn own_cpu_interface() -> u8 {
+    const GICD_ITARGETSR0: usize = 0x800;
+    let gicd = GICD_V2.load(Ordering::Acquire);
+    if gicd == 0 {
+        return 0;
+    }
+    // SAFETY: `gicd` is the board's GICv2 distributor, mapped as Device memory; GICD_ITARGETSR0
+    // is a read-only 32-bit register, and reading it has no side effect.
+    let targets = unsafe { core::ptr::read_volatile((gicd + GICD_ITARGETSR0) as *const u32) };
+    targets as u8
+}
+
 /// Sends SGI `intid` to core `core` (its index in board order, MPIDR `mpidr`) as a non-secure
 /// Group 1 interrupt. GICv3 targets the core by affinity (Aff0 below 16: no range selector);
-/// GICv2 by CPU interface number, which is the core's index on the boards the suite runs on
-/// (QEMU numbers the interfaces in CPU order, and the board lists its cores in that order).
+/// GICv2 by the CPU interface the core read as its own when it routed its interrupts
+/// ([`init_core`]), else by its index (QEMU numbers the interfaces in CPU order).
 pub fn send_sgi(intid: IntId, core: usize, mpidr: u64) {
     if V3.load(Ordering::Acquire) {
         if mpidr & 0xff < 16 {
@@ -176,10 +204,14 @@ pub fn send_sgi(intid: IntId, core: usize, mpidr: u64) {
         return;
     }
     with_irqs_masked(|driver| match driver.as_mut() {
-        Some(Driver::V2(gic)) if core < 8 => gic.send_sgi(
-            intid,
-            gicv2::SgiTarget::List { target_list_filter: SgiTargetListFilter::CPUTargetList, target_list: 1 << core },
-        ),
+        Some(Driver::V2(gic)) if core < 8 => {
+            let known = CPU_INTERFACE[core].load(Ordering::Acquire);
+            let target_list = if known != 0 { u16::from(known) } else { 1 << core };
+            gic.send_sgi(
+                intid,
+                gicv2::SgiTarget::List { target_list_filter: SgiTargetListFilter::CPUTargetList, target_list },
+            )
+        }
         _ => {}
     })
 }
