@@ -333,11 +333,24 @@ pub(super) fn jobs_in_progress() -> bool {
     CORES[..count()].iter().any(|c| matches!(c.state.load(Ordering::Acquire), POSTED | RUNNING | DONE))
 }
 
-/// Powers every secondary core up without waiting (the hang monitor watches from them); a
-/// core's first job waits until it parks. Returns how many cores were started.
+/// How long [`start_all`] waits for the cores it powered up to park.
+const START_WAIT_MS: u64 = 2000;
+
+/// Powers every secondary core up (the hang monitor watches from them) and waits, up to
+/// [`START_WAIT_MS`], until they park: an SPMC boots its partitions' execution contexts on a
+/// core as it comes up (Hafnium: "Finished bootstrapping all SPs on CPU1"), which must not
+/// overlap a case, nor be caught half done in a runner's snapshot. A core still starting then
+/// is waited for by its first job. Returns how many cores were started.
 pub(super) fn start_all() -> usize {
+    use aarch64_cpu::registers::{CNTFRQ_EL0, CNTVCT_EL0};
     let Some(board) = CORE_MAP.get() else { return 0 };
-    board.mpidrs.iter().enumerate().skip(1).filter(|&(i, &mpidr)| power_up(i, mpidr).is_ok()).count()
+    let started = board.mpidrs.iter().enumerate().skip(1).filter(|&(i, &mpidr)| power_up(i, mpidr).is_ok()).count();
+    let deadline = CNTVCT_EL0.get().saturating_add(CNTFRQ_EL0.get() * START_WAIT_MS / 1000);
+    let mut waited = 0;
+    while CORES[1..count()].iter().any(|c| c.state.load(Ordering::Acquire) == STARTING) && CNTVCT_EL0.get() < deadline {
+        pause(&mut waited, WAIT_POLL_US);
+    }
+    started
 }
 
 /// Waits on the boot core while `busy(state)` holds, napping between looks; at the deadline ends the case as
