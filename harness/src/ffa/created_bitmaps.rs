@@ -5,25 +5,19 @@
 //! DENIED, so a case that stops between the two would make every later case's create fail;
 //! the executor destroys what a case left created.
 
+use super::tracked::Tracked;
 use super::{FuncId, Regs};
-use core::sync::atomic::{AtomicU16, AtomicU32, Ordering};
-use spin::Mutex;
 
 /// How many created bitmaps are tracked; more than any case creates at once.
 pub const MAX_CREATED: usize = 8;
 
-/// The VM IDs whose bitmap is created, in atomics so that a `static` call layer can read
-/// them; changes take `changing`, so that two cores cannot claim one slot.
-pub struct CreatedBitmaps {
-    vms: [AtomicU16; MAX_CREATED],
-    used: AtomicU32,
-    changing: Mutex<()>,
-}
+/// The VM IDs whose bitmap is created.
+pub struct CreatedBitmaps(Tracked<MAX_CREATED>);
 
 impl CreatedBitmaps {
     /// None created.
     pub const fn new() -> Self {
-        Self { vms: [const { AtomicU16::new(0) }; MAX_CREATED], used: AtomicU32::new(0), changing: Mutex::new(()) }
+        Self(Tracked::new())
     }
 
     /// Takes note of one call and what it returned.
@@ -31,44 +25,22 @@ impl CreatedBitmaps {
         if !answer.is_success() {
             return;
         }
-        let vm = call.w(1) as u16;
+        let vm = u64::from(call.w(1) as u16);
         match call.func() {
-            FuncId::NOTIFICATION_BITMAP_CREATE => self.insert(vm),
-            FuncId::NOTIFICATION_BITMAP_DESTROY => self.forget(vm),
+            FuncId::NOTIFICATION_BITMAP_CREATE => self.0.insert(vm),
+            FuncId::NOTIFICATION_BITMAP_DESTROY => self.0.forget(vm),
             _ => {}
-        }
-    }
-
-    fn slot_of(&self, vm: u16) -> Option<usize> {
-        let used = self.used.load(Ordering::Relaxed);
-        (0..MAX_CREATED).find(|&i| used & (1 << i) != 0 && self.vms[i].load(Ordering::Relaxed) == vm)
-    }
-
-    fn insert(&self, vm: u16) {
-        let _changing = self.changing.lock();
-        let used = self.used.load(Ordering::Relaxed);
-        if self.slot_of(vm).is_some() {
-            return;
-        }
-        // A case that creates more than MAX_CREATED at once leaves the rest to the SPMC.
-        if let Some(i) = (0..MAX_CREATED).find(|i| used & (1 << i) == 0) {
-            self.vms[i].store(vm, Ordering::Relaxed);
-            self.used.store(used | 1 << i, Ordering::Relaxed);
         }
     }
 
     /// Stops tracking `vm`'s bitmap.
     pub fn forget(&self, vm: u16) {
-        let _changing = self.changing.lock();
-        if let Some(i) = self.slot_of(vm) {
-            self.used.fetch_and(!(1 << i), Ordering::Relaxed);
-        }
+        self.0.forget(vm.into());
     }
 
     /// The VM IDs whose bitmap is created.
     pub fn list(&self) -> [Option<u16>; MAX_CREATED] {
-        let used = self.used.load(Ordering::Relaxed);
-        core::array::from_fn(|i| (used & (1 << i) != 0).then(|| self.vms[i].load(Ordering::Relaxed)))
+        self.0.list().map(|vm| vm.map(|vm| vm as u16))
     }
 }
 

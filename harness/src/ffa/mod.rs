@@ -8,6 +8,7 @@ mod func;
 mod ledger;
 mod open_handles;
 mod regs;
+mod tracked;
 mod version;
 
 pub use call::{Conduit, Ffa, CALLEE_SAVED_CANARY};

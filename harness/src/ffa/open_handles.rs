@@ -3,26 +3,20 @@
 //! successful FFA_MEM_RECLAIM of it (DEN0077A v1.1 16.2-16.4, 16.11). The executor reclaims
 //! what a case left open, so that the next case starts with none.
 
+use super::tracked::Tracked;
 use super::{FuncId, Regs};
 use crate::desc::memory::Handle;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use spin::Mutex;
 
 /// How many open handles are tracked; more than any case opens at once.
 pub const MAX_OPEN: usize = 16;
 
-/// The open handles, in atomics so that a `static` call layer can read them; changes take
-/// `changing`, so that two cores cannot claim one slot or lose each other's update.
-pub struct OpenHandles {
-    handles: [AtomicU64; MAX_OPEN],
-    used: AtomicU32,
-    changing: Mutex<()>,
-}
+/// The open handles.
+pub struct OpenHandles(Tracked<MAX_OPEN>);
 
 impl OpenHandles {
     /// None open.
     pub const fn new() -> Self {
-        Self { handles: [const { AtomicU64::new(0) }; MAX_OPEN], used: AtomicU32::new(0), changing: Mutex::new(()) }
+        Self(Tracked::new())
     }
 
     /// Takes note of one call and what it returned.
@@ -45,35 +39,17 @@ impl OpenHandles {
 
     /// Starts tracking `h` (a no-op when it is tracked already or every slot is taken).
     pub fn insert(&self, h: Handle) {
-        let _changing = self.changing.lock();
-        let used = self.used.load(Ordering::Relaxed);
-        if self.slot_of(h).is_some() {
-            return;
-        }
-        // A case that opens more than MAX_OPEN at once leaves the rest to the SPMC.
-        if let Some(i) = (0..MAX_OPEN).find(|i| used & (1 << i) == 0) {
-            self.handles[i].store(h.0, Ordering::Relaxed);
-            self.used.store(used | 1 << i, Ordering::Relaxed);
-        }
-    }
-
-    fn slot_of(&self, h: Handle) -> Option<usize> {
-        let used = self.used.load(Ordering::Relaxed);
-        (0..MAX_OPEN).find(|&i| used & (1 << i) != 0 && self.handles[i].load(Ordering::Relaxed) == h.0)
+        self.0.insert(h.0);
     }
 
     /// Stops tracking `h`.
     pub fn forget(&self, h: Handle) {
-        let _changing = self.changing.lock();
-        if let Some(i) = self.slot_of(h) {
-            self.used.fetch_and(!(1 << i), Ordering::Relaxed);
-        }
+        self.0.forget(h.0);
     }
 
     /// The open handles.
     pub fn list(&self) -> [Option<Handle>; MAX_OPEN] {
-        let used = self.used.load(Ordering::Relaxed);
-        core::array::from_fn(|i| (used & (1 << i) != 0).then(|| Handle(self.handles[i].load(Ordering::Relaxed))))
+        self.0.list().map(|h| h.map(Handle))
     }
 }
 
