@@ -167,7 +167,7 @@ case! {
     /// relinquishes it, and the owner reclaims (Hafnium keeps the hypervisor's fragment count
     /// apart from the borrowers', `ffa_memory_retrieve_complete_from_hyp`).
     "memory.retrieve.hypervisor_then_borrower", MEM_RETRIEVE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(crate::sp::NEEDS_SP);
+    abis(super::SHARE_CYCLE_ABIS), needs(crate::sp::NEEDS_SP);
     fn hypervisor_then_borrower(ctx) {
         require_retrieve(ctx)?;
         let h = super::retrieve::send_filled(ctx, FuncId::MEM_SHARE_32, 1)?;

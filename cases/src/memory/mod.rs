@@ -29,6 +29,10 @@ use ffa_harness::memory::send;
 use ffa_harness::pages::{pool, PAGE_SIZE};
 use ffa_harness::{check_error, fail, Ctx, Failure};
 
+/// The ABIs of a share a borrower retrieves and relinquishes and the sender reclaims.
+pub const SHARE_CYCLE_ABIS: &[FuncId] =
+    &[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM];
+
 /// The attributes a sender of `func` asks for: normal write-back inner-shareable for a share;
 /// for a lend, "not specified", which DEN0077A v1.1 lets a lender leave to the borrower and
 /// OP-TEE requires (`mem_op_init`: a lend's attributes must be 0).

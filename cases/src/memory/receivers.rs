@@ -48,7 +48,7 @@ case! {
     /// (Hafnium `ffa_memory_retrieve_validate_memory_access_list` refuses a request that lists
     /// fewer, INVALID_PARAMETERS, unless it sets the bypass-borrowers-check flag).
     "memory.retrieve.one_of_two_receivers", MEM_RETRIEVE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_TWO);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_TWO);
     fn one_of_two(ctx) {
         let ids = two_partitions(ctx)?;
         let h = share_with(ctx, ids)?;

@@ -369,7 +369,7 @@ case! {
     /// read-write access, the constituent, NS set, the share type, every byte the owner
     /// wrote); the owner cannot reclaim while it holds it (DENIED); after the sp
     /// relinquishes, the owner reclaims and sees what the sp wrote.
-    "memory.retrieve.share_lifecycle", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    "memory.retrieve.share_lifecycle", MEM_RETRIEVE, abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_SP);
     run: |ctx| lifecycle(ctx, FuncId::MEM_SHARE_32, TransactionType::Share)
 }
 
@@ -666,7 +666,7 @@ case! {
     /// stays DENIED until both are relinquished; an SPMC that keeps one retrieve per borrower
     /// answers DENIED. No DEN0077A sentence read here settles it: both accepted, each checked
     /// to the end (a count that lets the owner reclaim after one relinquish is not).
-    "memory.retrieve.twice_counted", MEM_RETRIEVE, abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SP);
+    "memory.retrieve.twice_counted", MEM_RETRIEVE, abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_SP);
     run: |ctx| retrieve_twice(ctx, FuncId::MEM_SHARE_32)
 }
 

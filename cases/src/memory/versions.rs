@@ -183,7 +183,7 @@ case! {
     /// a 32-byte header with its reserved word zero, the 16-byte access descriptor right after
     /// it, the composite past it and the constituents ending the response.
     "memory.retrieve.v1_0_borrower_response_layout", MEM_DESCRIPTOR,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_UP);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_UP);
     run: |ctx| response_layout(ctx, &UP)
 }
 
@@ -192,7 +192,7 @@ case! {
     /// the 48-byte header says 32-byte access descriptors at a 16-aligned offset past it, the
     /// composite follows them and the constituents end the response.
     "memory.retrieve.v1_2_borrower_response_layout", MEM_DESCRIPTOR,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SECOND);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_SECOND);
     run: |ctx| response_layout(ctx, &SECOND)
 }
 
@@ -214,14 +214,14 @@ case! {
     /// The constituents a sender wrote in its version's layout reach a v1.0 borrower as they
     /// were sent: three separate pages, each address and page count.
     "memory.retrieve.v1_0_borrower_constituents_intact", MEM_DESCRIPTOR,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_UP);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_UP);
     run: |ctx| constituents_intact(ctx, &UP)
 }
 
 case! {
     /// As `memory.retrieve.v1_0_borrower_constituents_intact`, for the v1.2 borrower.
     "memory.retrieve.v1_2_borrower_constituents_intact", MEM_DESCRIPTOR,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SECOND);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_SECOND);
     run: |ctx| constituents_intact(ctx, &SECOND)
 }
 
@@ -238,7 +238,7 @@ case! {
     /// the owner's reclaim is DENIED while it holds the pages and succeeds after it
     /// relinquished, and the owner reads what it wrote.
     "memory.retrieve.v1_0_borrower_share_lifecycle", MEM_RETRIEVE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_UP);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_UP);
     run: |ctx| lifecycle(ctx, &UP, FuncId::MEM_SHARE_32, TransactionType::Share)
 }
 
@@ -253,7 +253,7 @@ case! {
     /// As `memory.retrieve.v1_0_borrower_share_lifecycle`, for the v1.2 borrower with 32-byte
     /// access descriptors; its response has the NS bit set (v1.1 10.10.4.1).
     "memory.retrieve.v1_2_borrower_share_lifecycle", MEM_RETRIEVE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SECOND);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_SECOND);
     run: |ctx| lifecycle(ctx, &SECOND, FuncId::MEM_SHARE_32, TransactionType::Share)
 }
 
@@ -293,14 +293,14 @@ case! {
     /// which asks for read-only, is granted read-only in its v1.0 access descriptor (v1.1
     /// 10.11.1, Hafnium `ffa_memory_retrieve_is_memory_access_valid`).
     "memory.retrieve.v1_0_borrower_read_only_intact", MEM_RETRIEVE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_UP);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_UP);
     run: |ctx| read_only(ctx, &UP)
 }
 
 case! {
     /// As `memory.retrieve.v1_0_borrower_read_only_intact`, for the v1.2 borrower.
     "memory.retrieve.v1_2_borrower_read_only_intact", MEM_RETRIEVE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_SECOND);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_SECOND);
     run: |ctx| read_only(ctx, &SECOND)
 }
 
@@ -353,7 +353,7 @@ case! {
     /// what the owner wrote; the owner's reclaim is DENIED while either holds it (16.7) and
     /// succeeds once both relinquished.
     "memory.share.two_receivers_of_two_versions", MEM_SHARE,
-    abis(&[FuncId::MEM_SHARE_32, FuncId::MEM_RETRIEVE_REQ_32, FuncId::MEM_RELINQUISH, FuncId::MEM_RECLAIM]), needs(NEEDS_BOTH);
+    abis(super::SHARE_CYCLE_ABIS), needs(NEEDS_BOTH);
     fn two_versions(ctx) {
         let (up, second) = (borrower(ctx, &UP)?, borrower(ctx, &SECOND)?);
         let h = share_with(ctx, [up, second])?;
